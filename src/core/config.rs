@@ -1,0 +1,266 @@
+//! Environments, the base URL rule, and the validated client options.
+
+use super::error::Error;
+use super::input::Input;
+use super::secret::Secret;
+use super::validate::{self, MAX_ACCESS_TOKEN_BYTES, MAX_ID_CHARS};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Sandbox,
+}
+
+impl Environment {
+    pub fn parse(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<Self, Error> {
+        match input {
+            Input::Absent | Input::Null => Ok(Environment::Production),
+            Input::Str(s) if s == "production" => Ok(Environment::Production),
+            Input::Str(s) if s == "sandbox" => Ok(Environment::Sandbox),
+            _ => Err(err(field, format!("{field} must be \"production\" or \"sandbox\""))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Sandbox => "sandbox",
+        }
+    }
+
+    /// The Wallet Gateway's card API.
+    pub fn api_base(self) -> &'static str {
+        match self {
+            Environment::Production => "https://api.ali.app/rest",
+            Environment::Sandbox => "https://ali-qa.ali.app/rest",
+        }
+    }
+
+    /// The host of the hosted webviews (card activation).
+    pub fn web_base(self) -> &'static str {
+        match self {
+            Environment::Production => "https://web.migopayments.com",
+            Environment::Sandbox => "https://sandbox.migopayments.com",
+        }
+    }
+}
+
+/// Checks a base URL and returns it without a trailing slash.
+/// https is required; http only for loopback hosts, since a bearer token must
+/// never cross a network in clear text.
+pub fn base_url(raw: &str) -> Result<String, Error> {
+    let bad = |why: &str| Error::config("baseUrl", format!("baseUrl {why}"));
+    if raw.len() > 2048 {
+        return Err(bad("is too long"));
+    }
+    if raw.bytes().any(|b| !b.is_ascii_graphic()) {
+        return Err(bad("must be an absolute URL without spaces or non-ASCII characters"));
+    }
+    let (scheme, rest) = raw.split_once("://").ok_or_else(|| bad("must be an absolute http(s) URL"))?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return Err(bad("must use https"));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(bad("must not have a query or a fragment"));
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return Err(bad("must not contain credentials"));
+    }
+    let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid host or port"))?;
+    let host = host.to_ascii_lowercase();
+    if scheme == "http" && !is_loopback(&host) {
+        return Err(bad("must use https (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])"));
+    }
+    let mut out = format!("{scheme}://{host}");
+    if let Some(p) = port {
+        out.push(':');
+        out.push_str(p);
+    }
+    out.push_str(path.trim_end_matches('/'));
+    Ok(out)
+}
+
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')?;
+        let (h, rest) = authority.split_at(end + 1);
+        let valid = h[1..h.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        if !valid || h.len() < 4 {
+            return None;
+        }
+        match rest {
+            "" => (h, None),
+            _ => (h, Some(rest.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let host_ok = host.starts_with('[')
+        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+    let port_ok = port.map_or(true, |p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().map_or(false, |n| n <= 65535));
+    (host_ok && port_ok).then_some((host, port))
+}
+
+fn is_loopback(host: &str) -> bool {
+    if host == "localhost" || host == "[::1]" || host == "[0:0:0:0:0:0:0:1]" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().map_or(false, |n| n <= 255))
+}
+
+/// Default number of retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Upper bound on `maxRetries`, so a typo cannot hammer the gateway.
+pub const MAX_MAX_RETRIES: u32 = 10;
+/// Default time allowed for one attempt.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// Largest delay `setTimeout` honours (2^31 - 1 ms).
+pub const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
+
+/// The client options once validated. The access token is not here: it may
+/// come from a provider callback, which only the wasm layer can call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub environment: Environment,
+    pub base_url: String,
+    pub application_id: Option<String>,
+    pub client_id: Option<String>,
+    pub max_retries: u32,
+    pub timeout_ms: u32,
+}
+
+/// The raw option values, read from the JS options object by the wasm layer.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigInput {
+    pub environment: Option<Input>,
+    pub base_url: Option<Input>,
+    pub application_id: Option<Input>,
+    pub client_id: Option<Input>,
+    pub max_retries: Option<Input>,
+    pub timeout_ms: Option<Input>,
+}
+
+fn present(i: &Option<Input>) -> Option<&Input> {
+    i.as_ref().filter(|i| !i.is_missing())
+}
+
+impl Config {
+    pub fn from_input(c: &ConfigInput) -> Result<Config, Error> {
+        let absent = Input::Absent;
+        let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
+        let base_url = match present(&c.base_url) {
+            Some(Input::Str(s)) => base_url(s)?,
+            Some(other) => return Err(Error::config("baseUrl", format!("baseUrl must be a string, got {}", other.type_name()))),
+            None => environment.api_base().to_owned(),
+        };
+        let application_id = present(&c.application_id)
+            .map(|i| validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config))
+            .transpose()?;
+        let client_id = present(&c.client_id)
+            .map(|i| validate::text("clientId", i, MAX_ID_CHARS).map_err(|e| Error::config("clientId", e.message)))
+            .transpose()?;
+        let max_retries = present(&c.max_retries).map(|i| retries("maxRetries", i, Error::config)).transpose()?.unwrap_or(DEFAULT_MAX_RETRIES);
+        let timeout_ms = present(&c.timeout_ms).map(|i| timeout("timeoutMs", i, Error::config)).transpose()?.unwrap_or(DEFAULT_TIMEOUT_MS);
+        Ok(Config { environment, base_url, application_id, client_id, max_retries, timeout_ms })
+    }
+}
+
+/// `accessToken`: visible ASCII, since it goes into the Authorization header.
+pub fn access_token(input: &Input) -> Result<Secret<String>, Error> {
+    validate::header_value("accessToken", input, MAX_ACCESS_TOKEN_BYTES, Error::config).map(Secret::new)
+}
+
+pub fn retries(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
+    validate::int_in(field, input, 0, MAX_MAX_RETRIES).map_err(|e| err(field, e.message))
+}
+
+pub fn timeout(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
+    validate::int_in(field, input, 1, MAX_TIMEOUT_MS).map_err(|e| err(field, e.message))
+}
+
+/// Per-call options (`{ timeoutMs, maxRetries }`); the signal is the wasm layer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallOptions {
+    pub max_retries: u32,
+    pub timeout_ms: u32,
+}
+
+impl CallOptions {
+    pub fn resolve(config: &Config, max_retries: &Input, timeout_ms: &Input) -> Result<CallOptions, Error> {
+        Ok(CallOptions {
+            max_retries: if max_retries.is_missing() { config.max_retries } else { retries("maxRetries", max_retries, Error::validation)? },
+            timeout_ms: if timeout_ms.is_missing() { config.timeout_ms } else { timeout("timeoutMs", timeout_ms, Error::validation)? },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(base_url("https://api.example.com/rest/").unwrap(), "https://api.example.com/rest");
+        assert_eq!(base_url("HTTPS://API.example.com").unwrap(), "https://api.example.com");
+        assert_eq!(base_url("http://localhost:3010").unwrap(), "http://localhost:3010");
+        assert_eq!(base_url("http://127.0.0.1:8080/rest").unwrap(), "http://127.0.0.1:8080/rest");
+        assert_eq!(base_url("http://127.10.0.3/rest//").unwrap(), "http://127.10.0.3/rest");
+        assert_eq!(base_url("http://[::1]:9000/rest").unwrap(), "http://[::1]:9000/rest");
+        for bad in [
+            "http://api.example.com",
+            "http://127.0.0.1.evil.com",
+            "http://128.0.0.1",
+            "http://localhost.evil.com",
+            "http://localhost@evil.com",
+            "https://user:pw@api.example.com",
+            "ftp://localhost",
+            "https://",
+            "https://a b.com",
+            "https://api.example.com?x=1",
+            "https://api.example.com#x",
+            "https://api.example.com:99999",
+            "https://api.example.com:",
+            "//api.example.com",
+            "api.example.com",
+            "javascript:alert(1)",
+            "http://[::2]",
+            "",
+        ] {
+            let e = base_url(bad).unwrap_err();
+            assert_eq!(e.field, Some("baseUrl"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn config_defaults_and_environment() {
+        let c = Config::from_input(&ConfigInput::default()).unwrap();
+        assert_eq!(c.base_url, "https://api.ali.app/rest");
+        assert_eq!(c.max_retries, 2);
+        assert_eq!(c.timeout_ms, 30_000);
+        let c = Config::from_input(&ConfigInput { environment: Some("sandbox".into()), ..Default::default() }).unwrap();
+        assert_eq!(c.base_url, "https://ali-qa.ali.app/rest");
+        let e = Config::from_input(&ConfigInput { environment: Some("prod".into()), ..Default::default() }).unwrap_err();
+        assert_eq!((e.kind, e.field), (super::super::error::ErrorKind::Config, Some("environment")));
+        let e = Config::from_input(&ConfigInput { base_url: Some(Input::Number(1.0)), ..Default::default() }).unwrap_err();
+        assert_eq!(e.field, Some("baseUrl"));
+    }
+
+    #[test]
+    fn access_token_is_checked_and_never_echoed() {
+        let e = access_token(&Input::Str("secret token\n".into())).unwrap_err();
+        assert!(!e.message.contains("secret"));
+        assert_eq!(e.field, Some("accessToken"));
+        assert!(access_token(&Input::Absent).is_err());
+    }
+}

@@ -1,0 +1,279 @@
+//! The one table: each card operation of the contract, described once.
+//!
+//! Adding an endpoint means one row here, one export in `wasm::client`, and
+//! its tests. Request building, validation order and retry rules all read
+//! this table.
+
+use super::retry::RetryClass;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+}
+
+/// A value the caller supplies. Its JS name (for errors) and wire name (in a
+/// path, query or body) may differ: `viewToken` travels as `token`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    UserId,
+    AuthUserId,
+    CardId,
+    ClientId,
+    Card,
+    Alias,
+    ViewToken,
+    Month,
+    Year,
+}
+
+impl Param {
+    pub const ALL: [Param; 9] = [
+        Param::UserId,
+        Param::AuthUserId,
+        Param::CardId,
+        Param::ClientId,
+        Param::Card,
+        Param::Alias,
+        Param::ViewToken,
+        Param::Month,
+        Param::Year,
+    ];
+
+    /// The name the caller knows, used in `MigoError.field`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Param::UserId => "userId",
+            Param::AuthUserId => "authUserId",
+            Param::CardId => "cardId",
+            Param::ClientId => "clientId",
+            Param::Card => "card",
+            Param::Alias => "alias",
+            Param::ViewToken => "viewToken",
+            Param::Month => "month",
+            Param::Year => "year",
+        }
+    }
+
+    /// The name on the wire, as the contract spells it.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Param::ViewToken => "token",
+            other => other.field(),
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seg {
+    Lit(&'static str),
+    Arg(Param),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    IssueCard,
+    LinkCard,
+    ActivateCard,
+    BlockCard,
+    UnblockCard,
+    BlockCardForUser,
+    UnblockCardForUser,
+    UpdateCardAlias,
+    GetCardDetails,
+    CreateStatement,
+}
+
+#[derive(Debug)]
+pub struct Endpoint {
+    pub op: Op,
+    /// The JS method name.
+    pub name: &'static str,
+    pub method: Method,
+    pub path: &'static [Seg],
+    pub query: &'static [Param],
+    pub body: &'static [Param],
+    /// Parameters that may be left out; they are then absent from the request.
+    pub optional: &'static [Param],
+    pub retry: RetryClass,
+}
+
+impl Endpoint {
+    /// Every parameter in the order they are validated: path, query, body.
+    pub fn params(&self) -> impl Iterator<Item = Param> + '_ {
+        let path = self.path.iter().filter_map(|s| match s {
+            Seg::Arg(p) => Some(*p),
+            Seg::Lit(_) => None,
+        });
+        path.chain(self.query.iter().copied()).chain(self.body.iter().copied())
+    }
+
+    pub fn has_body(&self) -> bool {
+        !self.body.is_empty()
+    }
+}
+
+use Param::*;
+use Seg::{Arg, Lit};
+
+pub static ENDPOINTS: [Endpoint; 10] = [
+    Endpoint {
+        op: Op::IssueCard,
+        name: "issueCard",
+        method: Method::Post,
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Lit("virtuals")],
+        query: &[],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Creating,
+    },
+    Endpoint {
+        op: Op::LinkCard,
+        name: "linkCard",
+        method: Method::Post,
+        path: &[Lit("users"), Arg(UserId), Lit("cards")],
+        query: &[ClientId],
+        body: &[Card, Alias],
+        optional: &[Alias],
+        retry: RetryClass::Creating,
+    },
+    Endpoint {
+        op: Op::ActivateCard,
+        name: "activateCard",
+        method: Method::Post,
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("activate")],
+        query: &[],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Idempotent,
+    },
+    Endpoint {
+        op: Op::BlockCard,
+        name: "blockCard",
+        method: Method::Post,
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("block")],
+        query: &[],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Idempotent,
+    },
+    Endpoint {
+        op: Op::UnblockCard,
+        name: "unblockCard",
+        method: Method::Post,
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("unblock")],
+        query: &[],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Idempotent,
+    },
+    Endpoint {
+        op: Op::BlockCardForUser,
+        name: "blockCardForUser",
+        method: Method::Post,
+        path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("block")],
+        query: &[],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Idempotent,
+    },
+    Endpoint {
+        op: Op::UnblockCardForUser,
+        name: "unblockCardForUser",
+        method: Method::Post,
+        path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("unblock")],
+        query: &[],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Idempotent,
+    },
+    Endpoint {
+        op: Op::UpdateCardAlias,
+        name: "updateCardAlias",
+        method: Method::Patch,
+        path: &[Lit("cards"), Arg(CardId)],
+        query: &[],
+        body: &[Alias],
+        optional: &[],
+        retry: RetryClass::Idempotent,
+    },
+    Endpoint {
+        op: Op::GetCardDetails,
+        name: "getCardDetails",
+        method: Method::Get,
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId)],
+        query: &[ViewToken],
+        body: &[],
+        optional: &[],
+        retry: RetryClass::Never,
+    },
+    Endpoint {
+        op: Op::CreateStatement,
+        name: "createStatement",
+        method: Method::Post,
+        path: &[Lit("cards"), Arg(CardId), Lit("statements")],
+        query: &[],
+        body: &[Month, Year],
+        optional: &[],
+        retry: RetryClass::Creating,
+    },
+];
+
+pub fn endpoint(op: Op) -> &'static Endpoint {
+    // The table is in `Op` order; the test below keeps it so.
+    &ENDPOINTS[op as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_in_op_order_and_names_are_unique() {
+        for (i, e) in ENDPOINTS.iter().enumerate() {
+            assert_eq!(e.op as usize, i, "{}", e.name);
+            assert_eq!(endpoint(e.op).name, e.name);
+        }
+        let mut names: Vec<_> = ENDPOINTS.iter().map(|e| e.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ENDPOINTS.len());
+    }
+
+    #[test]
+    fn param_index_matches_all() {
+        for (i, p) in Param::ALL.iter().enumerate() {
+            assert_eq!(p.index(), i);
+        }
+    }
+
+    #[test]
+    fn alias_is_required_for_rename_but_optional_for_link() {
+        assert!(endpoint(Op::LinkCard).optional.contains(&Param::Alias));
+        assert!(!endpoint(Op::UpdateCardAlias).optional.contains(&Param::Alias));
+    }
+
+    #[test]
+    fn optional_params_belong_to_their_endpoint() {
+        for e in &ENDPOINTS {
+            for p in e.optional {
+                assert!(e.params().any(|q| q == *p), "{}", e.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! The one error type of the SDK. The wasm layer turns it into a JS `MigoError`.
+
+use core::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// An argument was rejected before any request was sent.
+    Validation,
+    /// The client options are unusable (bad base URL, missing token, ...).
+    Config,
+    /// The gateway answered with an error status or an error envelope.
+    Api,
+    /// The request did not complete: connection refused, reset, CORS, ...
+    Network,
+    /// The gateway answered 2xx with a body that is not JSON.
+    Decode,
+    /// An attempt took longer than `timeoutMs`.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Validation => "validation",
+            ErrorKind::Config => "config",
+            ErrorKind::Api => "api",
+            ErrorKind::Network => "network",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+        }
+    }
+}
+
+/// What the caller can know about the effect of a failed call on the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing was sent (validation, config, aborted before the first attempt).
+    NotSent,
+    /// The server answered and did not act (an error status it gives before acting).
+    Rejected,
+    /// The server may or may not have acted: check before trying again.
+    Unknown,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::NotSent => "notSent",
+            Outcome::Rejected => "rejected",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// Readable, and never contains a token, a card number or a view token.
+    pub message: String,
+    /// The argument or option at fault (`validation`, `config`).
+    pub field: Option<&'static str>,
+    /// HTTP status (`api`).
+    pub status: Option<u16>,
+    /// The first `errors[].code` of the envelope, e.g. `"7213"` (`api`).
+    pub code: Option<String>,
+    /// The envelope's `errors` array as raw JSON, handed to `JSON.parse` (`api`).
+    pub errors_json: Option<String>,
+    /// The `x-request-id` response header, when present.
+    pub request_id: Option<String>,
+    /// How many requests were sent (0 when none was).
+    pub attempts: u32,
+    /// Whether the same call could succeed if tried again later.
+    pub retryable: bool,
+    pub outcome: Outcome,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: String) -> Self {
+        Error {
+            kind,
+            message,
+            field: None,
+            status: None,
+            code: None,
+            errors_json: None,
+            request_id: None,
+            attempts: 0,
+            retryable: false,
+            outcome: Outcome::NotSent,
+        }
+    }
+
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Error { field: Some(field), ..Error::new(ErrorKind::Validation, message.into()) }
+    }
+
+    pub fn config(field: &'static str, message: impl Into<String>) -> Self {
+        Error { field: Some(field), ..Error::new(ErrorKind::Config, message.into()) }
+    }
+
+    pub fn network(message: impl Into<String>) -> Self {
+        Error { retryable: true, outcome: Outcome::Unknown, ..Error::new(ErrorKind::Network, message.into()) }
+    }
+
+    pub fn timeout(timeout_ms: u32) -> Self {
+        Error {
+            retryable: true,
+            outcome: Outcome::Unknown,
+            ..Error::new(ErrorKind::Timeout, format!("the request timed out after {timeout_ms} ms"))
+        }
+    }
+
+    pub fn aborted() -> Self {
+        Error::new(ErrorKind::Aborted, "the request was aborted".into())
+    }
+
+    pub fn decode(status: u16, message: impl Into<String>) -> Self {
+        Error { status: Some(status), outcome: Outcome::Unknown, ..Error::new(ErrorKind::Decode, message.into()) }
+    }
+
+    pub fn api(status: u16, message: impl Into<String>) -> Self {
+        Error { status: Some(status), outcome: Outcome::Rejected, ..Error::new(ErrorKind::Api, message.into()) }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}

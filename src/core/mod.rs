@@ -1,0 +1,14 @@
+//! The sans-IO core: every decision the SDK makes, as plain Rust.
+//! Nothing here touches JavaScript, the network or a clock; `cargo test`
+//! checks it natively.
+
+pub mod activation;
+pub mod config;
+pub mod endpoints;
+pub mod error;
+pub mod input;
+pub mod request;
+pub mod response;
+pub mod retry;
+pub mod secret;
+pub mod validate;

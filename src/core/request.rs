@@ -1,0 +1,433 @@
+//! Turning a validated operation into an HTTP request, without sending it.
+
+use core::fmt;
+
+use super::config::Config;
+use super::endpoints::{Endpoint, Method, Param, Seg};
+use super::error::Error;
+use super::input::Input;
+use super::secret::Secret;
+use super::validate;
+
+/// A validated argument.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    Secret(Secret<String>),
+    Int(u32),
+}
+
+impl Value {
+    fn as_text(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Secret(s) => s.expose().clone(),
+            Value::Int(n) => n.to_string(),
+        }
+    }
+}
+
+/// The validated arguments of one call, indexed by [`Param`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Args {
+    values: [Option<Value>; Param::ALL.len()],
+}
+
+impl Args {
+    /// Validates what `endpoint` needs, in table order (path, query, body), so
+    /// the first bad argument is the one reported. `input` reads one argument.
+    pub fn collect(endpoint: &Endpoint, config: &Config, mut input: impl FnMut(Param) -> Input) -> Result<Args, Error> {
+        let mut args = Args::default();
+        for p in endpoint.params() {
+            let raw = input(p);
+            let value = if raw.is_missing() && p == Param::ClientId && config.client_id.is_some() {
+                config.client_id.clone().map(Value::Text)
+            } else if raw.is_missing() && p == Param::ClientId {
+                return Err(Error::validation("clientId", "clientId is required: pass it to linkCard or set it on the client"));
+            } else if raw.is_missing() && endpoint.optional.contains(&p) {
+                None
+            } else {
+                Some(validate_param(p, &raw)?)
+            };
+            args.values[p.index()] = value;
+        }
+        Ok(args)
+    }
+
+    pub fn get(&self, p: Param) -> Option<&Value> {
+        self.values[p.index()].as_ref()
+    }
+
+    /// Values that must never appear in an error or a log, for redaction.
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().filter_map(|v| match v {
+            Some(Value::Secret(s)) => Some(s.expose().as_str()),
+            _ => None,
+        })
+    }
+}
+
+fn validate_param(p: Param, raw: &Input) -> Result<Value, Error> {
+    Ok(match p {
+        Param::UserId | Param::AuthUserId => Value::Text(validate::path_id(p.field(), raw)?),
+        Param::CardId => Value::Text(validate::card_id(raw)?),
+        Param::ClientId => Value::Text(validate::client_id(raw)?),
+        Param::Card => Value::Secret(validate::card_number(raw)?),
+        Param::Alias => Value::Text(validate::alias(raw)?),
+        Param::ViewToken => Value::Secret(validate::view_token(raw)?),
+        Param::Month => Value::Int(validate::month(raw)?),
+        Param::Year => Value::Int(validate::year(raw)?),
+    })
+}
+
+/// An HTTP request ready for `fetch`. `Debug` shows no secret: the bearer
+/// token, secret query values and the body are all hidden.
+#[derive(Clone, PartialEq)]
+pub struct Request {
+    pub method: Method,
+    /// Base URL and encoded path, no query.
+    pub path_url: String,
+    query: Vec<(&'static str, Value)>,
+    pub authorization: Secret<String>,
+    pub application_id: Option<String>,
+    /// `Some("application/json")` exactly when there is a body.
+    pub content_type: Option<&'static str>,
+    body: Option<Secret<String>>,
+}
+
+impl Request {
+    /// The full URL, secrets included: only for `fetch`.
+    pub fn url(&self) -> String {
+        self.url_with(|v| percent_encode(&v.as_text()))
+    }
+
+    /// The URL with secret query values replaced by `***`: safe to log.
+    pub fn redacted_url(&self) -> String {
+        self.url_with(|v| match v {
+            Value::Secret(_) => "***".into(),
+            other => percent_encode(&other.as_text()),
+        })
+    }
+
+    fn url_with(&self, show: impl Fn(&Value) -> String) -> String {
+        let mut url = self.path_url.clone();
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(name);
+            url.push('=');
+            url.push_str(&show(value));
+        }
+        url
+    }
+
+    /// The JSON body, for `fetch` only.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_ref().map(|b| b.expose().as_str())
+    }
+
+    /// Header name/value pairs, in the order they are sent.
+    pub fn headers(&self) -> Vec<(&'static str, &str)> {
+        let mut h = vec![("authorization", self.authorization.expose().as_str())];
+        if let Some(app) = &self.application_id {
+            h.push(("x-application-id", app));
+        }
+        if let Some(ct) = self.content_type {
+            h.push(("content-type", ct));
+        }
+        h
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method.as_str())
+            .field("url", &self.redacted_url())
+            .field("authorization", &"Bearer ***")
+            .field("application_id", &self.application_id)
+            .field("content_type", &self.content_type)
+            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.expose().len())))
+            .finish()
+    }
+}
+
+/// Builds the request for `endpoint` from validated arguments.
+pub fn build(endpoint: &Endpoint, args: &Args, base_url: &str, token: &Secret<String>, application_id: Option<&str>) -> Result<Request, Error> {
+    let missing = |p: Param| Error::validation(p.field(), format!("{} is required", p.field()));
+    let mut path_url = base_url.trim_end_matches('/').to_owned();
+    for seg in endpoint.path {
+        path_url.push('/');
+        match seg {
+            Seg::Lit(s) => path_url.push_str(s),
+            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or_else(|| missing(*p))?.as_text(), &mut path_url),
+        }
+    }
+    let mut query = Vec::new();
+    for p in endpoint.query {
+        match args.get(*p) {
+            Some(v) => query.push((p.wire(), v.clone())),
+            None if endpoint.optional.contains(p) => {}
+            None => return Err(missing(*p)),
+        }
+    }
+    let body = if endpoint.has_body() {
+        let mut json = String::from("{");
+        for p in endpoint.body {
+            let value = match args.get(*p) {
+                Some(v) => v,
+                None if endpoint.optional.contains(p) => continue,
+                None => return Err(missing(*p)),
+            };
+            if json.len() > 1 {
+                json.push(',');
+            }
+            json_string_into(p.wire(), &mut json);
+            json.push(':');
+            match value {
+                Value::Int(n) => json.push_str(&n.to_string()),
+                other => json_string_into(&other.as_text(), &mut json),
+            }
+        }
+        json.push('}');
+        Some(Secret::new(json))
+    } else {
+        None
+    };
+    Ok(Request {
+        method: endpoint.method,
+        path_url,
+        query,
+        authorization: Secret::new(format!("Bearer {}", token.expose())),
+        application_id: application_id.map(str::to_owned),
+        content_type: body.as_ref().map(|_| "application/json"),
+        body,
+    })
+}
+
+/// Convenience for callers holding a [`Config`].
+pub fn plan(endpoint: &Endpoint, config: &Config, token: &Secret<String>, input: impl FnMut(Param) -> Input) -> Result<(Request, Args), Error> {
+    let args = Args::collect(endpoint, config, input)?;
+    let req = build(endpoint, &args, &config.base_url, token, config.application_id.as_deref())?;
+    Ok((req, args))
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so a value
+/// is always exactly one path segment or one query value.
+pub fn percent_encode_into(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    percent_encode_into(s, &mut out);
+    out
+}
+
+/// Writes `s` as a JSON string literal.
+pub fn json_string_into(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(char::from_digit((c as u32) >> 4, 16).unwrap_or('0'));
+                out.push(char::from_digit((c as u32) & 15, 16).unwrap_or('0'));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::ConfigInput;
+    use super::super::endpoints::{endpoint, Op, ENDPOINTS};
+    use super::*;
+    use proptest::prelude::*;
+
+    fn config() -> Config {
+        Config::from_input(&ConfigInput { base_url: Some("http://127.0.0.1:3010/rest/".into()), ..Default::default() }).unwrap()
+    }
+
+    fn token() -> Secret<String> {
+        Secret::new("tok_secret_value".into())
+    }
+
+    fn inputs(pairs: &[(Param, Input)]) -> impl FnMut(Param) -> Input + '_ {
+        move |p| pairs.iter().find(|(q, _)| *q == p).map(|(_, v)| v.clone()).unwrap_or(Input::Absent)
+    }
+
+    fn plan_op(op: Op, pairs: &[(Param, Input)]) -> Result<Request, Error> {
+        plan(endpoint(op), &config(), &token(), inputs(pairs)).map(|(r, _)| r)
+    }
+
+    #[test]
+    fn every_endpoint_matches_the_contract() {
+        use Input::{Number as N, Str as S};
+        let u = (Param::UserId, S("1001".into()));
+        let c = (Param::CardId, N(5000001.0));
+        let a = (Param::AuthUserId, S("1002".into()));
+        let cases: Vec<(Op, Vec<(Param, Input)>, &str, &str, Option<&str>)> = vec![
+            (Op::IssueCard, vec![u.clone()], "POST", "/users/1001/cards/virtuals", None),
+            (
+                Op::LinkCard,
+                vec![u.clone(), (Param::ClientId, S("acme".into())), (Param::Card, S("4111 1111 1111 1111".into())), (Param::Alias, S("My \"card\"".into()))],
+                "POST",
+                "/users/1001/cards?clientId=acme",
+                Some(r#"{"card":"4111111111111111","alias":"My \"card\""}"#),
+            ),
+            (
+                Op::LinkCard,
+                vec![u.clone(), (Param::ClientId, S("acme".into())), (Param::Card, S("4111111111111111".into()))],
+                "POST",
+                "/users/1001/cards?clientId=acme",
+                Some(r#"{"card":"4111111111111111"}"#),
+            ),
+            (Op::ActivateCard, vec![u.clone(), c.clone()], "POST", "/users/1001/cards/5000001/activate", None),
+            (Op::BlockCard, vec![u.clone(), c.clone()], "POST", "/users/1001/cards/5000001/block", None),
+            (Op::UnblockCard, vec![u.clone(), c.clone()], "POST", "/users/1001/cards/5000001/unblock", None),
+            (Op::BlockCardForUser, vec![c.clone(), a.clone()], "POST", "/cards/5000001/users/1002/block", None),
+            (Op::UnblockCardForUser, vec![c.clone(), a.clone()], "POST", "/cards/5000001/users/1002/unblock", None),
+            (Op::UpdateCardAlias, vec![c.clone(), (Param::Alias, S("Groceries".into()))], "PATCH", "/cards/5000001", Some(r#"{"alias":"Groceries"}"#)),
+            (
+                Op::GetCardDetails,
+                vec![u.clone(), c.clone(), (Param::ViewToken, S("vt abc/+".into()))],
+                "GET",
+                "/users/1001/cards/5000001?token=vt%20abc%2F%2B",
+                None,
+            ),
+            (Op::CreateStatement, vec![c.clone(), (Param::Month, N(3.0)), (Param::Year, N(2026.0))], "POST", "/cards/5000001/statements", Some(r#"{"month":3,"year":2026}"#)),
+        ];
+        for (op, args, method, path, body) in cases {
+            let r = plan_op(op, &args).unwrap();
+            assert_eq!(r.method.as_str(), method, "{op:?}");
+            assert_eq!(r.url(), format!("http://127.0.0.1:3010/rest{path}"), "{op:?}");
+            assert_eq!(r.body(), body, "{op:?}");
+            assert_eq!(r.content_type.is_some(), body.is_some(), "{op:?}");
+            assert_eq!(r.headers()[0], ("authorization", "Bearer tok_secret_value"));
+        }
+    }
+
+    #[test]
+    fn client_id_comes_from_the_call_or_the_client() {
+        let link = endpoint(Op::LinkCard);
+        let args = [(Param::UserId, Input::from("1001")), (Param::Card, Input::from("4111111111111111"))];
+        let e = plan(link, &config(), &token(), inputs(&args)).unwrap_err();
+        assert_eq!(e.field, Some("clientId"));
+        let mut cfg = config();
+        cfg.client_id = Some("fromClient".into());
+        let (r, _) = plan(link, &cfg, &token(), inputs(&args)).unwrap();
+        assert!(r.url().ends_with("?clientId=fromClient"));
+        let mut with_call = args.to_vec();
+        with_call.push((Param::ClientId, Input::from("fromCall")));
+        let (r, _) = plan(link, &cfg, &token(), inputs(&with_call)).unwrap();
+        assert!(r.url().ends_with("?clientId=fromCall"));
+    }
+
+    #[test]
+    fn first_bad_argument_is_reported_in_table_order() {
+        let e = plan_op(Op::BlockCardForUser, &[(Param::AuthUserId, Input::Null)]).unwrap_err();
+        assert_eq!(e.field, Some("cardId"));
+        let e = plan_op(Op::UpdateCardAlias, &[(Param::CardId, Input::Number(1.0))]).unwrap_err();
+        assert_eq!(e.field, Some("alias"));
+        let e = plan_op(Op::CreateStatement, &[(Param::CardId, Input::Number(1.0)), (Param::Month, Input::Number(13.0))]).unwrap_err();
+        assert_eq!(e.field, Some("month"));
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let r = plan_op(
+            Op::GetCardDetails,
+            &[(Param::UserId, "1001".into()), (Param::CardId, "7".into()), (Param::ViewToken, "vt_supersecret".into())],
+        )
+        .unwrap();
+        let dbg = format!("{r:?}");
+        assert!(!dbg.contains("vt_supersecret") && !dbg.contains("tok_secret_value"), "{dbg}");
+        assert!(r.redacted_url().ends_with("?token=***"));
+        let r = plan_op(
+            Op::LinkCard,
+            &[(Param::UserId, "1".into()), (Param::ClientId, "c".into()), (Param::Card, "4111111111111111".into())],
+        )
+        .unwrap();
+        assert!(!format!("{r:?}").contains("4111111111111111"));
+    }
+
+    #[test]
+    fn every_endpoint_rejects_missing_arguments_with_the_field() {
+        for e in &ENDPOINTS {
+            let err = plan(e, &config(), &token(), |_| Input::Absent).unwrap_err();
+            let first = e.params().next().unwrap();
+            assert_eq!(err.field, Some(first.field()), "{}", e.name);
+        }
+    }
+
+    fn decode_segment(s: &str) -> Vec<u8> {
+        let b = s.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' {
+                out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                i += 3;
+            } else {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn a_user_id_is_always_exactly_one_path_segment(id in "\\PC{1,40}") {
+            let r = plan_op(Op::IssueCard, &[(Param::UserId, Input::Str(id.clone()))]);
+            if let Ok(r) = r {
+                let url = r.url();
+                let rest = url.strip_prefix("http://127.0.0.1:3010/rest/users/").unwrap();
+                let (seg, tail) = rest.split_once('/').unwrap();
+                prop_assert_eq!(tail, "cards/virtuals");
+                prop_assert!(!seg.contains(['?', '#', '/']));
+                prop_assert_eq!(decode_segment(seg), id.as_bytes().to_vec());
+            } else {
+                prop_assert!(id == "." || id == ".." || id.chars().any(char::is_control));
+            }
+        }
+
+        #[test]
+        fn percent_encoding_round_trips(s in any::<String>()) {
+            let enc = percent_encode(&s);
+            prop_assert!(enc.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
+            prop_assert_eq!(decode_segment(&enc), s.as_bytes().to_vec());
+        }
+
+        #[test]
+        fn json_strings_match_serde_json(s in any::<String>()) {
+            let mut out = String::new();
+            json_string_into(&s, &mut out);
+            prop_assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+        }
+
+        #[test]
+        fn alias_bodies_are_valid_json_with_only_the_alias(alias in "[^\\p{Cc}]{1,64}") {
+            prop_assume!(!alias.trim().is_empty());
+            let r = plan_op(Op::UpdateCardAlias, &[(Param::CardId, Input::Number(1.0)), (Param::Alias, Input::Str(alias.clone()))]).unwrap();
+            let v: serde_json::Value = serde_json::from_str(r.body().unwrap()).unwrap();
+            prop_assert_eq!(v, serde_json::json!({ "alias": alias }));
+        }
+    }
+}

@@ -1,0 +1,311 @@
+//! Every rule about what a caller may pass. Each function names the field it
+//! checks, and no message ever repeats the value (it may be a secret).
+
+use super::error::Error;
+use super::input::Input;
+use super::secret::Secret;
+
+/// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+/// Sanity bound for identifiers and other short strings, in characters.
+pub const MAX_ID_CHARS: usize = 256;
+/// Longest alias accepted, in characters (Unicode scalar values).
+pub const MAX_ALIAS_CHARS: usize = 64;
+/// Sanity bound for a view token, in bytes.
+pub const MAX_VIEW_TOKEN_BYTES: usize = 4096;
+/// Sanity bound for an access token, in bytes.
+pub const MAX_ACCESS_TOKEN_BYTES: usize = 8192;
+/// A card number as typed may carry separators; beyond this it is not one.
+const MAX_CARD_INPUT_CHARS: usize = 64;
+
+fn safe_integer(n: f64) -> Option<u64> {
+    // `n >= 0.0` is also true for -0, which JS prints as "0" too.
+    if n.is_finite() && n.fract() == 0.0 && n >= 0.0 && n <= MAX_SAFE_INTEGER {
+        Some(n as u64)
+    } else {
+        None
+    }
+}
+
+/// `userId`, `authUserId`: a non-empty string or a non-negative safe integer,
+/// used as one path segment (so `.` and `..` are refused).
+pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
+    let id = any_id(field, input)?;
+    if id == "." || id == ".." {
+        return Err(Error::validation(field, format!("{field} must not be \".\" or \"..\"")));
+    }
+    Ok(id)
+}
+
+/// A non-empty string (any characters but controls, bounded) or a non-negative
+/// safe integer, as text.
+pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
+    match input {
+        Input::Number(n) => safe_integer(*n).map(|v| v.to_string()).ok_or_else(|| {
+            Error::validation(field, format!("{field} must be a non-negative safe integer or a non-empty string"))
+        }),
+        Input::Str(s) => {
+            if s.is_empty() {
+                Err(Error::validation(field, format!("{field} must not be empty")))
+            } else if s.chars().count() > MAX_ID_CHARS {
+                Err(Error::validation(field, format!("{field} must be at most {MAX_ID_CHARS} characters")))
+            } else if s.chars().any(char::is_control) {
+                Err(Error::validation(field, format!("{field} must not contain control characters")))
+            } else {
+                Ok(s.clone())
+            }
+        }
+        other => Err(required_or_type(field, other, "a non-empty string or a non-negative safe integer")),
+    }
+}
+
+fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error {
+    if input.is_missing() {
+        Error::validation(field, format!("{field} is required"))
+    } else {
+        Error::validation(field, format!("{field} must be {expected}, got {}", input.type_name()))
+    }
+}
+
+/// `cardId`: card identifiers are numeric, as a safe integer or a digit string.
+pub fn card_id(input: &Input) -> Result<String, Error> {
+    const F: &str = "cardId";
+    match input {
+        Input::Number(n) => safe_integer(*n)
+            .map(|v| v.to_string())
+            .ok_or_else(|| Error::validation(F, "cardId must be a non-negative safe integer or a string of digits")),
+        Input::Str(s) if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.clone()),
+        Input::Str(_) => Err(Error::validation(F, "cardId must be a string of 1 to 32 ASCII digits")),
+        other => Err(required_or_type(F, other, "a non-negative safe integer or a string of digits")),
+    }
+}
+
+/// The digits of a card number, with single spaces or dashes allowed between
+/// groups. Returns the bare digits when they are 12 to 19 and pass Luhn.
+pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
+    const F: &str = "card";
+    let s = match input {
+        Input::Str(s) => s.trim(),
+        other => return Err(required_or_type(F, other, "a string of digits")),
+    };
+    if s.is_empty() {
+        return Err(Error::validation(F, "card is required"));
+    }
+    if s.chars().count() > MAX_CARD_INPUT_CHARS {
+        return Err(Error::validation(F, "card is too long to be a card number"));
+    }
+    let mut digits = String::with_capacity(19);
+    let mut prev_digit = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            prev_digit = true;
+        } else if (c == ' ' || c == '-') && prev_digit && chars.peek().is_some_and(char::is_ascii_digit) {
+            prev_digit = false;
+        } else {
+            return Err(Error::validation(F, "card must contain only digits, with single spaces or dashes between groups"));
+        }
+    }
+    if !(12..=19).contains(&digits.len()) {
+        return Err(Error::validation(F, "card must have 12 to 19 digits"));
+    }
+    if !luhn(&digits) {
+        return Err(Error::validation(F, "card number failed verification (check digit)"));
+    }
+    Ok(Secret::new(digits))
+}
+
+/// The Luhn (mod 10) check over ASCII digits.
+pub fn luhn(digits: &str) -> bool {
+    let mut sum = 0u32;
+    for (i, b) in digits.bytes().rev().enumerate() {
+        let mut d = u32::from(b - b'0');
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// `alias`: 1 to [`MAX_ALIAS_CHARS`] characters, no control characters.
+pub fn alias(input: &Input) -> Result<String, Error> {
+    const F: &str = "alias";
+    match input {
+        Input::Str(s) if s.trim().is_empty() => Err(Error::validation(F, "alias must not be empty")),
+        Input::Str(s) if s.chars().count() > MAX_ALIAS_CHARS => {
+            Err(Error::validation(F, format!("alias must be at most {MAX_ALIAS_CHARS} characters")))
+        }
+        Input::Str(s) if s.chars().any(char::is_control) => {
+            Err(Error::validation(F, "alias must not contain control characters"))
+        }
+        Input::Str(s) => Ok(s.clone()),
+        other => Err(required_or_type(F, other, "a string")),
+    }
+}
+
+/// A non-empty string without control characters and at most `max` bytes.
+pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
+    match input {
+        Input::Str(s) if s.is_empty() => Err(Error::validation(field, format!("{field} must not be empty"))),
+        Input::Str(s) if s.len() > max => Err(Error::validation(field, format!("{field} is too long"))),
+        Input::Str(s) if s.chars().any(char::is_control) => {
+            Err(Error::validation(field, format!("{field} must not contain control characters")))
+        }
+        Input::Str(s) => Ok(s.clone()),
+        other => Err(required_or_type(field, other, "a non-empty string")),
+    }
+}
+
+pub fn view_token(input: &Input) -> Result<Secret<String>, Error> {
+    text("viewToken", input, MAX_VIEW_TOKEN_BYTES).map(Secret::new)
+}
+
+pub fn client_id(input: &Input) -> Result<String, Error> {
+    text("clientId", input, MAX_ID_CHARS)
+}
+
+/// An integer within `lo..=hi` (a JS number with no fractional part).
+pub fn int_in(field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
+    match input {
+        Input::Number(n) if n.fract() == 0.0 && *n >= f64::from(lo) && *n <= f64::from(hi) => Ok(*n as u32),
+        Input::Number(_) => Err(Error::validation(field, format!("{field} must be an integer from {lo} to {hi}"))),
+        other => Err(required_or_type(field, other, &format!("an integer from {lo} to {hi}"))),
+    }
+}
+
+pub fn month(input: &Input) -> Result<u32, Error> {
+    int_in("month", input, 1, 12)
+}
+
+pub fn year(input: &Input) -> Result<u32, Error> {
+    int_in("year", input, 1000, 9999)
+}
+
+/// A value that travels in an HTTP header: visible ASCII only, since anything
+/// else makes `fetch` throw or lets a header be split.
+pub fn header_value(field: &'static str, input: &Input, max: usize, kind: fn(&'static str, String) -> Error) -> Result<String, Error> {
+    match input {
+        Input::Str(s) if s.is_empty() => Err(kind(field, format!("{field} must not be empty"))),
+        Input::Str(s) if s.len() > max => Err(kind(field, format!("{field} is too long"))),
+        Input::Str(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => {
+            Err(kind(field, format!("{field} must contain only visible ASCII characters")))
+        }
+        Input::Str(s) => Ok(s.clone()),
+        Input::Absent | Input::Null => Err(kind(field, format!("{field} is required"))),
+        other => Err(kind(field, format!("{field} must be a string, got {}", other.type_name()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Input {
+        Input::Str(v.into())
+    }
+
+    #[test]
+    fn path_ids_accept_strings_and_safe_integers() {
+        assert_eq!(path_id("userId", &s("u-1")).unwrap(), "u-1");
+        assert_eq!(path_id("userId", &Input::Number(42.0)).unwrap(), "42");
+        assert_eq!(path_id("userId", &Input::Number(-0.0)).unwrap(), "0");
+        assert_eq!(path_id("userId", &Input::Number(MAX_SAFE_INTEGER)).unwrap(), "9007199254740991");
+        for bad in [
+            Input::Number(-1.0),
+            Input::Number(1.5),
+            Input::Number(f64::NAN),
+            Input::Number(f64::INFINITY),
+            Input::Number(MAX_SAFE_INTEGER + 2.0),
+            s(""),
+            s("."),
+            s(".."),
+            s("a\nb"),
+            Input::Absent,
+            Input::Null,
+            Input::Bool(true),
+            Input::Other("bigint"),
+            Input::Unreadable,
+        ] {
+            let e = path_id("userId", &bad).unwrap_err();
+            assert_eq!(e.field, Some("userId"), "{bad:?}");
+        }
+        assert!(path_id("userId", &s(&"x".repeat(MAX_ID_CHARS + 1))).is_err());
+        assert!(path_id("userId", &s("a/b?c#d")).is_ok(), "encoded later, not refused");
+    }
+
+    #[test]
+    fn card_ids_are_numeric() {
+        assert_eq!(card_id(&Input::Number(5000001.0)).unwrap(), "5000001");
+        assert_eq!(card_id(&s("0012")).unwrap(), "0012");
+        for bad in [s("12a"), s(""), s("1 2"), s("١٢"), Input::Number(-3.0), Input::Number(0.5), Input::Absent] {
+            assert_eq!(card_id(&bad).unwrap_err().field, Some("cardId"));
+        }
+    }
+
+    #[test]
+    fn card_numbers_strip_separators_and_check_luhn() {
+        assert_eq!(card_number(&s("4111111111111111")).unwrap().expose(), "4111111111111111");
+        assert_eq!(card_number(&s("4111 1111 1111 1111")).unwrap().expose(), "4111111111111111");
+        assert_eq!(card_number(&s(" 4111-1111-1111-1111 ")).unwrap().expose(), "4111111111111111");
+        for bad in [
+            "4111111111111112",
+            "4111  1111 1111 1111",
+            "-4111111111111111",
+            "4111111111111111-",
+            "4111 1111 1111 111a",
+            "41111111111",
+            "41111111111111111111",
+            "",
+            "   ",
+        ] {
+            let e = card_number(&s(bad)).unwrap_err();
+            assert_eq!(e.field, Some("card"));
+            assert!(!e.message.contains("1111"), "{}", e.message);
+        }
+        assert!(card_number(&Input::Number(4111111111111111.0)).is_err());
+    }
+
+    #[test]
+    fn luhn_known_values() {
+        assert!(luhn("79927398713"));
+        assert!(!luhn("79927398710"));
+        assert!(luhn("378282246310005"));
+        assert!(luhn("6011111111111117"));
+    }
+
+    #[test]
+    fn alias_rules() {
+        assert_eq!(alias(&s("Groceries")).unwrap(), "Groceries");
+        assert_eq!(alias(&s(&"é".repeat(64))).unwrap().chars().count(), 64);
+        assert!(alias(&s(&"é".repeat(65))).is_err());
+        assert!(alias(&s("a\u{7}b")).is_err());
+        assert!(alias(&s("  ")).is_err());
+        assert!(alias(&Input::Number(1.0)).is_err());
+    }
+
+    #[test]
+    fn month_and_year() {
+        assert_eq!(month(&Input::Number(1.0)).unwrap(), 1);
+        assert_eq!(month(&Input::Number(12.0)).unwrap(), 12);
+        assert_eq!(year(&Input::Number(2026.0)).unwrap(), 2026);
+        for bad in [0.0, 13.0, 1.5, f64::NAN, -1.0] {
+            assert_eq!(month(&Input::Number(bad)).unwrap_err().field, Some("month"));
+        }
+        for bad in [999.0, 10000.0, 2026.5] {
+            assert_eq!(year(&Input::Number(bad)).unwrap_err().field, Some("year"));
+        }
+        assert!(month(&s("3")).is_err());
+    }
+
+    #[test]
+    fn header_values_refuse_header_splitting() {
+        assert!(header_value("accessToken", &s("abc\r\nx: y"), 100, Error::config).is_err());
+        assert!(header_value("accessToken", &s("a b"), 100, Error::config).is_err());
+        assert_eq!(header_value("accessToken", &s("eyJ.x-y_z"), 100, Error::config).unwrap(), "eyJ.x-y_z");
+    }
+}
