@@ -8,9 +8,17 @@ use super::validate;
 
 /// `{host}/card-activation?client=…&userId=…`, `client` left out when absent.
 /// Values are percent-encoded so that any string survives `URLSearchParams`.
-pub fn activation_url(user_id: &Input, client: &Input, environment: &Input) -> Result<String, Error> {
+pub fn activation_url(
+    user_id: &Input,
+    client: &Input,
+    environment: &Input,
+) -> Result<String, Error> {
     let user_id = validate::any_id("userId", user_id)?;
-    let client = if client.is_missing() { None } else { Some(validate::text("client", client, validate::MAX_ID_CHARS)?) };
+    let client = if client.is_missing() {
+        None
+    } else {
+        Some(validate::text("client", client, validate::MAX_ID_CHARS)?)
+    };
     let env = Environment::parse("environment", environment, Error::validation)?;
     let mut url = format!("{}/card-activation?", env.web_base());
     if let Some(c) = client {
@@ -30,7 +38,12 @@ mod tests {
     #[test]
     fn matches_the_documented_urls() {
         assert_eq!(
-            activation_url(&"YOUR_USER_ID".into(), &"migoDeveloper".into(), &Input::Absent).unwrap(),
+            activation_url(
+                &"YOUR_USER_ID".into(),
+                &"migoDeveloper".into(),
+                &Input::Absent
+            )
+            .unwrap(),
             "https://web.migopayments.com/card-activation?client=migoDeveloper&userId=YOUR_USER_ID"
         );
         assert_eq!(
@@ -45,9 +58,29 @@ mod tests {
 
     #[test]
     fn rejects_bad_input_with_the_field() {
-        assert_eq!(activation_url(&Input::Absent, &Input::Absent, &Input::Absent).unwrap_err().field, Some("userId"));
-        assert_eq!(activation_url(&"u".into(), &Input::Number(1.0), &Input::Absent).unwrap_err().field, Some("client"));
-        assert_eq!(activation_url(&"u".into(), &"".into(), &Input::Absent).unwrap_err().field, Some("client"));
-        assert_eq!(activation_url(&"u".into(), &Input::Absent, &"qa".into()).unwrap_err().field, Some("environment"));
+        assert_eq!(
+            activation_url(&Input::Absent, &Input::Absent, &Input::Absent)
+                .unwrap_err()
+                .field,
+            Some("userId")
+        );
+        assert_eq!(
+            activation_url(&"u".into(), &Input::Number(1.0), &Input::Absent)
+                .unwrap_err()
+                .field,
+            Some("client")
+        );
+        assert_eq!(
+            activation_url(&"u".into(), &"".into(), &Input::Absent)
+                .unwrap_err()
+                .field,
+            Some("client")
+        );
+        assert_eq!(
+            activation_url(&"u".into(), &Input::Absent, &"qa".into())
+                .unwrap_err()
+                .field,
+            Some("environment")
+        );
     }
 }

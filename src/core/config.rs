@@ -12,12 +12,19 @@ pub enum Environment {
 }
 
 impl Environment {
-    pub fn parse(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<Self, Error> {
+    pub fn parse(
+        field: &'static str,
+        input: &Input,
+        err: fn(&'static str, String) -> Error,
+    ) -> Result<Self, Error> {
         match input {
             Input::Absent | Input::Null => Ok(Environment::Production),
             Input::Str(s) if s == "production" => Ok(Environment::Production),
             Input::Str(s) if s == "sandbox" => Ok(Environment::Sandbox),
-            _ => Err(err(field, format!("{field} must be \"production\" or \"sandbox\""))),
+            _ => Err(err(
+                field,
+                format!("{field} must be \"production\" or \"sandbox\""),
+            )),
         }
     }
 
@@ -54,9 +61,13 @@ pub fn base_url(raw: &str) -> Result<String, Error> {
         return Err(bad("is too long"));
     }
     if raw.bytes().any(|b| !b.is_ascii_graphic()) {
-        return Err(bad("must be an absolute URL without spaces or non-ASCII characters"));
+        return Err(bad(
+            "must be an absolute URL without spaces or non-ASCII characters",
+        ));
     }
-    let (scheme, rest) = raw.split_once("://").ok_or_else(|| bad("must be an absolute http(s) URL"))?;
+    let (scheme, rest) = raw
+        .split_once("://")
+        .ok_or_else(|| bad("must be an absolute http(s) URL"))?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
         return Err(bad("must use https"));
@@ -71,10 +82,13 @@ pub fn base_url(raw: &str) -> Result<String, Error> {
     if authority.contains('@') {
         return Err(bad("must not contain credentials"));
     }
-    let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid host or port"))?;
+    let (host, port) =
+        split_host_port(authority).ok_or_else(|| bad("has an invalid host or port"))?;
     let host = host.to_ascii_lowercase();
     if scheme == "http" && !is_loopback(&host) {
-        return Err(bad("must use https (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])"));
+        return Err(bad(
+            "must use https (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])",
+        ));
     }
     let mut out = format!("{scheme}://{host}");
     if let Some(p) = port {
@@ -89,7 +103,9 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
         let end = authority.find(']')?;
         let (h, rest) = authority.split_at(end + 1);
-        let valid = h[1..h.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        let valid = h[1..h.len() - 1]
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
         if !valid || h.len() < 4 {
             return None;
         }
@@ -104,8 +120,16 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         }
     };
     let host_ok = host.starts_with('[')
-        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
-    let port_ok = port.map_or(true, |p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u32>().map_or(false, |n| n <= 65535));
+        || (!host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+    let port_ok = port.map_or(true, |p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().map_or(false, |n| n <= 65535)
+    });
     (host_ok && port_ok).then_some((host, port))
 }
 
@@ -116,7 +140,12 @@ fn is_loopback(host: &str) -> bool {
     let parts: Vec<&str> = host.split('.').collect();
     parts.len() == 4
         && parts[0] == "127"
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().map_or(false, |n| n <= 255))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.len() <= 3
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().map_or(false, |n| n <= 255)
+        })
 }
 
 /// Default number of retries after the first attempt.
@@ -158,34 +187,68 @@ fn present(i: &Option<Input>) -> Option<&Input> {
 impl Config {
     pub fn from_input(c: &ConfigInput) -> Result<Config, Error> {
         let absent = Input::Absent;
-        let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
+        let environment = Environment::parse(
+            "environment",
+            c.environment.as_ref().unwrap_or(&absent),
+            Error::config,
+        )?;
         let base_url = match present(&c.base_url) {
             Some(Input::Str(s)) => base_url(s)?,
-            Some(other) => return Err(Error::config("baseUrl", format!("baseUrl must be a string, got {}", other.type_name()))),
+            Some(other) => {
+                return Err(Error::config(
+                    "baseUrl",
+                    format!("baseUrl must be a string, got {}", other.type_name()),
+                ))
+            }
             None => environment.api_base().to_owned(),
         };
         let application_id = present(&c.application_id)
             .map(|i| validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config))
             .transpose()?;
         let client_id = present(&c.client_id)
-            .map(|i| validate::text("clientId", i, MAX_ID_CHARS).map_err(|e| Error::config("clientId", e.message)))
+            .map(|i| {
+                validate::text("clientId", i, MAX_ID_CHARS)
+                    .map_err(|e| Error::config("clientId", e.message))
+            })
             .transpose()?;
-        let max_retries = present(&c.max_retries).map(|i| retries("maxRetries", i, Error::config)).transpose()?.unwrap_or(DEFAULT_MAX_RETRIES);
-        let timeout_ms = present(&c.timeout_ms).map(|i| timeout("timeoutMs", i, Error::config)).transpose()?.unwrap_or(DEFAULT_TIMEOUT_MS);
-        Ok(Config { environment, base_url, application_id, client_id, max_retries, timeout_ms })
+        let max_retries = present(&c.max_retries)
+            .map(|i| retries("maxRetries", i, Error::config))
+            .transpose()?
+            .unwrap_or(DEFAULT_MAX_RETRIES);
+        let timeout_ms = present(&c.timeout_ms)
+            .map(|i| timeout("timeoutMs", i, Error::config))
+            .transpose()?
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        Ok(Config {
+            environment,
+            base_url,
+            application_id,
+            client_id,
+            max_retries,
+            timeout_ms,
+        })
     }
 }
 
 /// `accessToken`: visible ASCII, since it goes into the Authorization header.
 pub fn access_token(input: &Input) -> Result<Secret<String>, Error> {
-    validate::header_value("accessToken", input, MAX_ACCESS_TOKEN_BYTES, Error::config).map(Secret::new)
+    validate::header_value("accessToken", input, MAX_ACCESS_TOKEN_BYTES, Error::config)
+        .map(Secret::new)
 }
 
-pub fn retries(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
+pub fn retries(
+    field: &'static str,
+    input: &Input,
+    err: fn(&'static str, String) -> Error,
+) -> Result<u32, Error> {
     validate::int_in(field, input, 0, MAX_MAX_RETRIES).map_err(|e| err(field, e.message))
 }
 
-pub fn timeout(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
+pub fn timeout(
+    field: &'static str,
+    input: &Input,
+    err: fn(&'static str, String) -> Error,
+) -> Result<u32, Error> {
     validate::int_in(field, input, 1, MAX_TIMEOUT_MS).map_err(|e| err(field, e.message))
 }
 
@@ -197,10 +260,22 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-    pub fn resolve(config: &Config, max_retries: &Input, timeout_ms: &Input) -> Result<CallOptions, Error> {
+    pub fn resolve(
+        config: &Config,
+        max_retries: &Input,
+        timeout_ms: &Input,
+    ) -> Result<CallOptions, Error> {
         Ok(CallOptions {
-            max_retries: if max_retries.is_missing() { config.max_retries } else { retries("maxRetries", max_retries, Error::validation)? },
-            timeout_ms: if timeout_ms.is_missing() { config.timeout_ms } else { timeout("timeoutMs", timeout_ms, Error::validation)? },
+            max_retries: if max_retries.is_missing() {
+                config.max_retries
+            } else {
+                retries("maxRetries", max_retries, Error::validation)?
+            },
+            timeout_ms: if timeout_ms.is_missing() {
+                config.timeout_ms
+            } else {
+                timeout("timeoutMs", timeout_ms, Error::validation)?
+            },
         })
     }
 }
@@ -211,12 +286,30 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(base_url("https://api.example.com/rest/").unwrap(), "https://api.example.com/rest");
-        assert_eq!(base_url("HTTPS://API.example.com").unwrap(), "https://api.example.com");
-        assert_eq!(base_url("http://localhost:3010").unwrap(), "http://localhost:3010");
-        assert_eq!(base_url("http://127.0.0.1:8080/rest").unwrap(), "http://127.0.0.1:8080/rest");
-        assert_eq!(base_url("http://127.10.0.3/rest//").unwrap(), "http://127.10.0.3/rest");
-        assert_eq!(base_url("http://[::1]:9000/rest").unwrap(), "http://[::1]:9000/rest");
+        assert_eq!(
+            base_url("https://api.example.com/rest/").unwrap(),
+            "https://api.example.com/rest"
+        );
+        assert_eq!(
+            base_url("HTTPS://API.example.com").unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            base_url("http://localhost:3010").unwrap(),
+            "http://localhost:3010"
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8080/rest").unwrap(),
+            "http://127.0.0.1:8080/rest"
+        );
+        assert_eq!(
+            base_url("http://127.10.0.3/rest//").unwrap(),
+            "http://127.10.0.3/rest"
+        );
+        assert_eq!(
+            base_url("http://[::1]:9000/rest").unwrap(),
+            "http://[::1]:9000/rest"
+        );
         for bad in [
             "http://api.example.com",
             "http://127.0.0.1.evil.com",
@@ -248,11 +341,26 @@ mod tests {
         assert_eq!(c.base_url, "https://api.ali.app/rest");
         assert_eq!(c.max_retries, 2);
         assert_eq!(c.timeout_ms, 30_000);
-        let c = Config::from_input(&ConfigInput { environment: Some("sandbox".into()), ..Default::default() }).unwrap();
+        let c = Config::from_input(&ConfigInput {
+            environment: Some("sandbox".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(c.base_url, "https://ali-qa.ali.app/rest");
-        let e = Config::from_input(&ConfigInput { environment: Some("prod".into()), ..Default::default() }).unwrap_err();
-        assert_eq!((e.kind, e.field), (super::super::error::ErrorKind::Config, Some("environment")));
-        let e = Config::from_input(&ConfigInput { base_url: Some(Input::Number(1.0)), ..Default::default() }).unwrap_err();
+        let e = Config::from_input(&ConfigInput {
+            environment: Some("prod".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            (e.kind, e.field),
+            (super::super::error::ErrorKind::Config, Some("environment"))
+        );
+        let e = Config::from_input(&ConfigInput {
+            base_url: Some(Input::Number(1.0)),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert_eq!(e.field, Some("baseUrl"));
     }
 

@@ -57,7 +57,10 @@ mod tests {
 
     #[test]
     fn redact_replaces_every_occurrence() {
-        let out = redact("card 4111111111111111 token abcd1234 again 4111111111111111", &["4111111111111111", "abcd1234", "ab"]);
+        let out = redact(
+            "card 4111111111111111 token abcd1234 again 4111111111111111",
+            &["4111111111111111", "abcd1234", "ab"],
+        );
         assert_eq!(out, "card *** token *** again ***");
     }
 }

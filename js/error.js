@@ -1,0 +1,15 @@
+/**
+ * Every rejection of migo-cards is a MigoError: a real Error subclass, so
+ * `err instanceof MigoError` holds. Its `kind` says what failed; the other
+ * fields are set when they apply. No message or field ever holds the access
+ * token, a full card number or a view token.
+ */
+export class MigoError extends Error {
+  constructor(message, details) {
+    super(message);
+    Object.defineProperty(this, "name", { value: "MigoError", configurable: true, writable: true });
+    if (details && typeof details === "object") {
+      for (const key of Object.keys(details)) this[key] = details[key];
+    }
+  }
+}

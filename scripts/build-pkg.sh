@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds pkg/, the npm package: a browser/bundler build (wasm-bindgen --target
+# web) and a Node build (--target nodejs, loaded synchronously), both
+# size-optimised with wasm-opt, behind the hand-written entry points in js/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=pkg
+wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
+# binaryen from npm (Debian's wasm-opt 108 breaks the externref table that
+# wasm-bindgen emits); it is told the features rustc emits for wasm32.
+wasm_opt=node_modules/.bin/wasm-opt
+wasm_opt_features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
+
+cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards
+rm -rf "$out"
+mkdir -p "$out"
+wasm-bindgen --target web --out-dir "$out/web" "$wasm"
+wasm-bindgen --target nodejs --out-dir "$out/node" "$wasm"
+for f in "$out"/web/migo_cards_bg.wasm "$out"/node/migo_cards_bg.wasm; do
+  # shellcheck disable=SC2086
+  "$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$f" -o "$f.opt"
+  mv "$f.opt" "$f"
+done
+rm -f "$out"/*/migo_cards_bg.wasm.d.ts "$out"/node/migo_cards.d.ts "$out"/*/.gitignore
+
+cp js/error.js js/index.d.ts "$out/"
+cp js/web/index.js "$out/web/"
+cp js/node/index.cjs js/node/index.mjs "$out/node/"
+# One MigoError source; the CommonJS copy is derived from it.
+sed -e 's/^export class MigoError/class MigoError/' js/error.js > "$out/error.cjs"
+printf '\nmodule.exports = { MigoError };\n' >> "$out/error.cjs"
+# The Node build is CommonJS inside an ES-module package.
+printf '{ "type": "commonjs" }\n' > "$out/node/package.json"
+cp README.md "$out/README.md"
+cp LICENSE "$out/LICENSE"
+
+cat > "$out/package.json" <<JSON
+{
+  "name": "migo-cards",
+  "version": "$version",
+  "description": "Migo Wallet Gateway card lifecycle SDK for JavaScript: a Rust core compiled to WebAssembly",
+  "license": "MIT",
+  "type": "module",
+  "main": "./node/index.cjs",
+  "module": "./web/index.js",
+  "browser": "./web/index.js",
+  "types": "./index.d.ts",
+  "exports": {
+    ".": {
+      "types": "./index.d.ts",
+      "node": {
+        "import": "./node/index.mjs",
+        "require": "./node/index.cjs"
+      },
+      "default": "./web/index.js"
+    },
+    "./package.json": "./package.json"
+  },
+  "files": [
+    "index.d.ts",
+    "error.js",
+    "error.cjs",
+    "web/index.js",
+    "web/migo_cards.js",
+    "web/migo_cards.d.ts",
+    "web/migo_cards_bg.wasm",
+    "node/index.cjs",
+    "node/index.mjs",
+    "node/migo_cards.js",
+    "node/migo_cards_bg.wasm",
+    "node/package.json"
+  ],
+  "sideEffects": [
+    "./node/index.cjs",
+    "./node/index.mjs"
+  ],
+  "engines": {
+    "node": ">=18"
+  },
+  "keywords": ["migo", "cards", "card-issuing", "wasm", "webassembly", "payments"]
+}
+JSON
+# Lets the repository's own JS tests import the package by its name.
+mkdir -p node_modules
+ln -sfn ../pkg node_modules/migo-cards
+echo "built $out/ (migo-cards $version)"

@@ -1,0 +1,544 @@
+//! `MigoClient` and the free functions: the exported JavaScript API.
+//!
+//! Each method only gathers its arguments as [`Input`]s; validation, request
+//! building, decoding and retry decisions are `crate::core`'s.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::convert::{get, get_raw, input, set};
+use super::error::to_js;
+use super::transport::{self, SendError, Signal};
+use crate::core::activation;
+use crate::core::config::{self, CallOptions, Config, ConfigInput};
+use crate::core::endpoints::{endpoint, Endpoint, Op, Param};
+use crate::core::error::{Error, ErrorKind, Outcome};
+use crate::core::input::Input;
+use crate::core::request::{self, Args};
+use crate::core::response::{self, Body, Raw};
+use crate::core::retry::{self, Decision, Failure};
+use crate::core::secret::Secret;
+use crate::core::validate;
+
+/// Where the bearer token comes from.
+enum TokenSource {
+    Static(Secret<String>),
+    /// `getAccessToken`: called lazily; its result is cached, and a refresh
+    /// in flight is shared by every call that needs it.
+    Provider {
+        f: Function,
+        cached: RefCell<Option<Secret<String>>>,
+        pending: RefCell<Option<Promise>>,
+    },
+}
+
+struct Inner {
+    config: Config,
+    token: TokenSource,
+}
+
+/// A client for the Migo Wallet Gateway card API.
+#[wasm_bindgen]
+pub struct MigoClient {
+    inner: Rc<Inner>,
+}
+
+fn provider_error(message: &str) -> Error {
+    Error::config("getAccessToken", message)
+}
+
+impl Inner {
+    /// The current token; with `stale`, a fresh one unless another call has
+    /// already replaced `stale`.
+    async fn token(&self, stale: Option<&Secret<String>>) -> Result<Secret<String>, Error> {
+        let (f, cached, pending) = match &self.token {
+            TokenSource::Static(t) => return Ok(t.clone()),
+            TokenSource::Provider { f, cached, pending } => (f, cached, pending),
+        };
+        let current = cached.borrow().clone();
+        if let Some(t) = current {
+            if stale != Some(&t) {
+                return Ok(t);
+            }
+        }
+        let shared = pending.borrow().clone();
+        let promise = match shared {
+            Some(p) => p,
+            None => {
+                let value = f
+                    .call0(&JsValue::UNDEFINED)
+                    .map_err(|_| provider_error("getAccessToken threw"))?;
+                let p = Promise::resolve(&value);
+                *pending.borrow_mut() = Some(p.clone());
+                p
+            }
+        };
+        let result = JsFuture::from(promise.clone()).await;
+        // The first waiter to wake clears the shared refresh.
+        if pending
+            .borrow()
+            .as_ref()
+            .is_some_and(|p| JsValue::from(p) == JsValue::from(&promise))
+        {
+            *pending.borrow_mut() = None;
+        }
+        let value = result.map_err(|_| provider_error("getAccessToken rejected"))?;
+        let token = config::access_token(&input(&value)).map_err(|_| {
+            provider_error(
+                "getAccessToken must resolve to a non-empty string of visible ASCII characters",
+            )
+        })?;
+        *cached.borrow_mut() = Some(token.clone());
+        Ok(token)
+    }
+
+    fn can_refresh(&self) -> bool {
+        matches!(self.token, TokenSource::Provider { .. })
+    }
+}
+
+/// Per-call options, read when the call is made.
+struct Call {
+    options: CallOptions,
+    signal: Option<Signal>,
+}
+
+fn call_options(config: &Config, opts: &JsValue) -> Result<Call, Error> {
+    if !opts.is_undefined() && !opts.is_null() && !opts.is_object() {
+        return Err(Error::validation(
+            "options",
+            "the options argument must be an object",
+        ));
+    }
+    let options = CallOptions::resolve(config, &get(opts, "maxRetries"), &get(opts, "timeoutMs"))?;
+    let signal = match get(opts, "signal") {
+        Input::Absent | Input::Null => None,
+        _ => Some(
+            get_raw(opts, "signal")
+                .and_then(|s| Signal::from_js(&s))
+                .ok_or_else(|| Error::validation("signal", "signal must be an AbortSignal"))?,
+        ),
+    };
+    Ok(Call { options, signal })
+}
+
+fn aborted(attempts: u32) -> Error {
+    let mut e = finish(Error::aborted(), attempts);
+    e.outcome = if attempts == 0 {
+        Outcome::NotSent
+    } else {
+        Outcome::Unknown
+    };
+    e
+}
+
+fn finish(mut e: Error, attempts: u32) -> Error {
+    e.attempts = attempts;
+    e
+}
+
+/// The request loop: send, decode, and retry as `core::retry` decides.
+async fn execute(
+    inner: Rc<Inner>,
+    ep: &'static Endpoint,
+    args: Args,
+    call: Call,
+) -> Result<JsValue, Error> {
+    let signal = call.signal.as_ref();
+    let secrets: Vec<String> = args.secrets().map(str::to_owned).collect();
+    let mut attempts = 0u32;
+    let mut retries = 0u32;
+    let mut refreshed = false;
+    let mut stale: Option<Secret<String>> = None;
+    loop {
+        if signal.is_some_and(Signal::aborted) {
+            return Err(aborted(attempts));
+        }
+        let token = inner
+            .token(stale.take().as_ref())
+            .await
+            .map_err(|e| finish(e, attempts))?;
+        let req = request::build(
+            ep,
+            &args,
+            &inner.config.base_url,
+            &token,
+            inner.config.application_id.as_deref(),
+        )?;
+        attempts += 1;
+        let mut all_secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        all_secrets.push(token.expose());
+        let (failure, error) = match transport::send(&req, call.options.timeout_ms, signal).await {
+            Err(SendError::Aborted) => return Err(aborted(attempts)),
+            Err(SendError::Timeout) => (Failure::Timeout, Error::timeout(call.options.timeout_ms)),
+            Err(SendError::Network) => (
+                Failure::Network,
+                Error::network(
+                    "could not reach the Migo gateway (network error or blocked by CORS)",
+                ),
+            ),
+            Ok(reply) => {
+                let raw = Raw {
+                    status: reply.status,
+                    body: &reply.body,
+                    request_id: reply.request_id.as_deref(),
+                };
+                match response::decode(raw, &all_secrets) {
+                    Ok(Body::Empty) => return Ok(JsValue::UNDEFINED),
+                    Ok(Body::Json(text)) => {
+                        return JSON::parse(text).map_err(|_| {
+                            finish(
+                                Error::decode(
+                                    reply.status,
+                                    "the response body could not be parsed",
+                                ),
+                                attempts,
+                            )
+                        })
+                    }
+                    Err(e)
+                        if e.status == Some(401)
+                            && e.code.as_deref() == Some("TOKEN_EXPIRED")
+                            && inner.can_refresh()
+                            && !refreshed =>
+                    {
+                        // The gateway refused the token before acting: get a
+                        // fresh one and send the same request once more.
+                        refreshed = true;
+                        stale = Some(token);
+                        continue;
+                    }
+                    Err(e) if e.kind == ErrorKind::Decode => (Failure::Undecodable, e),
+                    Err(e) => {
+                        let status = e.status.unwrap_or(0);
+                        let retry_after = reply
+                            .retry_after
+                            .as_deref()
+                            .and_then(|v| retry::parse_retry_after(v, transport::now_ms()));
+                        (
+                            Failure::Status {
+                                status,
+                                retry_after_ms: retry_after,
+                            },
+                            e,
+                        )
+                    }
+                }
+            }
+        };
+        retries += 1;
+        match retry::decide(
+            ep.retry,
+            failure,
+            retries,
+            call.options.max_retries,
+            js_sys::Math::random(),
+        ) {
+            Decision::Retry { delay_ms } => {
+                if transport::sleep(delay_ms, signal).await.is_err() {
+                    return Err(aborted(attempts));
+                }
+            }
+            Decision::GiveUp { retryable, outcome } => {
+                let mut e = finish(error, attempts);
+                e.retryable = retryable;
+                e.outcome = outcome;
+                return Err(e);
+            }
+        }
+    }
+}
+
+impl MigoClient {
+    /// Validates now (so a later change to the caller's objects has no
+    /// effect), then runs the request loop in a promise.
+    fn call(&self, op: Op, opts: &JsValue, read: impl FnMut(Param) -> Input) -> Promise {
+        let ep = endpoint(op);
+        let prepared = Args::collect(ep, &self.inner.config, read)
+            .and_then(|args| Ok((args, call_options(&self.inner.config, opts)?)));
+        match prepared {
+            Err(e) => Promise::reject(&to_js(&e)),
+            Ok((args, call)) => {
+                let inner = self.inner.clone();
+                future_to_promise(async move {
+                    execute(inner, ep, args, call).await.map_err(|e| to_js(&e))
+                })
+            }
+        }
+    }
+}
+
+fn config_error(e: Error) -> JsValue {
+    to_js(&e)
+}
+
+#[wasm_bindgen]
+impl MigoClient {
+    /// Creates a client. Throws a `MigoError` of kind `"config"` when an
+    /// option is unusable.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "MigoClientOptions")] options: JsValue,
+    ) -> Result<MigoClient, JsValue> {
+        if !options.is_object() {
+            return Err(config_error(Error::config(
+                "options",
+                "new MigoClient(options) needs an options object",
+            )));
+        }
+        let config = Config::from_input(&ConfigInput {
+            environment: Some(get(&options, "environment")),
+            base_url: Some(get(&options, "baseUrl")),
+            application_id: Some(get(&options, "applicationId")),
+            client_id: Some(get(&options, "clientId")),
+            max_retries: Some(get(&options, "maxRetries")),
+            timeout_ms: Some(get(&options, "timeoutMs")),
+        })
+        .map_err(config_error)?;
+        let token = match (
+            get(&options, "accessToken"),
+            get(&options, "getAccessToken"),
+        ) {
+            (t, p) if !t.is_missing() && !p.is_missing() => {
+                return Err(config_error(Error::config(
+                    "accessToken",
+                    "give accessToken or getAccessToken, not both",
+                )))
+            }
+            (Input::Other("function"), _) => {
+                return Err(config_error(Error::config(
+                    "accessToken",
+                    "accessToken must be a string; use getAccessToken for a function",
+                )))
+            }
+            (_, Input::Other("function")) => {
+                let f =
+                    get_raw(&options, "getAccessToken").and_then(|f| f.dyn_into::<Function>().ok());
+                match f {
+                    Some(f) => TokenSource::Provider {
+                        f,
+                        cached: RefCell::new(None),
+                        pending: RefCell::new(None),
+                    },
+                    None => {
+                        return Err(config_error(provider_error(
+                            "getAccessToken must be a function",
+                        )))
+                    }
+                }
+            }
+            (_, p) if !p.is_missing() => {
+                return Err(config_error(provider_error(
+                    "getAccessToken must be a function",
+                )))
+            }
+            (t, _) => TokenSource::Static(config::access_token(&t).map_err(config_error)?),
+        };
+        Ok(MigoClient {
+            inner: Rc::new(Inner { config, token }),
+        })
+    }
+
+    /// Issues a Migo card for the user: `POST /users/{userId}/cards/virtuals`.
+    #[wasm_bindgen(js_name = issueCard, unchecked_return_type = "Promise<Card>")]
+    pub fn issue_card(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(Op::IssueCard, &options, |_| input(&user_id))
+    }
+
+    /// Links an existing card to the user: `POST /users/{userId}/cards?clientId=…`.
+    #[wasm_bindgen(js_name = linkCard, unchecked_return_type = "Promise<Card>")]
+    pub fn link_card(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "LinkCardInput")] card: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(Op::LinkCard, &options, |p| match p {
+            Param::UserId => input(&user_id),
+            other => get(&card, other.field()),
+        })
+    }
+
+    /// Activates a delivered card: `POST /users/{userId}/cards/{cardId}/activate`.
+    #[wasm_bindgen(js_name = activateCard, unchecked_return_type = "Promise<Card | undefined>")]
+    pub fn activate_card(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.user_card(Op::ActivateCard, user_id, card_id, options)
+    }
+
+    /// Blocks a card: `POST /users/{userId}/cards/{cardId}/block`.
+    #[wasm_bindgen(js_name = blockCard, unchecked_return_type = "Promise<Card | undefined>")]
+    pub fn block_card(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.user_card(Op::BlockCard, user_id, card_id, options)
+    }
+
+    /// Unblocks a card: `POST /users/{userId}/cards/{cardId}/unblock`.
+    #[wasm_bindgen(js_name = unblockCard, unchecked_return_type = "Promise<Card | undefined>")]
+    pub fn unblock_card(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.user_card(Op::UnblockCard, user_id, card_id, options)
+    }
+
+    /// Operator scope: `POST /cards/{cardId}/users/{authUserId}/block`.
+    #[wasm_bindgen(js_name = blockCardForUser, unchecked_return_type = "Promise<Card | undefined>")]
+    pub fn block_card_for_user(
+        &self,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")]
+        auth_user_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.card_user(Op::BlockCardForUser, card_id, auth_user_id, options)
+    }
+
+    /// Operator scope: `POST /cards/{cardId}/users/{authUserId}/unblock`.
+    #[wasm_bindgen(js_name = unblockCardForUser, unchecked_return_type = "Promise<Card | undefined>")]
+    pub fn unblock_card_for_user(
+        &self,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")]
+        auth_user_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.card_user(Op::UnblockCardForUser, card_id, auth_user_id, options)
+    }
+
+    /// Renames a card: `PATCH /cards/{cardId}` with `{alias}`.
+    #[wasm_bindgen(js_name = updateCardAlias, unchecked_return_type = "Promise<Card | undefined>")]
+    pub fn update_card_alias(
+        &self,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] alias: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(Op::UpdateCardAlias, &options, |p| match p {
+            Param::CardId => input(&card_id),
+            _ => input(&alias),
+        })
+    }
+
+    /// Reads PAN and CVV with a single-use view token:
+    /// `GET /users/{userId}/cards/{cardId}?token=…`. Never retried.
+    #[wasm_bindgen(js_name = getCardDetails, unchecked_return_type = "Promise<CardDetails>")]
+    pub fn get_card_details(
+        &self,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(js_name = viewToken, unchecked_param_type = "string")] view_token: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(Op::GetCardDetails, &options, |p| match p {
+            Param::UserId => input(&user_id),
+            Param::CardId => input(&card_id),
+            _ => input(&view_token),
+        })
+    }
+
+    /// Generates a monthly statement: `POST /cards/{cardId}/statements`.
+    #[wasm_bindgen(js_name = createStatement, unchecked_return_type = "Promise<Statement>")]
+    pub fn create_statement(
+        &self,
+        #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "StatementPeriod")] period: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(Op::CreateStatement, &options, |p| match p {
+            Param::CardId => input(&card_id),
+            other => get(&period, other.field()),
+        })
+    }
+
+    /// The environment this client talks to.
+    #[wasm_bindgen(getter, unchecked_return_type = "Environment")]
+    pub fn environment(&self) -> String {
+        self.inner.config.environment.as_str().to_owned()
+    }
+
+    /// The API base URL in use (no trailing slash).
+    #[wasm_bindgen(getter, js_name = baseUrl)]
+    pub fn base_url(&self) -> String {
+        self.inner.config.base_url.clone()
+    }
+
+    /// A summary without secrets, so logging a client leaks nothing.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "MigoClientSummary")]
+    pub fn to_json(&self) -> JsValue {
+        let o = Object::new();
+        set(&o, "environment", &self.environment().into());
+        set(&o, "baseUrl", &self.base_url().into());
+        if let Some(app) = &self.inner.config.application_id {
+            set(&o, "applicationId", &app.into());
+        }
+        o.into()
+    }
+
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        format!("MigoClient({}, {})", self.environment(), self.base_url())
+    }
+}
+
+impl MigoClient {
+    fn user_card(&self, op: Op, user_id: JsValue, card_id: JsValue, options: JsValue) -> Promise {
+        self.call(op, &options, |p| match p {
+            Param::UserId => input(&user_id),
+            _ => input(&card_id),
+        })
+    }
+
+    fn card_user(
+        &self,
+        op: Op,
+        card_id: JsValue,
+        auth_user_id: JsValue,
+        options: JsValue,
+    ) -> Promise {
+        self.call(op, &options, |p| match p {
+            Param::CardId => input(&card_id),
+            _ => input(&auth_user_id),
+        })
+    }
+}
+
+/// The hosted card-activation webview URL for a cardholder.
+#[wasm_bindgen(js_name = activationUrl)]
+pub fn activation_url(
+    #[wasm_bindgen(unchecked_param_type = "ActivationUrlOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    activation::activation_url(
+        &get(&options, "userId"),
+        &get(&options, "client"),
+        &get(&options, "environment"),
+    )
+    .map_err(|e| to_js(&e))
+}
+
+/// The same card-number verification `linkCard` applies: 12 to 19 digits,
+/// single spaces or dashes between groups, Luhn check. Never throws.
+#[wasm_bindgen(js_name = isValidCardNumber)]
+pub fn is_valid_card_number(
+    #[wasm_bindgen(unchecked_param_type = "unknown")] card: JsValue,
+) -> bool {
+    validate::card_number(&input(&card)).is_ok()
+}

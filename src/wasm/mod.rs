@@ -1,0 +1,8 @@
+//! The JavaScript skin: converts values, performs `fetch`, and builds
+//! `MigoError`s. Every rule it applies comes from `crate::core`.
+
+mod client;
+mod convert;
+mod error;
+mod transport;
+mod types;
