@@ -61,10 +61,7 @@ pub(crate) async fn view_token(State(app): AppState, body: Bytes) -> Response {
         _ => None,
     };
     let Some(card_id) = card_id else {
-        return admin_error(
-            StatusCode::BAD_REQUEST,
-            "cardId (number or string) is required",
-        );
+        return admin_error(StatusCode::BAD_REQUEST, "cardId (number or string) is required");
     };
     let mut state = app.state();
     if !state.cards.contains_key(&card_id) {
@@ -91,12 +88,7 @@ pub(crate) async fn config(State(app): AppState, body: Bytes) -> Response {
         state.envelope = match envelope.as_str() {
             "success" => Envelope::Success,
             "statusCode" => Envelope::StatusCode,
-            _ => {
-                return admin_error(
-                    StatusCode::BAD_REQUEST,
-                    "envelope must be \"success\" or \"statusCode\"",
-                )
-            }
+            _ => return admin_error(StatusCode::BAD_REQUEST, "envelope must be \"success\" or \"statusCode\""),
         };
     }
     let envelope = match state.envelope {
@@ -139,12 +131,7 @@ pub(crate) async fn add_fault(State(app): AppState, body: Bytes) -> Response {
         None | Some(Value::Null) => None,
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(Value::String(s)) => Some(s),
-        Some(_) => {
-            return admin_error(
-                StatusCode::BAD_REQUEST,
-                "retryAfter must be a number or string",
-            )
-        }
+        Some(_) => return admin_error(StatusCode::BAD_REQUEST, "retryAfter must be a number or string"),
     };
     let times = spec.times.unwrap_or(1);
     if times == 0 {

@@ -83,11 +83,7 @@ impl App {
 
     /// Every token the log must never show.
     pub fn secrets(&self) -> Vec<String> {
-        self.tokens
-            .iter()
-            .chain(&self.expired_tokens)
-            .cloned()
-            .collect()
+        self.tokens.iter().chain(&self.expired_tokens).cloned().collect()
     }
 }
 
@@ -153,11 +149,7 @@ pub async fn serve(config: Config) -> io::Result<Server> {
             }
         }
     });
-    Ok(Server {
-        addr,
-        stop: Some(stop_tx),
-        task,
-    })
+    Ok(Server { addr, stop: Some(stop_tx), task })
 }
 
 /// Serves one TCP connection. We drive hyper ourselves (instead of
@@ -172,8 +164,7 @@ async fn serve_connection(stream: TcpStream, router: Router) {
         req.extensions_mut().insert(handler_kill.clone());
         router.clone().oneshot(req)
     });
-    let conn =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::select! {
         _ = conn => {}
         _ = kill.0.notified() => {}
@@ -193,10 +184,7 @@ fn build_router(config: &Config) -> io::Result<Router> {
         .route("/__mock/state", get(admin::state))
         .route("/__mock/view-tokens", post(admin::view_token))
         .route("/__mock/config", post(admin::config))
-        .route(
-            "/__mock/faults",
-            post(admin::add_fault).delete(admin::clear_faults),
-        );
+        .route("/__mock/faults", post(admin::add_fault).delete(admin::clear_faults));
 
     // Everything not routed above lands in the fallback, which hands `/rest`
     // to the gateway emulation and anything else to the root static folder.
@@ -207,10 +195,7 @@ fn build_router(config: &Config) -> io::Result<Router> {
         let prefix = normalize_prefix(&mount.prefix)?;
         // A mistyped folder would otherwise only show up as puzzling 404s.
         if !mount.dir.is_dir() {
-            return Err(invalid(&format!(
-                "--static {}: not a directory",
-                mount.dir.display()
-            )));
+            return Err(invalid(&format!("--static {}: not a directory", mount.dir.display())));
         }
         let dir = ServeDir::new(&mount.dir).append_index_html_on_directories(true);
         if prefix == "/" {
@@ -245,25 +230,12 @@ fn build_router(config: &Config) -> io::Result<Router> {
 
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::mirror_request())
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PATCH,
-            Method::DELETE,
-            Method::OPTIONS,
-        ])
-        .allow_headers([
-            header::AUTHORIZATION,
-            header::CONTENT_TYPE,
-            HeaderName::from_static("x-application-id"),
-        ])
+        .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE, Method::OPTIONS])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("x-application-id")])
         .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER]);
 
     // The request id layer is outermost so even CORS preflights carry one.
-    Ok(router
-        .with_state(app.clone())
-        .layer(cors)
-        .layer(middleware::from_fn_with_state(app, request_id)))
+    Ok(router.with_state(app.clone()).layer(cors).layer(middleware::from_fn_with_state(app, request_id)))
 }
 
 fn invalid(msg: &str) -> io::Error {
@@ -279,9 +251,7 @@ fn normalize_prefix(prefix: &str) -> io::Result<String> {
     let prefix = format!("/{trimmed}");
     for reserved in ["/rest", "/__mock"] {
         if prefix == reserved || prefix.starts_with(&format!("{reserved}/")) {
-            return Err(invalid(&format!(
-                "--static {prefix} would shadow {reserved}"
-            )));
+            return Err(invalid(&format!("--static {prefix} would shadow {reserved}")));
         }
     }
     Ok(prefix)
@@ -305,11 +275,9 @@ async fn serve_static(dir: ServeDir, req: Request) -> Response {
         None
     };
     if let (Some(mime), true) = (mime, res.status().is_success()) {
-        res.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+        res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     }
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 

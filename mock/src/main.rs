@@ -29,11 +29,7 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        config: Config::default(),
-        lifeline: false,
-        max_lifetime: None,
-    };
+    let mut args = Args { config: Config::default(), lifeline: false, max_lifetime: None };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -41,12 +37,7 @@ fn parse_args() -> Result<Args, String> {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (flag, None),
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
+        let mut value = || inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--port" => {
                 let v = value()?;
@@ -58,13 +49,8 @@ fn parse_args() -> Result<Args, String> {
             }
             "--static" => {
                 let v = value()?;
-                let (prefix, dir) = v
-                    .split_once('=')
-                    .ok_or_else(|| format!("--static wants PREFIX=DIR, got {v}"))?;
-                args.config.statics.push(StaticMount {
-                    prefix: prefix.to_string(),
-                    dir: PathBuf::from(dir),
-                });
+                let (prefix, dir) = v.split_once('=').ok_or_else(|| format!("--static wants PREFIX=DIR, got {v}"))?;
+                args.config.statics.push(StaticMount { prefix: prefix.to_string(), dir: PathBuf::from(dir) });
             }
             "--token" => args.config.tokens.push(value()?),
             "--expired-token" => args.config.expired_tokens.push(value()?),
@@ -91,11 +77,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     runtime.block_on(run(args))
 }
 

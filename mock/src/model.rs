@@ -112,9 +112,7 @@ impl Fault {
             Some(pattern) => {
                 let pattern = pattern.split('?').next().unwrap_or("");
                 path_matches(pattern, path)
-                    || path
-                        .strip_prefix("/rest")
-                        .is_some_and(|rest| path_matches(pattern, rest))
+                    || path.strip_prefix("/rest").is_some_and(|rest| path_matches(pattern, rest))
             }
         }
     }
@@ -236,19 +234,11 @@ impl Default for State {
 }
 
 impl State {
-    pub fn add_card(
-        &mut self,
-        user_id: &str,
-        status: CardStatus,
-        pan: String,
-        alias: Option<String>,
-    ) -> &Card {
+    pub fn add_card(&mut self, user_id: &str, status: CardStatus, pan: String, alias: Option<String>) -> &Card {
         let id = self.next_card_id;
         self.next_card_id += 1;
         let mut rng = rand::thread_rng();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
         let (y, m, ..) = civil(now.as_secs());
         let card = Card {
             id,
@@ -301,29 +291,17 @@ pub fn random_pan() -> String {
         pan.push(char::from(b'0' + rng.gen_range(0..10u8)));
     }
     // Pick the check digit that makes the whole number pass.
-    (0..10)
-        .map(|d| format!("{pan}{d}"))
-        .find(|candidate| luhn_valid(candidate))
-        .expect("one check digit always fits")
+    (0..10).map(|d| format!("{pan}{d}")).find(|candidate| luhn_valid(candidate)).expect("one check digit always fits")
 }
 
 pub fn mask_pan(pan: &str) -> String {
-    let tail: String = pan
-        .chars()
-        .rev()
-        .take(4)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let tail: String = pan.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     format!("************{tail}")
 }
 
 pub fn random_hex(bytes: usize) -> String {
     let mut rng = rand::thread_rng();
-    (0..bytes)
-        .map(|_| format!("{:02x}", rng.gen::<u8>()))
-        .collect()
+    (0..bytes).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
 }
 
 // ---- redaction ------------------------------------------------------------
@@ -419,22 +397,12 @@ fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
     let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (rem / 3600) as u32,
-        (rem % 3600 / 60) as u32,
-        (rem % 60) as u32,
-    )
+    (year, month, day, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
 }
 
 fn iso_timestamp(millis: u128) -> String {
     let (y, mo, d, h, mi, s) = civil((millis / 1000) as u64);
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z",
-        millis % 1000
-    )
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", millis % 1000)
 }
 
 #[cfg(test)]
@@ -461,24 +429,16 @@ mod tests {
 
     #[test]
     fn path_patterns() {
-        assert!(path_matches(
-            "/users/*/cards/virtuals",
-            "/users/1001/cards/virtuals"
-        ));
-        assert!(!path_matches(
-            "/users/*/cards",
-            "/users/1001/cards/virtuals"
-        ));
+        assert!(path_matches("/users/*/cards/virtuals", "/users/1001/cards/virtuals"));
+        assert!(!path_matches("/users/*/cards", "/users/1001/cards/virtuals"));
         assert!(path_matches("/cards/*", "/cards/5000001/"));
     }
 
     #[test]
     fn scrubbing() {
         let secrets = vec!["migo-test-token".to_string()];
-        let s = scrub_text(
-            "card 4111111111111111 vt_0123456789abcdef0123456789abcdef migo-test-token 5000001",
-            &secrets,
-        );
+        let s =
+            scrub_text("card 4111111111111111 vt_0123456789abcdef0123456789abcdef migo-test-token 5000001", &secrets);
         assert_eq!(s, "card ************1111 vt_*** *** 5000001");
     }
 }

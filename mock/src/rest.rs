@@ -14,8 +14,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::{json, Map, Value};
 
 use crate::model::{
-    luhn_valid, random_pan, redact_json, scrub_text, user_exists, Card, CardStatus, Envelope,
-    Fault, LogEntry, State, Statement,
+    luhn_valid, random_pan, redact_json, scrub_text, user_exists, Card, CardStatus, Envelope, Fault, LogEntry, State,
+    Statement,
 };
 use crate::{App, ConnKill};
 
@@ -31,12 +31,7 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            code: code.to_string(),
-            message: message.into(),
-            allow: None,
-        }
+        ApiError { status, code: code.to_string(), message: message.into(), allow: None }
     }
 
     /// `7000` CHECK_PARAMETERS: the request itself is wrong.
@@ -62,19 +57,11 @@ pub(crate) struct Success {
 type Outcome = Result<Success, ApiError>;
 
 fn ok(message: &'static str, data: Value) -> Outcome {
-    Ok(Success {
-        status: StatusCode::OK,
-        message,
-        data,
-    })
+    Ok(Success { status: StatusCode::OK, message, data })
 }
 
 fn created(message: &'static str, data: Value) -> Outcome {
-    Ok(Success {
-        status: StatusCode::CREATED,
-        message,
-        data,
-    })
+    Ok(Success { status: StatusCode::CREATED, message, data })
 }
 
 /// Both readings of `CustomResponse<T>` the docs give; the admin API picks one.
@@ -101,8 +88,7 @@ fn render(envelope: Envelope, outcome: Outcome) -> Response {
             };
             let mut res = (e.status, Json(body)).into_response();
             if let Some(allow) = e.allow {
-                res.headers_mut()
-                    .insert(header::ALLOW, HeaderValue::from_static(allow));
+                res.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
             }
             res
         }
@@ -115,30 +101,17 @@ pub(crate) async fn handle(app: Arc<App>, req: Request) -> Response {
     let kill = parts.extensions.get::<ConnKill>().cloned();
     let (body, body_error) = match to_bytes(body, MAX_BODY).await {
         Ok(bytes) => (bytes, None),
-        Err(_) => (
-            Default::default(),
-            Some(ApiError::bad("request body unreadable or too large")),
-        ),
+        Err(_) => (Default::default(), Some(ApiError::bad("request body unreadable or too large"))),
     };
     let path = parts.uri.path().to_string();
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
-    let call = Call {
-        method: &parts.method,
-        headers: &parts.headers,
-        query: &query,
-        body: &body,
-    };
+    let query: Vec<(String, String)> = serde_urlencoded::from_str(parts.uri.query().unwrap_or("")).unwrap_or_default();
+    let call = Call { method: &parts.method, headers: &parts.headers, query: &query, body: &body };
 
     // Log on arrival so the log keeps arrival order even while a delay
     // fault holds this request back.
     let (seq, fault) = {
         let mut state = app.state();
-        let fault = if parts.method == Method::OPTIONS {
-            None
-        } else {
-            state.take_fault(parts.method.as_str(), &path)
-        };
+        let fault = if parts.method == Method::OPTIONS { None } else { state.take_fault(parts.method.as_str(), &path) };
         let seq = log_arrival(&mut state, &app.secrets(), &call, &path);
         (seq, fault)
     };
@@ -201,10 +174,7 @@ async fn apply_fault(
             }
         }
     } else if fault.malformed {
-        let status = fault
-            .status
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::OK);
+        let status = fault.status.and_then(|s| StatusCode::from_u16(s).ok()).unwrap_or(StatusCode::OK);
         raw_response(status, "application/json", r#"{"success": tru"#)
     } else if let Some(status) = fault.status {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -212,10 +182,7 @@ async fn apply_fault(
             Some(body) => raw_response(status, content_type(fault), body),
             None => {
                 let code = status.as_u16().to_string();
-                render(
-                    envelope,
-                    Err(ApiError::new(status, &code, "injected fault")),
-                )
+                render(envelope, Err(ApiError::new(status, &code, "injected fault")))
             }
         }
     } else if let Some(body) = &fault.body {
@@ -238,8 +205,7 @@ fn content_type(fault: &Fault) -> &str {
 
 fn raw_response(status: StatusCode, content_type: &str, body: &str) -> Response {
     let mut res = (status, Body::from(body.to_string())).into_response();
-    let value = HeaderValue::from_str(content_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("text/plain"));
+    let value = HeaderValue::from_str(content_type).unwrap_or_else(|_| HeaderValue::from_static("text/plain"));
     res.headers_mut().insert(header::CONTENT_TYPE, value);
     res
 }
@@ -257,21 +223,14 @@ impl Call<'_> {
         if self.method.as_str() == method {
             return Ok(());
         }
-        let mut err = ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "7000",
-            format!("method not allowed; use {method}"),
-        );
+        let mut err =
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "7000", format!("method not allowed; use {method}"));
         err.allow = Some(method);
         Err(err)
     }
 
     fn query(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// The contract says these endpoints take no body; a client that sends
@@ -326,17 +285,11 @@ fn authenticate(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
         })
         .filter(|t| !t.is_empty());
     match token {
-        Some(t) if app.expired_tokens.iter().any(|x| x == t) => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "TOKEN_EXPIRED",
-            "access token expired",
-        )),
+        Some(t) if app.expired_tokens.iter().any(|x| x == t) => {
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "TOKEN_EXPIRED", "access token expired"))
+        }
         Some(t) if app.tokens.iter().any(|x| x == t) => Ok(()),
-        _ => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
-            "missing or invalid access token",
-        )),
+        _ => Err(ApiError::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "missing or invalid access token")),
     }
 }
 
@@ -373,11 +326,8 @@ fn process(app: &App, call: &Call, path: &str) -> Outcome {
                 return Err(ApiError::user_not_found());
             }
             let mut state = app.state();
-            let card = state
-                .cards
-                .get_mut(&card_id)
-                .filter(|c| c.user_id == *user)
-                .ok_or_else(ApiError::card_not_found)?;
+            let card =
+                state.cards.get_mut(&card_id).filter(|c| c.user_id == *user).ok_or_else(ApiError::card_not_found)?;
             transition(card, action)
         }
         ["users", user, "cards", card] => {
@@ -393,10 +343,7 @@ fn process(app: &App, call: &Call, path: &str) -> Outcome {
             }
             // Operators act on any user's card.
             let mut state = app.state();
-            let card = state
-                .cards
-                .get_mut(&card_id)
-                .ok_or_else(ApiError::card_not_found)?;
+            let card = state.cards.get_mut(&card_id).ok_or_else(ApiError::card_not_found)?;
             transition(card, action)
         }
         ["cards", card] => {
@@ -407,11 +354,7 @@ fn process(app: &App, call: &Call, path: &str) -> Outcome {
             call.allow("POST")?;
             create_statement(app, call, card)
         }
-        _ => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "7000",
-            "no such endpoint",
-        )),
+        _ => Err(ApiError::new(StatusCode::NOT_FOUND, "7000", "no such endpoint")),
     }
 }
 
@@ -425,11 +368,7 @@ fn transition(card: &mut Card, action: &str) -> Outcome {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "7213",
-            format!(
-                "INVALID_STATUS_CARD: card is {}, {action} needs {}",
-                card.status.as_str(),
-                from.as_str()
-            ),
+            format!("INVALID_STATUS_CARD: card is {}, {action} needs {}", card.status.as_str(), from.as_str()),
         ));
     }
     card.status = to;
@@ -483,20 +422,12 @@ fn card_details(app: &App, call: &Call, user: &str, card: &str) -> Outcome {
     }
     let mut state = app.state();
     let state = &mut *state;
-    let card = state
-        .cards
-        .get(&card_id)
-        .filter(|c| c.user_id == user)
-        .ok_or_else(ApiError::card_not_found)?;
+    let card = state.cards.get(&card_id).filter(|c| c.user_id == user).ok_or_else(ApiError::card_not_found)?;
     // Single use: the token is consumed on success only, and the message
     // never repeats it.
     let token = call.query("token").unwrap_or("");
     if state.view_tokens.get(token) != Some(&card_id) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "7000",
-            "a valid single-use view token is required",
-        ));
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "7000", "a valid single-use view token is required"));
     }
     state.view_tokens.remove(token);
     ok(
@@ -519,17 +450,10 @@ fn update_alias(app: &App, call: &Call, card: &str) -> Outcome {
     only_fields(&body, &["alias"])?;
     let alias = match body.get("alias") {
         Some(Value::String(s)) if (1..=64).contains(&s.chars().count()) => s.clone(),
-        _ => {
-            return Err(ApiError::bad(
-                "alias must be a string of 1 to 64 characters",
-            ))
-        }
+        _ => return Err(ApiError::bad("alias must be a string of 1 to 64 characters")),
     };
     let mut state = app.state();
-    let card = state
-        .cards
-        .get_mut(&card_id)
-        .ok_or_else(ApiError::card_not_found)?;
+    let card = state.cards.get_mut(&card_id).ok_or_else(ApiError::card_not_found)?;
     card.alias = Some(alias);
     ok("Card alias updated", card.to_json())
 }
@@ -550,12 +474,7 @@ fn create_statement(app: &App, call: &Call, card: &str) -> Outcome {
     if !state.cards.contains_key(&card_id) {
         return Err(ApiError::card_not_found());
     }
-    let statement = Statement {
-        id: state.statements.len() as u64 + 1,
-        card_id,
-        month,
-        year,
-    };
+    let statement = Statement { id: state.statements.len() as u64 + 1, card_id, month, year };
     let data = statement.to_json();
     state.statements.push(statement);
     created("Statement generated", data)
@@ -571,11 +490,7 @@ fn log_arrival(state: &mut State, secrets: &[String], call: &Call, path: &str) -
 
     let mut query = Map::new();
     for (key, value) in call.query {
-        let value = if key == "token" {
-            "***".to_string()
-        } else {
-            scrub_text(value, secrets)
-        };
+        let value = if key == "token" { "***".to_string() } else { scrub_text(value, secrets) };
         query.insert(key.clone(), Value::String(value));
     }
 

@@ -20,26 +20,18 @@ const JSON_CT: (&str, &str) = ("Content-Type", "application/json");
 fn start_with(config: Config) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
         runtime.block_on(async move {
             let server = migo_mock::serve(config).await.unwrap();
             tx.send(server.addr()).unwrap();
             std::future::pending::<()>().await;
         });
     });
-    rx.recv_timeout(Duration::from_secs(10))
-        .expect("server start")
+    rx.recv_timeout(Duration::from_secs(10)).expect("server start")
 }
 
 fn start() -> SocketAddr {
-    start_with(Config {
-        port: 0,
-        ..Config::default()
-    })
+    start_with(Config { port: 0, ..Config::default() })
 }
 
 #[derive(Debug)]
@@ -51,24 +43,17 @@ struct Resp {
 
 impl Resp {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
     fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
     /// The error code of an error envelope.
     fn code(&self) -> String {
-        self.json()["errors"][0]["code"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.json()["errors"][0]["code"].as_str().unwrap().to_string()
     }
     fn data(&self) -> Value {
         self.json()["data"].clone()
@@ -77,17 +62,9 @@ impl Resp {
 
 /// Sends one request on a fresh connection. `None` means the server closed
 /// the connection without sending a single byte.
-fn raw(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Option<Resp> {
+fn raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Option<Resp> {
     let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
@@ -109,36 +86,20 @@ fn raw(
     if buf.is_empty() {
         return None;
     }
-    let split = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").expect("end of headers");
     let head = String::from_utf8(buf[..split].to_vec()).unwrap();
     let mut body = buf[split + 4..].to_vec();
     let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    let chunked = headers
-        .iter()
-        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+    let chunked = headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
     if chunked {
         body = dechunk(&body);
     }
-    Some(Resp {
-        status,
-        headers,
-        body,
-    })
+    Some(Resp { status, headers, body })
 }
 
 fn dechunk(mut data: &[u8]) -> Vec<u8> {
@@ -156,13 +117,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
 }
 
-fn send(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> Resp {
+fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Resp {
     raw(addr, method, path, headers, body).expect("a response")
 }
 
@@ -170,26 +125,14 @@ fn send(
 fn api(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Resp {
     let path = format!("/rest{path}");
     match body {
-        Some(body) => send(
-            addr,
-            method,
-            &path,
-            &[AUTH, JSON_CT],
-            Some(&body.to_string()),
-        ),
+        Some(body) => send(addr, method, &path, &[AUTH, JSON_CT], Some(&body.to_string())),
         None => send(addr, method, &path, &[AUTH], None),
     }
 }
 
 fn admin(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Resp {
     let body = body.map(|b| b.to_string());
-    send(
-        addr,
-        method,
-        &format!("/__mock{path}"),
-        &[],
-        body.as_deref(),
-    )
+    send(addr, method, &format!("/__mock{path}"), &[], body.as_deref())
 }
 
 fn state(addr: SocketAddr) -> Value {
@@ -211,12 +154,7 @@ fn issue(addr: SocketAddr, user: &str) -> u64 {
 }
 
 fn link(addr: SocketAddr, user: &str, pan: &str) -> Resp {
-    api(
-        addr,
-        "POST",
-        &format!("/users/{user}/cards?clientId=client-1"),
-        Some(json!({"card": pan, "alias": "Linked"})),
-    )
+    api(addr, "POST", &format!("/users/{user}/cards?clientId=client-1"), Some(json!({"card": pan, "alias": "Linked"})))
 }
 
 fn card_status(addr: SocketAddr, card_id: u64) -> String {
@@ -234,12 +172,7 @@ fn card_count(addr: SocketAddr) -> usize {
 }
 
 fn view_token(addr: SocketAddr, card_id: u64) -> String {
-    let res = admin(
-        addr,
-        "POST",
-        "/view-tokens",
-        Some(json!({"cardId": card_id})),
-    );
+    let res = admin(addr, "POST", "/view-tokens", Some(json!({"cardId": card_id})));
     assert_eq!(res.status, 201, "{}", res.text());
     res.json()["token"].as_str().unwrap().to_string()
 }
@@ -262,28 +195,14 @@ fn auth_is_required_and_expired_tokens_are_told_apart() {
         assert_eq!(res.code(), "UNAUTHORIZED");
         assert_eq!(res.json()["success"], false);
     }
-    let res = send(
-        addr,
-        "POST",
-        path,
-        &[("Authorization", "Bearer migo-expired-token")],
-        None,
-    );
+    let res = send(addr, "POST", path, &[("Authorization", "Bearer migo-expired-token")], None);
     assert_eq!(res.status, 401);
     assert_eq!(res.code(), "TOKEN_EXPIRED");
     assert_eq!(card_count(addr), 0, "rejected calls must not act");
 
     // Scheme is case-insensitive, x-application-id is optional but logged.
-    let res = send(
-        addr,
-        "POST",
-        path,
-        &[
-            ("authorization", "bearer migo-test-token"),
-            ("x-application-id", "app-7"),
-        ],
-        None,
-    );
+    let res =
+        send(addr, "POST", path, &[("authorization", "bearer migo-test-token"), ("x-application-id", "app-7")], None);
     assert_eq!(res.status, 201);
     let log = state(addr)["requests"].as_array().unwrap().clone();
     assert_eq!(log.last().unwrap()["headers"]["x-application-id"], "app-7");
@@ -298,13 +217,7 @@ fn extra_tokens_from_config() {
         ..Config::default()
     });
     let path = "/rest/users/1001/cards/virtuals";
-    let res = send(
-        addr,
-        "POST",
-        path,
-        &[("Authorization", "Bearer second")],
-        None,
-    );
+    let res = send(addr, "POST", path, &[("Authorization", "Bearer second")], None);
     assert_eq!(res.status, 201);
     let res = send(addr, "POST", path, &[("Authorization", "Bearer old")], None);
     assert_eq!(res.code(), "TOKEN_EXPIRED");
@@ -327,10 +240,7 @@ fn issue_activate_block_unblock() {
     assert_eq!(card["alias"], Value::Null);
     assert_eq!(card["balance"], "0.0000");
     let masked = card["maskedPan"].as_str().unwrap();
-    assert!(
-        masked.starts_with("************") && masked.len() == 16,
-        "{masked}"
-    );
+    assert!(masked.starts_with("************") && masked.len() == 16, "{masked}");
     assert!(card["createdAt"].as_str().unwrap().ends_with('Z'));
     assert!(card.get("pan").is_none() && card.get("cvv").is_none());
 
@@ -339,14 +249,8 @@ fn issue_activate_block_unblock() {
 
     let base = "/users/1001/cards/5000001";
     // Only INACTIVE cards can be activated; block/unblock need the right state.
-    assert_eq!(
-        api(addr, "POST", &format!("{base}/block"), None).code(),
-        "7213"
-    );
-    assert_eq!(
-        api(addr, "POST", &format!("{base}/unblock"), None).code(),
-        "7213"
-    );
+    assert_eq!(api(addr, "POST", &format!("{base}/block"), None).code(), "7213");
+    assert_eq!(api(addr, "POST", &format!("{base}/unblock"), None).code(), "7213");
     let res = api(addr, "POST", &format!("{base}/activate"), None);
     assert_eq!(res.status, 200);
     assert_eq!(res.data()["status"], "ACTIVE");
@@ -355,24 +259,12 @@ fn issue_activate_block_unblock() {
     assert_eq!(res.json()["success"], false);
 
     let res = api(addr, "POST", &format!("{base}/block"), None);
-    assert_eq!(
-        (res.status, res.data()["status"].clone()),
-        (200, json!("BLOCKED"))
-    );
+    assert_eq!((res.status, res.data()["status"].clone()), (200, json!("BLOCKED")));
     assert_eq!(card_status(addr, 5_000_001), "BLOCKED");
-    assert_eq!(
-        api(addr, "POST", &format!("{base}/block"), None).status,
-        409
-    );
-    assert_eq!(
-        api(addr, "POST", &format!("{base}/activate"), None).status,
-        409
-    );
+    assert_eq!(api(addr, "POST", &format!("{base}/block"), None).status, 409);
+    assert_eq!(api(addr, "POST", &format!("{base}/activate"), None).status, 409);
     let res = api(addr, "POST", &format!("{base}/unblock"), None);
-    assert_eq!(
-        (res.status, res.data()["status"].clone()),
-        (200, json!("ACTIVE"))
-    );
+    assert_eq!((res.status, res.data()["status"].clone()), (200, json!("ACTIVE")));
     assert_eq!(card_status(addr, 5_000_001), "ACTIVE");
 }
 
@@ -381,51 +273,17 @@ fn operator_block_and_unblock() {
     let addr = start();
     let id = issue(addr, "1002");
     // Another user's operator may act on it; the card must be ACTIVE to block.
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/users/alice/block"),
-        None,
-    );
+    let res = api(addr, "POST", &format!("/cards/{id}/users/alice/block"), None);
     assert_eq!((res.status, res.code()), (409, "7213".to_string()));
-    api(
-        addr,
-        "POST",
-        &format!("/users/1002/cards/{id}/activate"),
-        None,
-    );
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/users/alice/block"),
-        None,
-    );
+    api(addr, "POST", &format!("/users/1002/cards/{id}/activate"), None);
+    let res = api(addr, "POST", &format!("/cards/{id}/users/alice/block"), None);
     assert_eq!(res.status, 200);
     assert_eq!(res.data()["status"], "BLOCKED");
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/users/1003/unblock"),
-        None,
-    );
+    let res = api(addr, "POST", &format!("/cards/{id}/users/1003/unblock"), None);
     assert_eq!(res.data()["status"], "ACTIVE");
-    assert_eq!(
-        api(
-            addr,
-            "POST",
-            &format!("/cards/{id}/users/1003/unblock"),
-            None
-        )
-        .code(),
-        "7213"
-    );
+    assert_eq!(api(addr, "POST", &format!("/cards/{id}/users/1003/unblock"), None).code(), "7213");
 
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/users/nobody/block"),
-        None,
-    );
+    let res = api(addr, "POST", &format!("/cards/{id}/users/nobody/block"), None);
     assert_eq!((res.status, res.code()), (404, "7100".to_string()));
     let res = api(addr, "POST", "/cards/999/users/alice/block", None);
     assert_eq!((res.status, res.code()), (404, "7200".to_string()));
@@ -451,12 +309,7 @@ fn link_card_and_its_validation() {
         json!({"card": "4222222222222"}),
         json!({"card": "6011000990139424"}),
     ] {
-        let res = api(
-            addr,
-            "POST",
-            "/users/alice/cards?clientId=c",
-            Some(body.clone()),
-        );
+        let res = api(addr, "POST", "/users/alice/cards?clientId=c", Some(body.clone()));
         assert_eq!(res.status, 201, "{body}: {}", res.text());
     }
 
@@ -472,54 +325,23 @@ fn link_card_and_its_validation() {
         json!(["4111111111111111"]),                       // not an object
     ];
     for body in bad_bodies {
-        let res = api(
-            addr,
-            "POST",
-            "/users/1001/cards?clientId=c",
-            Some(body.clone()),
-        );
-        assert_eq!(
-            (res.status, res.code()),
-            (400, "7000".to_string()),
-            "{body}"
-        );
+        let res = api(addr, "POST", "/users/1001/cards?clientId=c", Some(body.clone()));
+        assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{body}");
     }
     let good = json!({"card": "4111111111111111"}).to_string();
     for query in ["", "?clientId=", "?other=1"] {
-        let res = send(
-            addr,
-            "POST",
-            &format!("/rest/users/1001/cards{query}"),
-            &[AUTH, JSON_CT],
-            Some(&good),
-        );
-        assert_eq!(
-            (res.status, res.code()),
-            (400, "7000".to_string()),
-            "{query}"
-        );
+        let res = send(addr, "POST", &format!("/rest/users/1001/cards{query}"), &[AUTH, JSON_CT], Some(&good));
+        assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{query}");
     }
     // Content-Type is required and must be JSON; invalid JSON is a 400.
     let path = "/rest/users/1001/cards?clientId=c";
     let res = send(addr, "POST", path, &[AUTH], Some(&good));
     assert_eq!((res.status, res.code()), (400, "7000".to_string()));
-    let res = send(
-        addr,
-        "POST",
-        path,
-        &[AUTH, ("Content-Type", "text/plain")],
-        Some(&good),
-    );
+    let res = send(addr, "POST", path, &[AUTH, ("Content-Type", "text/plain")], Some(&good));
     assert_eq!(res.status, 400);
     let res = send(addr, "POST", path, &[AUTH, JSON_CT], Some("{\"card\":"));
     assert_eq!((res.status, res.code()), (400, "7000".to_string()));
-    let res = send(
-        addr,
-        "POST",
-        path,
-        &[AUTH, ("Content-Type", "application/json; charset=utf-8")],
-        Some(&good),
-    );
+    let res = send(addr, "POST", path, &[AUTH, ("Content-Type", "application/json; charset=utf-8")], Some(&good));
     assert_eq!(res.status, 201);
 
     let res = link(addr, "ghost", "4111111111111111");
@@ -543,30 +365,17 @@ fn no_body_endpoints_refuse_bodies() {
     ];
     for (method, path) in &paths {
         let res = send(addr, method, path, &[AUTH, JSON_CT], Some("{}"));
-        assert_eq!(
-            (res.status, res.code()),
-            (400, "7000".to_string()),
-            "{method} {path} with body"
-        );
+        assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{method} {path} with body");
         // A Content-Type alone is already a misreading of the contract.
         let res = send(addr, method, path, &[AUTH, JSON_CT], None);
-        assert_eq!(
-            (res.status, res.code()),
-            (400, "7000".to_string()),
-            "{method} {path} with content-type"
-        );
+        assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{method} {path} with content-type");
         let res = send(addr, method, path, &[AUTH], Some("x"));
         assert_eq!(res.status, 400, "{method} {path} with raw body");
     }
     assert_eq!(card_count(addr), 1);
     assert_eq!(card_status(addr, id), "INACTIVE");
     // The token was not spent by the rejected GETs.
-    let res = api(
-        addr,
-        "GET",
-        &format!("/users/1001/cards/{id}?token={token}"),
-        None,
-    );
+    let res = api(addr, "GET", &format!("/users/1001/cards/{id}?token={token}"), None);
     assert_eq!(res.status, 200);
 }
 
@@ -576,37 +385,17 @@ fn not_found_and_routing_errors() {
     let id = issue(addr, "1001");
     let res = api(addr, "POST", "/users/nobody/cards/virtuals", None);
     assert_eq!((res.status, res.code()), (404, "7100".to_string()));
-    let res = api(
-        addr,
-        "POST",
-        &format!("/users/nobody/cards/{id}/activate"),
-        None,
-    );
+    let res = api(addr, "POST", &format!("/users/nobody/cards/{id}/activate"), None);
     assert_eq!(res.code(), "7100");
     // Another user's card is "not found" for this user.
-    let res = api(
-        addr,
-        "POST",
-        &format!("/users/1002/cards/{id}/activate"),
-        None,
-    );
+    let res = api(addr, "POST", &format!("/users/1002/cards/{id}/activate"), None);
     assert_eq!((res.status, res.code()), (404, "7200".to_string()));
     let res = api(addr, "POST", "/users/1001/cards/4242/activate", None);
     assert_eq!(res.code(), "7200");
-    let res = api(
-        addr,
-        "POST",
-        "/users/1001/cards/99999999999999999999999/activate",
-        None,
-    );
+    let res = api(addr, "POST", "/users/1001/cards/99999999999999999999999/activate", None);
     assert_eq!(res.code(), "7200");
     for bad in ["abc", "12a", "-1", "1%20", "%2B1"] {
-        let res = api(
-            addr,
-            "POST",
-            &format!("/users/1001/cards/{bad}/activate"),
-            None,
-        );
+        let res = api(addr, "POST", &format!("/users/1001/cards/{bad}/activate"), None);
         assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{bad}");
     }
     // Percent-encoded user ids are decoded: "alic%65" is alice.
@@ -614,41 +403,23 @@ fn not_found_and_routing_errors() {
     assert_eq!(res.status, 201);
     assert_eq!(res.data()["userId"], "alice");
 
-    for path in [
-        "/nope",
-        "/users/1001",
-        "/",
-        "/users/1001/cards/1/close",
-        "/cards/1/users",
-    ] {
+    for path in ["/nope", "/users/1001", "/", "/users/1001/cards/1/close", "/cards/1/users"] {
         let res = api(addr, "POST", path, None);
-        assert_eq!(
-            (res.status, res.code()),
-            (404, "7000".to_string()),
-            "{path}"
-        );
+        assert_eq!((res.status, res.code()), (404, "7000".to_string()), "{path}");
         assert_eq!(res.json()["success"], false);
     }
     let res = api(addr, "DELETE", &format!("/cards/{id}"), None);
     assert_eq!(res.status, 405);
     assert_eq!(res.header("allow"), Some("PATCH"));
     assert_eq!(res.json()["success"], false);
-    assert_eq!(
-        api(addr, "GET", "/users/1001/cards/virtuals", None).status,
-        405
-    );
+    assert_eq!(api(addr, "GET", "/users/1001/cards/virtuals", None).status, 405);
 }
 
 #[test]
 fn update_alias() {
     let addr = start();
     let id = issue(addr, "1003");
-    let res = api(
-        addr,
-        "PATCH",
-        &format!("/cards/{id}"),
-        Some(json!({"alias": "Groceries"})),
-    );
+    let res = api(addr, "PATCH", &format!("/cards/{id}"), Some(json!({"alias": "Groceries"})));
     assert_eq!(res.status, 200);
     assert_eq!(res.data()["alias"], "Groceries");
     assert_eq!(state(addr)["cards"][0]["alias"], "Groceries");
@@ -661,18 +432,9 @@ fn update_alias() {
         json!({"alias": "ok", "status": "BLOCKED"}),
     ] {
         let res = api(addr, "PATCH", &format!("/cards/{id}"), Some(body.clone()));
-        assert_eq!(
-            (res.status, res.code()),
-            (400, "7000".to_string()),
-            "{body}"
-        );
+        assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{body}");
     }
-    let res = api(
-        addr,
-        "PATCH",
-        &format!("/cards/{id}"),
-        Some(json!({"alias": "é".repeat(64)})),
-    );
+    let res = api(addr, "PATCH", &format!("/cards/{id}"), Some(json!({"alias": "é".repeat(64)})));
     assert_eq!(res.status, 200, "64 characters, more bytes");
     let res = api(addr, "PATCH", "/cards/5999999", Some(json!({"alias": "x"})));
     assert_eq!((res.status, res.code()), (404, "7200".to_string()));
@@ -689,11 +451,7 @@ fn card_details_need_a_single_use_view_token() {
 
     let denied = |path: String| {
         let res = api(addr, "GET", &path, None);
-        assert_eq!(
-            (res.status, res.code()),
-            (403, "7000".to_string()),
-            "{path}"
-        );
+        assert_eq!((res.status, res.code()), (403, "7000".to_string()), "{path}");
         assert!(!res.text().contains("vt_"), "{}", res.text());
     };
     denied(format!("/users/alice/cards/{id}"));
@@ -701,12 +459,7 @@ fn card_details_need_a_single_use_view_token() {
     denied(format!("/users/alice/cards/{id}?token=vt_0000"));
     denied(format!("/users/alice/cards/{id}?token={other_token}"));
 
-    let res = api(
-        addr,
-        "GET",
-        &format!("/users/alice/cards/{id}?token={token}"),
-        None,
-    );
+    let res = api(addr, "GET", &format!("/users/alice/cards/{id}?token={token}"), None);
     assert_eq!(res.status, 200, "{}", res.text());
     let d = res.data();
     assert_eq!(d["cardId"], id);
@@ -724,46 +477,15 @@ fn card_details_need_a_single_use_view_token() {
     // Used once, gone.
     denied(format!("/users/alice/cards/{id}?token={token}"));
     // The other card's token still works for its own card.
-    let res = api(
-        addr,
-        "GET",
-        &format!("/users/alice/cards/{other}?token={other_token}"),
-        None,
-    );
+    let res = api(addr, "GET", &format!("/users/alice/cards/{other}?token={other_token}"), None);
     assert_eq!(res.status, 200);
 
     // Wrong owner or unknown card come before the token check.
     let t = view_token(addr, id);
-    assert_eq!(
-        api(
-            addr,
-            "GET",
-            &format!("/users/1001/cards/{id}?token={t}"),
-            None
-        )
-        .code(),
-        "7200"
-    );
-    assert_eq!(
-        api(
-            addr,
-            "GET",
-            &format!("/users/ghost/cards/{id}?token={t}"),
-            None
-        )
-        .code(),
-        "7100"
-    );
-    assert_eq!(
-        admin(addr, "POST", "/view-tokens", Some(json!({"cardId": 42}))).status,
-        404
-    );
-    let res = admin(
-        addr,
-        "POST",
-        "/view-tokens",
-        Some(json!({"cardId": id.to_string()})),
-    );
+    assert_eq!(api(addr, "GET", &format!("/users/1001/cards/{id}?token={t}"), None).code(), "7200");
+    assert_eq!(api(addr, "GET", &format!("/users/ghost/cards/{id}?token={t}"), None).code(), "7100");
+    assert_eq!(admin(addr, "POST", "/view-tokens", Some(json!({"cardId": 42}))).status, 404);
+    let res = admin(addr, "POST", "/view-tokens", Some(json!({"cardId": id.to_string()})));
     assert_eq!(res.status, 201, "cardId as string");
 }
 
@@ -771,23 +493,13 @@ fn card_details_need_a_single_use_view_token() {
 fn statements_are_created_and_counted() {
     let addr = start();
     let id = issue(addr, "1001");
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/statements"),
-        Some(json!({"month": 3, "year": 2026})),
-    );
+    let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 3, "year": 2026})));
     assert_eq!(res.status, 201);
     assert_eq!(
         res.data(),
         json!({"statementId": "stmt-1", "cardId": id, "month": 3, "year": 2026, "status": "GENERATED"})
     );
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/statements"),
-        Some(json!({"month": 12, "year": 1999})),
-    );
+    let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 12, "year": 1999})));
     assert_eq!(res.data()["statementId"], "stmt-2");
 
     for body in [
@@ -800,24 +512,10 @@ fn statements_are_created_and_counted() {
         json!({"month": 3}),
         json!({"month": 3, "year": 2026, "format": "pdf"}),
     ] {
-        let res = api(
-            addr,
-            "POST",
-            &format!("/cards/{id}/statements"),
-            Some(body.clone()),
-        );
-        assert_eq!(
-            (res.status, res.code()),
-            (400, "7000".to_string()),
-            "{body}"
-        );
+        let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(body.clone()));
+        assert_eq!((res.status, res.code()), (400, "7000".to_string()), "{body}");
     }
-    let res = api(
-        addr,
-        "POST",
-        "/cards/777/statements",
-        Some(json!({"month": 1, "year": 2026})),
-    );
+    let res = api(addr, "POST", "/cards/777/statements", Some(json!({"month": 1, "year": 2026})));
     assert_eq!((res.status, res.code()), (404, "7200".to_string()));
 
     let st = state(addr);
@@ -828,12 +526,7 @@ fn statements_are_created_and_counted() {
 #[test]
 fn status_code_envelope_reading() {
     let addr = start();
-    let res = admin(
-        addr,
-        "POST",
-        "/config",
-        Some(json!({"envelope": "statusCode"})),
-    );
+    let res = admin(addr, "POST", "/config", Some(json!({"envelope": "statusCode"})));
     assert_eq!(res.status, 200);
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     let body = res.json();
@@ -848,20 +541,9 @@ fn status_code_envelope_reading() {
     assert!(body["message"].is_string());
     assert!(body.get("success").is_none());
 
-    assert_eq!(
-        admin(addr, "POST", "/config", Some(json!({"envelope": "other"}))).status,
-        400
-    );
-    admin(
-        addr,
-        "POST",
-        "/config",
-        Some(json!({"envelope": "success"})),
-    );
-    assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).json()["success"],
-        true
-    );
+    assert_eq!(admin(addr, "POST", "/config", Some(json!({"envelope": "other"}))).status, 400);
+    admin(addr, "POST", "/config", Some(json!({"envelope": "success"})));
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).json()["success"], true);
 }
 
 // ---- faults -----------------------------------------------------------------
@@ -881,28 +563,13 @@ fn fault_status_with_retry_after_then_normal_service() {
         assert_eq!(res.json()["success"], false);
         assert!(res.header("x-request-id").is_some());
     }
-    assert_eq!(
-        card_count(addr),
-        0,
-        "a before-fault means the server did not act"
-    );
-    assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).status,
-        201
-    );
+    assert_eq!(card_count(addr), 0, "a before-fault means the server did not act");
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 201);
 
     // A string Retry-After (HTTP date) is sent verbatim.
     let date = "Wed, 21 Oct 2015 07:28:00 GMT";
-    fault(
-        addr,
-        json!({"path": "/rest/cards/*/statements", "status": 429, "retryAfter": date}),
-    );
-    let res = api(
-        addr,
-        "POST",
-        "/cards/5000001/statements",
-        Some(json!({"month": 1, "year": 2026})),
-    );
+    fault(addr, json!({"path": "/rest/cards/*/statements", "status": 429, "retryAfter": date}));
+    let res = api(addr, "POST", "/cards/5000001/statements", Some(json!({"month": 1, "year": 2026})));
     assert_eq!((res.status, res.header("retry-after")), (429, Some(date)));
 
     let log = state(addr)["requests"].as_array().unwrap().clone();
@@ -916,78 +583,31 @@ fn fault_matching_rules() {
     let addr = start();
     let id = issue(addr, "1001");
     // Method mismatch and path mismatch leave the fault queued.
-    fault(
-        addr,
-        json!({"method": "PATCH", "path": "/cards/*", "status": 500}),
-    );
+    fault(addr, json!({"method": "PATCH", "path": "/cards/*", "status": 500}));
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 201);
     assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).status,
+        api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 1, "year": 2026}))).status,
         201
     );
-    assert_eq!(
-        api(
-            addr,
-            "POST",
-            &format!("/cards/{id}/statements"),
-            Some(json!({"month": 1, "year": 2026}))
-        )
-        .status,
-        201
-    );
-    let res = api(
-        addr,
-        "PATCH",
-        &format!("/cards/{id}"),
-        Some(json!({"alias": "a"})),
-    );
+    let res = api(addr, "PATCH", &format!("/cards/{id}"), Some(json!({"alias": "a"})));
     assert_eq!(res.status, 500);
     // Consumed: the next one goes through.
-    assert_eq!(
-        api(
-            addr,
-            "PATCH",
-            &format!("/cards/{id}"),
-            Some(json!({"alias": "a"}))
-        )
-        .status,
-        200
-    );
+    assert_eq!(api(addr, "PATCH", &format!("/cards/{id}"), Some(json!({"alias": "a"}))).status, 200);
 
     // First matching fault wins; faults without a path match anything.
     fault(addr, json!({"status": 502}));
     fault(addr, json!({"status": 504}));
-    assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).status,
-        502
-    );
-    assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).status,
-        504
-    );
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 502);
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 504);
 
     // DELETE clears the queue.
     fault(addr, json!({"status": 500, "times": 5}));
     assert_eq!(admin(addr, "DELETE", "/faults", None).status, 200);
-    assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).status,
-        201
-    );
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 201);
 
     // Typos are refused rather than silently ignored.
-    assert_eq!(
-        admin(addr, "POST", "/faults", Some(json!({"delay": 5}))).status,
-        400
-    );
-    assert_eq!(
-        admin(
-            addr,
-            "POST",
-            "/faults",
-            Some(json!({"status": 503, "times": 0}))
-        )
-        .status,
-        400
-    );
+    assert_eq!(admin(addr, "POST", "/faults", Some(json!({"delay": 5}))).status, 400);
+    assert_eq!(admin(addr, "POST", "/faults", Some(json!({"status": 503, "times": 0}))).status, 400);
 
     // Faults also apply before auth: an edge 503 needs no token.
     fault(addr, json!({"status": 503}));
@@ -998,32 +618,12 @@ fn fault_matching_rules() {
 #[test]
 fn fault_drop_before_and_after() {
     let addr = start();
-    fault(
-        addr,
-        json!({"path": "/users/1001/cards/virtuals", "drop": true}),
-    );
-    assert!(raw(
-        addr,
-        "POST",
-        "/rest/users/1001/cards/virtuals",
-        &[AUTH],
-        None
-    )
-    .is_none());
+    fault(addr, json!({"path": "/users/1001/cards/virtuals", "drop": true}));
+    assert!(raw(addr, "POST", "/rest/users/1001/cards/virtuals", &[AUTH], None).is_none());
     assert_eq!(card_count(addr), 0, "dropped before acting");
 
-    fault(
-        addr,
-        json!({"path": "/users/1001/cards/virtuals", "drop": true, "after": true}),
-    );
-    assert!(raw(
-        addr,
-        "POST",
-        "/rest/users/1001/cards/virtuals",
-        &[AUTH],
-        None
-    )
-    .is_none());
+    fault(addr, json!({"path": "/users/1001/cards/virtuals", "drop": true, "after": true}));
+    assert!(raw(addr, "POST", "/rest/users/1001/cards/virtuals", &[AUTH], None).is_none());
     assert_eq!(card_count(addr), 1, "dropped after acting: the card exists");
 
     let log = state(addr)["requests"].as_array().unwrap().clone();
@@ -1032,28 +632,18 @@ fn fault_drop_before_and_after() {
     assert_eq!(log[0]["fault"], "drop");
     assert_eq!(log[1]["fault"], "drop (after)");
     // The server is fine afterwards.
-    assert_eq!(
-        api(addr, "POST", "/users/1001/cards/virtuals", None).status,
-        201
-    );
+    assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 201);
 }
 
 #[test]
 fn fault_after_replaces_the_response_of_a_completed_action() {
     let addr = start();
-    fault(
-        addr,
-        json!({"path": "/users/*/cards", "status": 502, "after": true}),
-    );
+    fault(addr, json!({"path": "/users/*/cards", "status": 502, "after": true}));
     let res = link(addr, "1001", "4111111111111111");
     assert_eq!(res.status, 502);
     assert_eq!(res.code(), "502");
     let st = state(addr);
-    assert_eq!(
-        st["cards"].as_array().unwrap().len(),
-        1,
-        "card created despite the 502"
-    );
+    assert_eq!(st["cards"].as_array().unwrap().len(), 1, "card created despite the 502");
     assert_eq!(st["cards"][0]["status"], "ACTIVE");
     assert_eq!(st["requests"][0]["status"], 502);
 }
@@ -1064,25 +654,15 @@ fn fault_malformed_body() {
     fault(addr, json!({"malformed": true}));
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 200);
-    assert!(res
-        .header("content-type")
-        .unwrap()
-        .starts_with("application/json"));
-    assert!(
-        serde_json::from_slice::<Value>(&res.body).is_err(),
-        "{}",
-        res.text()
-    );
+    assert!(res.header("content-type").unwrap().starts_with("application/json"));
+    assert!(serde_json::from_slice::<Value>(&res.body).is_err(), "{}", res.text());
     assert_eq!(card_count(addr), 0);
 }
 
 #[test]
 fn fault_raw_body_and_content_type() {
     let addr = start();
-    fault(
-        addr,
-        json!({"status": 502, "body": "<html>Bad Gateway</html>", "contentType": "text/html"}),
-    );
+    fault(addr, json!({"status": 502, "body": "<html>Bad Gateway</html>", "contentType": "text/html"}));
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 502);
     assert_eq!(res.header("content-type"), Some("text/html"));
@@ -1101,19 +681,12 @@ fn fault_delay_then_normal_processing() {
     fault(addr, json!({"delayMs": 400}));
     let started = Instant::now();
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
-    assert!(
-        started.elapsed() >= Duration::from_millis(400),
-        "{:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
     assert_eq!(res.status, 201, "a pure delay still processes the request");
     assert_eq!(card_count(addr), 1);
     let started = Instant::now();
     api(addr, "POST", "/users/1001/cards/virtuals", None);
-    assert!(
-        started.elapsed() < Duration::from_millis(400),
-        "the delay was used up"
-    );
+    assert!(started.elapsed() < Duration::from_millis(400), "the delay was used up");
 }
 
 // ---- cross-cutting ------------------------------------------------------------
@@ -1125,14 +698,8 @@ fn request_ids_on_every_response() {
     let b = api(addr, "POST", "/nope", None);
     let c = send(addr, "POST", "/rest/users/1001/cards/virtuals", &[], None);
     let d = admin(addr, "GET", "/health", None);
-    let ids: Vec<&str> = [&a, &b, &c, &d]
-        .iter()
-        .map(|r| r.header("x-request-id").unwrap())
-        .collect();
-    assert_eq!(
-        ids,
-        ["req-000001", "req-000002", "req-000003", "req-000004"]
-    );
+    let ids: Vec<&str> = [&a, &b, &c, &d].iter().map(|r| r.header("x-request-id").unwrap()).collect();
+    assert_eq!(ids, ["req-000001", "req-000002", "req-000003", "req-000004"]);
     assert_eq!(d.json(), json!({"ok": true}));
 }
 
@@ -1147,53 +714,26 @@ fn cors_preflight_even_with_a_fault_queued() {
         &[
             ("Origin", "http://localhost:8080"),
             ("Access-Control-Request-Method", "POST"),
-            (
-                "Access-Control-Request-Headers",
-                "authorization, content-type, x-application-id",
-            ),
+            ("Access-Control-Request-Headers", "authorization, content-type, x-application-id"),
         ],
         None,
     );
     assert!(res.status == 200 || res.status == 204, "{}", res.status);
-    assert_eq!(
-        res.header("access-control-allow-origin"),
-        Some("http://localhost:8080")
-    );
-    let methods = res
-        .header("access-control-allow-methods")
-        .unwrap()
-        .to_ascii_uppercase();
+    assert_eq!(res.header("access-control-allow-origin"), Some("http://localhost:8080"));
+    let methods = res.header("access-control-allow-methods").unwrap().to_ascii_uppercase();
     for m in ["GET", "POST", "PATCH", "DELETE"] {
         assert!(methods.contains(m), "{methods}");
     }
-    let allowed = res
-        .header("access-control-allow-headers")
-        .unwrap()
-        .to_ascii_lowercase();
+    let allowed = res.header("access-control-allow-headers").unwrap().to_ascii_lowercase();
     for h in ["authorization", "content-type", "x-application-id"] {
         assert!(allowed.contains(h), "{allowed}");
     }
     admin(addr, "DELETE", "/faults", None);
 
-    let res = send(
-        addr,
-        "POST",
-        "/rest/users/1001/cards/virtuals",
-        &[AUTH, ("Origin", "http://localhost:8080")],
-        None,
-    );
-    assert_eq!(
-        res.header("access-control-allow-origin"),
-        Some("http://localhost:8080")
-    );
-    let exposed = res
-        .header("access-control-expose-headers")
-        .unwrap()
-        .to_ascii_lowercase();
-    assert!(
-        exposed.contains("x-request-id") && exposed.contains("retry-after"),
-        "{exposed}"
-    );
+    let res = send(addr, "POST", "/rest/users/1001/cards/virtuals", &[AUTH, ("Origin", "http://localhost:8080")], None);
+    assert_eq!(res.header("access-control-allow-origin"), Some("http://localhost:8080"));
+    let exposed = res.header("access-control-expose-headers").unwrap().to_ascii_lowercase();
+    assert!(exposed.contains("x-request-id") && exposed.contains("retry-after"), "{exposed}");
     // The preflight was not logged as an API request.
     assert_eq!(state(addr)["requests"].as_array().unwrap().len(), 1);
 }
@@ -1205,40 +745,17 @@ fn request_log_is_redacted() {
     link(addr, "1001", pan);
     let id = issue(addr, "1001");
     let token = view_token(addr, id);
-    let details = api(
-        addr,
-        "GET",
-        &format!("/users/1001/cards/{id}?token={token}&x=1"),
-        None,
-    );
+    let details = api(addr, "GET", &format!("/users/1001/cards/{id}?token={token}&x=1"), None);
     let issued_pan = details.data()["pan"].as_str().unwrap().to_string();
     let cvv = details.data()["cvv"].as_str().unwrap().to_string();
     // A broken body carrying a PAN is logged as text, still masked.
-    send(
-        addr,
-        "POST",
-        "/rest/users/1001/cards?clientId=c",
-        &[AUTH, JSON_CT],
-        Some(&format!("{{\"card\":\"{pan}\"")),
-    );
+    send(addr, "POST", "/rest/users/1001/cards?clientId=c", &[AUTH, JSON_CT], Some(&format!("{{\"card\":\"{pan}\"")));
     // An unknown token must not leak either.
-    send(
-        addr,
-        "POST",
-        "/rest/users/1001/cards/virtuals",
-        &[("Authorization", "Bearer s3cr3t-guess")],
-        None,
-    );
+    send(addr, "POST", "/rest/users/1001/cards/virtuals", &[("Authorization", "Bearer s3cr3t-guess")], None);
 
     let st = state(addr);
     let text = st.to_string();
-    for secret in [
-        TOKEN,
-        pan,
-        issued_pan.as_str(),
-        token.as_str(),
-        "s3cr3t-guess",
-    ] {
+    for secret in [TOKEN, pan, issued_pan.as_str(), token.as_str(), "s3cr3t-guess"] {
         assert!(!text.contains(secret), "state leaks {secret}: {text}");
     }
     let log = st["requests"].as_array().unwrap();
@@ -1248,25 +765,17 @@ fn request_log_is_redacted() {
     assert_eq!(log[0]["query"], json!({"clientId": "client-1"}));
     assert_eq!(log[0]["headers"]["authorization"], "Bearer ***");
     assert_eq!(log[0]["headers"]["content-type"], "application/json");
-    assert_eq!(
-        log[0]["body"],
-        json!({"card": "************1111", "alias": "Linked"})
-    );
+    assert_eq!(log[0]["body"], json!({"card": "************1111", "alias": "Linked"}));
     assert_eq!(log[0]["status"], 201);
     assert_eq!(log[1]["body"], Value::Null);
     assert_eq!(log[2]["path"], format!("/rest/users/1001/cards/{id}"));
     assert_eq!(log[2]["query"], json!({"token": "***", "x": "1"}));
-    assert!(log[3]["body"]
-        .as_str()
-        .unwrap()
-        .contains("************1111"));
+    assert!(log[3]["body"].as_str().unwrap().contains("************1111"));
     assert_eq!(log[3]["status"], 400);
     assert_eq!(log[4]["headers"]["authorization"], "Bearer ***");
     assert_eq!(log[4]["status"], 401);
     // The CVV never appears as a value anywhere in the log.
-    assert!(!log
-        .iter()
-        .any(|e| e.to_string().contains(&format!("\"{cvv}\""))));
+    assert!(!log.iter().any(|e| e.to_string().contains(&format!("\"{cvv}\""))));
 }
 
 #[test]
@@ -1274,19 +783,9 @@ fn reset_clears_everything() {
     let addr = start();
     let id = issue(addr, "1001");
     let token = view_token(addr, id);
-    api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/statements"),
-        Some(json!({"month": 1, "year": 2026})),
-    );
+    api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 1, "year": 2026})));
     fault(addr, json!({"path": "/nothing/here", "status": 500}));
-    admin(
-        addr,
-        "POST",
-        "/config",
-        Some(json!({"envelope": "statusCode"})),
-    );
+    admin(addr, "POST", "/config", Some(json!({"envelope": "statusCode"})));
 
     let res = admin(addr, "POST", "/reset", None);
     assert_eq!((res.status, res.json()), (200, json!({"ok": true})));
@@ -1298,19 +797,9 @@ fn reset_clears_everything() {
     assert_eq!(res.json()["success"], true);
     assert_eq!(res.data()["cardId"], 5_000_001);
     assert_eq!(res.header("x-request-id"), Some("req-000002"));
-    let res = api(
-        addr,
-        "GET",
-        &format!("/users/1001/cards/{id}?token={token}"),
-        None,
-    );
+    let res = api(addr, "GET", &format!("/users/1001/cards/{id}?token={token}"), None);
     assert_eq!(res.status, 403);
-    let res = api(
-        addr,
-        "POST",
-        &format!("/cards/{id}/statements"),
-        Some(json!({"month": 1, "year": 2026})),
-    );
+    let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 1, "year": 2026})));
     assert_eq!(res.data()["statementId"], "stmt-1");
 }
 
@@ -1340,14 +829,8 @@ fn static_folders_with_wasm_mime_and_no_cache() {
     let addr = start_with(Config {
         port: 0,
         statics: vec![
-            StaticMount {
-                prefix: "/".into(),
-                dir: www.clone(),
-            },
-            StaticMount {
-                prefix: "/pkg".into(),
-                dir: pkg.clone(),
-            },
+            StaticMount { prefix: "/".into(), dir: www.clone() },
+            StaticMount { prefix: "/pkg".into(), dir: pkg.clone() },
         ],
         ..Config::default()
     });
@@ -1364,68 +847,37 @@ fn static_folders_with_wasm_mime_and_no_cache() {
     assert_eq!(res.header("cache-control"), Some("no-store"));
     for path in ["/pkg/sdk.js", "/pkg/sdk.mjs"] {
         let res = send(addr, "GET", path, &[], None);
-        assert_eq!(
-            res.header("content-type"),
-            Some("text/javascript"),
-            "{path}"
-        );
+        assert_eq!(res.header("content-type"), Some("text/javascript"), "{path}");
     }
-    assert_eq!(
-        send(addr, "GET", "/pkg/missing.wasm", &[], None).status,
-        404
-    );
+    assert_eq!(send(addr, "GET", "/pkg/missing.wasm", &[], None).status, 404);
 
     // The API and admin routes win over the static folders.
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 201);
-    let res = send(
-        addr,
-        "GET",
-        "/rest/users/1001/cards/virtuals",
-        &[AUTH],
-        None,
-    );
+    let res = send(addr, "GET", "/rest/users/1001/cards/virtuals", &[AUTH], None);
     assert_eq!(res.status, 405, "{}", res.text());
-    assert_eq!(
-        admin(addr, "GET", "/health", None).json(),
-        json!({"ok": true})
-    );
+    assert_eq!(admin(addr, "GET", "/health", None).json(), json!({"ok": true}));
     let _ = std::fs::remove_dir_all(www);
     let _ = std::fs::remove_dir_all(pkg);
 }
 
 #[test]
 fn static_mount_may_not_shadow_the_api() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     for prefix in ["/rest", "/__mock/", "/rest/x"] {
         let config = Config {
             port: 0,
-            statics: vec![StaticMount {
-                prefix: prefix.into(),
-                dir: ".".into(),
-            }],
+            statics: vec![StaticMount { prefix: prefix.into(), dir: ".".into() }],
             ..Config::default()
         };
-        assert!(
-            runtime.block_on(migo_mock::serve(config)).is_err(),
-            "{prefix}"
-        );
+        assert!(runtime.block_on(migo_mock::serve(config)).is_err(), "{prefix}");
     }
     let missing = Config {
         port: 0,
-        statics: vec![StaticMount {
-            prefix: "/pkg".into(),
-            dir: "/nonexistent/migo".into(),
-        }],
+        statics: vec![StaticMount { prefix: "/pkg".into(), dir: "/nonexistent/migo".into() }],
         ..Config::default()
     };
-    assert!(
-        runtime.block_on(migo_mock::serve(missing)).is_err(),
-        "missing folder"
-    );
+    assert!(runtime.block_on(migo_mock::serve(missing)).is_err(), "missing folder");
 }
 
 // ---- the binary -----------------------------------------------------------------
@@ -1440,9 +892,7 @@ fn binary_prints_address_and_exits_when_stdin_closes() {
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let port: u16 = first
         .trim_end()
         .strip_prefix("listening on http://127.0.0.1:")
@@ -1467,12 +917,7 @@ fn binary_prints_address_and_exits_when_stdin_closes() {
     };
     assert!(status.success());
     let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     assert!(err.contains("stdin closed"), "{err}");
 }
 

@@ -8,16 +8,19 @@ use super::validate;
 
 /// `{host}/card-activation?client=…&userId=…`, `client` left out when absent.
 /// Values are percent-encoded so that any string survives `URLSearchParams`.
-pub fn activation_url(
-    user_id: &Input,
-    client: &Input,
-    environment: &Input,
-) -> Result<String, Error> {
-    let user_id = validate::any_id("userId", user_id)?;
-    let client = if client.is_missing() {
-        None
-    } else {
-        Some(validate::text("client", client, validate::MAX_ID_CHARS)?)
+pub fn activation_url(user_id: &Input, client: &Input, environment: &Input) -> Result<String, Error> {
+    // Query values are percent-encoded, so unlike path ids any character
+    // (controls included) is carried faithfully.
+    let user_id = match user_id {
+        Input::Str(s) => validate::query_text("userId", s)?,
+        other => validate::any_id("userId", other)?,
+    };
+    let client = match client {
+        Input::Str(s) => Some(validate::query_text("client", s)?),
+        other if other.is_missing() => None,
+        other => {
+            return Err(Error::validation("client", format!("client must be a string, got {}", other.type_name())))
+        }
     };
     let env = Environment::parse("environment", environment, Error::validation)?;
     let mut url = format!("{}/card-activation?", env.web_base());
@@ -38,12 +41,7 @@ mod tests {
     #[test]
     fn matches_the_documented_urls() {
         assert_eq!(
-            activation_url(
-                &"YOUR_USER_ID".into(),
-                &"migoDeveloper".into(),
-                &Input::Absent
-            )
-            .unwrap(),
+            activation_url(&"YOUR_USER_ID".into(), &"migoDeveloper".into(), &Input::Absent).unwrap(),
             "https://web.migopayments.com/card-activation?client=migoDeveloper&userId=YOUR_USER_ID"
         );
         assert_eq!(
@@ -58,29 +56,17 @@ mod tests {
 
     #[test]
     fn rejects_bad_input_with_the_field() {
+        assert_eq!(activation_url(&Input::Absent, &Input::Absent, &Input::Absent).unwrap_err().field, Some("userId"));
+        assert_eq!(activation_url(&"u".into(), &Input::Number(1.0), &Input::Absent).unwrap_err().field, Some("client"));
+        assert_eq!(activation_url(&"u".into(), &"".into(), &Input::Absent).unwrap_err().field, Some("client"));
+        assert_eq!(activation_url(&"u".into(), &Input::Absent, &"qa".into()).unwrap_err().field, Some("environment"));
+        assert_eq!(activation_url(&"".into(), &Input::Absent, &Input::Absent).unwrap_err().field, Some("userId"));
+        let long = "x".repeat(validate::MAX_ID_CHARS + 1);
         assert_eq!(
-            activation_url(&Input::Absent, &Input::Absent, &Input::Absent)
-                .unwrap_err()
-                .field,
+            activation_url(&long.as_str().into(), &Input::Absent, &Input::Absent).unwrap_err().field,
             Some("userId")
         );
-        assert_eq!(
-            activation_url(&"u".into(), &Input::Number(1.0), &Input::Absent)
-                .unwrap_err()
-                .field,
-            Some("client")
-        );
-        assert_eq!(
-            activation_url(&"u".into(), &"".into(), &Input::Absent)
-                .unwrap_err()
-                .field,
-            Some("client")
-        );
-        assert_eq!(
-            activation_url(&"u".into(), &Input::Absent, &"qa".into())
-                .unwrap_err()
-                .field,
-            Some("environment")
-        );
+        let url = activation_url(&"a\u{1}\u{85}b".into(), &Input::Absent, &Input::Absent).unwrap();
+        assert!(url.ends_with("userId=a%01%C2%85b"), "{url}");
     }
 }

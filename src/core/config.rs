@@ -12,19 +12,12 @@ pub enum Environment {
 }
 
 impl Environment {
-    pub fn parse(
-        field: &'static str,
-        input: &Input,
-        err: fn(&'static str, String) -> Error,
-    ) -> Result<Self, Error> {
+    pub fn parse(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<Self, Error> {
         match input {
             Input::Absent | Input::Null => Ok(Environment::Production),
             Input::Str(s) if s == "production" => Ok(Environment::Production),
             Input::Str(s) if s == "sandbox" => Ok(Environment::Sandbox),
-            _ => Err(err(
-                field,
-                format!("{field} must be \"production\" or \"sandbox\""),
-            )),
+            _ => Err(err(field, format!("{field} must be \"production\" or \"sandbox\""))),
         }
     }
 
@@ -61,13 +54,9 @@ pub fn base_url(raw: &str) -> Result<String, Error> {
         return Err(bad("is too long"));
     }
     if raw.bytes().any(|b| !b.is_ascii_graphic()) {
-        return Err(bad(
-            "must be an absolute URL without spaces or non-ASCII characters",
-        ));
+        return Err(bad("must be an absolute URL without spaces or non-ASCII characters"));
     }
-    let (scheme, rest) = raw
-        .split_once("://")
-        .ok_or_else(|| bad("must be an absolute http(s) URL"))?;
+    let (scheme, rest) = raw.split_once("://").ok_or_else(|| bad("must be an absolute http(s) URL"))?;
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "https" && scheme != "http" {
         return Err(bad("must use https"));
@@ -82,13 +71,10 @@ pub fn base_url(raw: &str) -> Result<String, Error> {
     if authority.contains('@') {
         return Err(bad("must not contain credentials"));
     }
-    let (host, port) =
-        split_host_port(authority).ok_or_else(|| bad("has an invalid host or port"))?;
+    let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid host or port"))?;
     let host = host.to_ascii_lowercase();
     if scheme == "http" && !is_loopback(&host) {
-        return Err(bad(
-            "must use https (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])",
-        ));
+        return Err(bad("must use https (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])"));
     }
     let mut out = format!("{scheme}://{host}");
     if let Some(p) = port {
@@ -103,9 +89,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
         let end = authority.find(']')?;
         let (h, rest) = authority.split_at(end + 1);
-        let valid = h[1..h.len() - 1]
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        let valid = h[1..h.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
         if !valid || h.len() < 4 {
             return None;
         }
@@ -120,10 +104,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         }
     };
     let host_ok = host.starts_with('[')
-        || (!host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
     let port_ok = port.map_or(true, |p| {
         !p.is_empty()
             && p.len() <= 5
@@ -187,18 +168,11 @@ fn present(i: &Option<Input>) -> Option<&Input> {
 impl Config {
     pub fn from_input(c: &ConfigInput) -> Result<Config, Error> {
         let absent = Input::Absent;
-        let environment = Environment::parse(
-            "environment",
-            c.environment.as_ref().unwrap_or(&absent),
-            Error::config,
-        )?;
+        let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
         let base_url = match present(&c.base_url) {
             Some(Input::Str(s)) => base_url(s)?,
             Some(other) => {
-                return Err(Error::config(
-                    "baseUrl",
-                    format!("baseUrl must be a string, got {}", other.type_name()),
-                ))
+                return Err(Error::config("baseUrl", format!("baseUrl must be a string, got {}", other.type_name())))
             }
             None => environment.api_base().to_owned(),
         };
@@ -206,10 +180,7 @@ impl Config {
             .map(|i| validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config))
             .transpose()?;
         let client_id = present(&c.client_id)
-            .map(|i| {
-                validate::text("clientId", i, MAX_ID_CHARS)
-                    .map_err(|e| Error::config("clientId", e.message))
-            })
+            .map(|i| validate::text("clientId", i, MAX_ID_CHARS).map_err(|e| Error::config("clientId", e.message)))
             .transpose()?;
         let max_retries = present(&c.max_retries)
             .map(|i| retries("maxRetries", i, Error::config))
@@ -219,36 +190,20 @@ impl Config {
             .map(|i| timeout("timeoutMs", i, Error::config))
             .transpose()?
             .unwrap_or(DEFAULT_TIMEOUT_MS);
-        Ok(Config {
-            environment,
-            base_url,
-            application_id,
-            client_id,
-            max_retries,
-            timeout_ms,
-        })
+        Ok(Config { environment, base_url, application_id, client_id, max_retries, timeout_ms })
     }
 }
 
 /// `accessToken`: visible ASCII, since it goes into the Authorization header.
 pub fn access_token(input: &Input) -> Result<Secret<String>, Error> {
-    validate::header_value("accessToken", input, MAX_ACCESS_TOKEN_BYTES, Error::config)
-        .map(Secret::new)
+    validate::header_value("accessToken", input, MAX_ACCESS_TOKEN_BYTES, Error::config).map(Secret::new)
 }
 
-pub fn retries(
-    field: &'static str,
-    input: &Input,
-    err: fn(&'static str, String) -> Error,
-) -> Result<u32, Error> {
+pub fn retries(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
     validate::int_in(field, input, 0, MAX_MAX_RETRIES).map_err(|e| err(field, e.message))
 }
 
-pub fn timeout(
-    field: &'static str,
-    input: &Input,
-    err: fn(&'static str, String) -> Error,
-) -> Result<u32, Error> {
+pub fn timeout(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
     validate::int_in(field, input, 1, MAX_TIMEOUT_MS).map_err(|e| err(field, e.message))
 }
 
@@ -260,11 +215,7 @@ pub struct CallOptions {
 }
 
 impl CallOptions {
-    pub fn resolve(
-        config: &Config,
-        max_retries: &Input,
-        timeout_ms: &Input,
-    ) -> Result<CallOptions, Error> {
+    pub fn resolve(config: &Config, max_retries: &Input, timeout_ms: &Input) -> Result<CallOptions, Error> {
         Ok(CallOptions {
             max_retries: if max_retries.is_missing() {
                 config.max_retries
@@ -286,30 +237,12 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        assert_eq!(
-            base_url("https://api.example.com/rest/").unwrap(),
-            "https://api.example.com/rest"
-        );
-        assert_eq!(
-            base_url("HTTPS://API.example.com").unwrap(),
-            "https://api.example.com"
-        );
-        assert_eq!(
-            base_url("http://localhost:3010").unwrap(),
-            "http://localhost:3010"
-        );
-        assert_eq!(
-            base_url("http://127.0.0.1:8080/rest").unwrap(),
-            "http://127.0.0.1:8080/rest"
-        );
-        assert_eq!(
-            base_url("http://127.10.0.3/rest//").unwrap(),
-            "http://127.10.0.3/rest"
-        );
-        assert_eq!(
-            base_url("http://[::1]:9000/rest").unwrap(),
-            "http://[::1]:9000/rest"
-        );
+        assert_eq!(base_url("https://api.example.com/rest/").unwrap(), "https://api.example.com/rest");
+        assert_eq!(base_url("HTTPS://API.example.com").unwrap(), "https://api.example.com");
+        assert_eq!(base_url("http://localhost:3010").unwrap(), "http://localhost:3010");
+        assert_eq!(base_url("http://127.0.0.1:8080/rest").unwrap(), "http://127.0.0.1:8080/rest");
+        assert_eq!(base_url("http://127.10.0.3/rest//").unwrap(), "http://127.10.0.3/rest");
+        assert_eq!(base_url("http://[::1]:9000/rest").unwrap(), "http://[::1]:9000/rest");
         for bad in [
             "http://api.example.com",
             "http://127.0.0.1.evil.com",
@@ -341,26 +274,13 @@ mod tests {
         assert_eq!(c.base_url, "https://api.ali.app/rest");
         assert_eq!(c.max_retries, 2);
         assert_eq!(c.timeout_ms, 30_000);
-        let c = Config::from_input(&ConfigInput {
-            environment: Some("sandbox".into()),
-            ..Default::default()
-        })
-        .unwrap();
+        let c = Config::from_input(&ConfigInput { environment: Some("sandbox".into()), ..Default::default() }).unwrap();
         assert_eq!(c.base_url, "https://ali-qa.ali.app/rest");
-        let e = Config::from_input(&ConfigInput {
-            environment: Some("prod".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(
-            (e.kind, e.field),
-            (super::super::error::ErrorKind::Config, Some("environment"))
-        );
-        let e = Config::from_input(&ConfigInput {
-            base_url: Some(Input::Number(1.0)),
-            ..Default::default()
-        })
-        .unwrap_err();
+        let e =
+            Config::from_input(&ConfigInput { environment: Some("prod".into()), ..Default::default() }).unwrap_err();
+        assert_eq!((e.kind, e.field), (super::super::error::ErrorKind::Config, Some("environment")));
+        let e =
+            Config::from_input(&ConfigInput { base_url: Some(Input::Number(1.0)), ..Default::default() }).unwrap_err();
         assert_eq!(e.field, Some("baseUrl"));
     }
 

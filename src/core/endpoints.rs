@@ -120,8 +120,7 @@ impl Endpoint {
             Seg::Arg(p) => Some(*p),
             Seg::Lit(_) => None,
         });
-        path.chain(self.query.iter().copied())
-            .chain(self.body.iter().copied())
+        path.chain(self.query.iter().copied()).chain(self.body.iter().copied())
     }
 
     pub fn has_body(&self) -> bool {
@@ -157,13 +156,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         op: Op::ActivateCard,
         name: "activateCard",
         method: Method::Post,
-        path: &[
-            Lit("users"),
-            Arg(UserId),
-            Lit("cards"),
-            Arg(CardId),
-            Lit("activate"),
-        ],
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("activate")],
         query: &[],
         body: &[],
         optional: &[],
@@ -173,13 +166,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         op: Op::BlockCard,
         name: "blockCard",
         method: Method::Post,
-        path: &[
-            Lit("users"),
-            Arg(UserId),
-            Lit("cards"),
-            Arg(CardId),
-            Lit("block"),
-        ],
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("block")],
         query: &[],
         body: &[],
         optional: &[],
@@ -189,13 +176,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         op: Op::UnblockCard,
         name: "unblockCard",
         method: Method::Post,
-        path: &[
-            Lit("users"),
-            Arg(UserId),
-            Lit("cards"),
-            Arg(CardId),
-            Lit("unblock"),
-        ],
+        path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("unblock")],
         query: &[],
         body: &[],
         optional: &[],
@@ -205,13 +186,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         op: Op::BlockCardForUser,
         name: "blockCardForUser",
         method: Method::Post,
-        path: &[
-            Lit("cards"),
-            Arg(CardId),
-            Lit("users"),
-            Arg(AuthUserId),
-            Lit("block"),
-        ],
+        path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("block")],
         query: &[],
         body: &[],
         optional: &[],
@@ -221,13 +196,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         op: Op::UnblockCardForUser,
         name: "unblockCardForUser",
         method: Method::Post,
-        path: &[
-            Lit("cards"),
-            Arg(CardId),
-            Lit("users"),
-            Arg(AuthUserId),
-            Lit("unblock"),
-        ],
+        path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("unblock")],
         query: &[],
         body: &[],
         optional: &[],
@@ -296,9 +265,7 @@ mod tests {
     #[test]
     fn alias_is_required_for_rename_but_optional_for_link() {
         assert!(endpoint(Op::LinkCard).optional.contains(&Param::Alias));
-        assert!(!endpoint(Op::UpdateCardAlias)
-            .optional
-            .contains(&Param::Alias));
+        assert!(!endpoint(Op::UpdateCardAlias).optional.contains(&Param::Alias));
     }
 
     #[test]

@@ -94,35 +94,22 @@ impl Error {
     }
 
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
-        Error {
-            field: Some(field),
-            ..Error::new(ErrorKind::Validation, message.into())
-        }
+        Error { field: Some(field), ..Error::new(ErrorKind::Validation, message.into()) }
     }
 
     pub fn config(field: &'static str, message: impl Into<String>) -> Self {
-        Error {
-            field: Some(field),
-            ..Error::new(ErrorKind::Config, message.into())
-        }
+        Error { field: Some(field), ..Error::new(ErrorKind::Config, message.into()) }
     }
 
     pub fn network(message: impl Into<String>) -> Self {
-        Error {
-            retryable: true,
-            outcome: Outcome::Unknown,
-            ..Error::new(ErrorKind::Network, message.into())
-        }
+        Error { retryable: true, outcome: Outcome::Unknown, ..Error::new(ErrorKind::Network, message.into()) }
     }
 
     pub fn timeout(timeout_ms: u32) -> Self {
         Error {
             retryable: true,
             outcome: Outcome::Unknown,
-            ..Error::new(
-                ErrorKind::Timeout,
-                format!("the request timed out after {timeout_ms} ms"),
-            )
+            ..Error::new(ErrorKind::Timeout, format!("the request timed out after {timeout_ms} ms"))
         }
     }
 
@@ -131,19 +118,11 @@ impl Error {
     }
 
     pub fn decode(status: u16, message: impl Into<String>) -> Self {
-        Error {
-            status: Some(status),
-            outcome: Outcome::Unknown,
-            ..Error::new(ErrorKind::Decode, message.into())
-        }
+        Error { status: Some(status), outcome: Outcome::Unknown, ..Error::new(ErrorKind::Decode, message.into()) }
     }
 
     pub fn api(status: u16, message: impl Into<String>) -> Self {
-        Error {
-            status: Some(status),
-            outcome: Outcome::Rejected,
-            ..Error::new(ErrorKind::Api, message.into())
-        }
+        Error { status: Some(status), outcome: Outcome::Rejected, ..Error::new(ErrorKind::Api, message.into()) }
     }
 }
 

@@ -36,11 +36,7 @@ pub struct Args {
 impl Args {
     /// Validates what `endpoint` needs, in table order (path, query, body), so
     /// the first bad argument is the one reported. `input` reads one argument.
-    pub fn collect(
-        endpoint: &Endpoint,
-        config: &Config,
-        mut input: impl FnMut(Param) -> Input,
-    ) -> Result<Args, Error> {
+    pub fn collect(endpoint: &Endpoint, config: &Config, mut input: impl FnMut(Param) -> Input) -> Result<Args, Error> {
         let mut args = Args::default();
         for p in endpoint.params() {
             let raw = input(p);
@@ -153,13 +149,7 @@ impl fmt::Debug for Request {
             .field("authorization", &"Bearer ***")
             .field("application_id", &self.application_id)
             .field("content_type", &self.content_type)
-            .field(
-                "body",
-                &self
-                    .body
-                    .as_ref()
-                    .map(|b| format!("<{} bytes>", b.expose().len())),
-            )
+            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.expose().len())))
             .finish()
     }
 }
@@ -178,10 +168,7 @@ pub fn build(
         path_url.push('/');
         match seg {
             Seg::Lit(s) => path_url.push_str(s),
-            Seg::Arg(p) => percent_encode_into(
-                &args.get(*p).ok_or_else(|| missing(*p))?.as_text(),
-                &mut path_url,
-            ),
+            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or_else(|| missing(*p))?.as_text(), &mut path_url),
         }
     }
     let mut query = Vec::new();
@@ -234,13 +221,7 @@ pub fn plan(
     input: impl FnMut(Param) -> Input,
 ) -> Result<(Request, Args), Error> {
     let args = Args::collect(endpoint, config, input)?;
-    let req = build(
-        endpoint,
-        &args,
-        &config.base_url,
-        token,
-        config.application_id.as_deref(),
-    )?;
+    let req = build(endpoint, &args, &config.base_url, token, config.application_id.as_deref())?;
     Ok((req, args))
 }
 
@@ -294,11 +275,8 @@ mod tests {
     use proptest::prelude::*;
 
     fn config() -> Config {
-        Config::from_input(&ConfigInput {
-            base_url: Some("http://127.0.0.1:3010/rest/".into()),
-            ..Default::default()
-        })
-        .unwrap()
+        Config::from_input(&ConfigInput { base_url: Some("http://127.0.0.1:3010/rest/".into()), ..Default::default() })
+            .unwrap()
     }
 
     fn token() -> Secret<String> {
@@ -306,13 +284,7 @@ mod tests {
     }
 
     fn inputs(pairs: &[(Param, Input)]) -> impl FnMut(Param) -> Input + '_ {
-        move |p| {
-            pairs
-                .iter()
-                .find(|(q, _)| *q == p)
-                .map(|(_, v)| v.clone())
-                .unwrap_or(Input::Absent)
-        }
+        move |p| pairs.iter().find(|(q, _)| *q == p).map(|(_, v)| v.clone()).unwrap_or(Input::Absent)
     }
 
     fn plan_op(op: Op, pairs: &[(Param, Input)]) -> Result<Request, Error> {
@@ -326,13 +298,7 @@ mod tests {
         let c = (Param::CardId, N(5000001.0));
         let a = (Param::AuthUserId, S("1002".into()));
         let cases: Vec<(Op, Vec<(Param, Input)>, &str, &str, Option<&str>)> = vec![
-            (
-                Op::IssueCard,
-                vec![u.clone()],
-                "POST",
-                "/users/1001/cards/virtuals",
-                None,
-            ),
+            (Op::IssueCard, vec![u.clone()], "POST", "/users/1001/cards/virtuals", None),
             (
                 Op::LinkCard,
                 vec![
@@ -347,50 +313,16 @@ mod tests {
             ),
             (
                 Op::LinkCard,
-                vec![
-                    u.clone(),
-                    (Param::ClientId, S("acme".into())),
-                    (Param::Card, S("4111111111111111".into())),
-                ],
+                vec![u.clone(), (Param::ClientId, S("acme".into())), (Param::Card, S("4111111111111111".into()))],
                 "POST",
                 "/users/1001/cards?clientId=acme",
                 Some(r#"{"card":"4111111111111111"}"#),
             ),
-            (
-                Op::ActivateCard,
-                vec![u.clone(), c.clone()],
-                "POST",
-                "/users/1001/cards/5000001/activate",
-                None,
-            ),
-            (
-                Op::BlockCard,
-                vec![u.clone(), c.clone()],
-                "POST",
-                "/users/1001/cards/5000001/block",
-                None,
-            ),
-            (
-                Op::UnblockCard,
-                vec![u.clone(), c.clone()],
-                "POST",
-                "/users/1001/cards/5000001/unblock",
-                None,
-            ),
-            (
-                Op::BlockCardForUser,
-                vec![c.clone(), a.clone()],
-                "POST",
-                "/cards/5000001/users/1002/block",
-                None,
-            ),
-            (
-                Op::UnblockCardForUser,
-                vec![c.clone(), a.clone()],
-                "POST",
-                "/cards/5000001/users/1002/unblock",
-                None,
-            ),
+            (Op::ActivateCard, vec![u.clone(), c.clone()], "POST", "/users/1001/cards/5000001/activate", None),
+            (Op::BlockCard, vec![u.clone(), c.clone()], "POST", "/users/1001/cards/5000001/block", None),
+            (Op::UnblockCard, vec![u.clone(), c.clone()], "POST", "/users/1001/cards/5000001/unblock", None),
+            (Op::BlockCardForUser, vec![c.clone(), a.clone()], "POST", "/cards/5000001/users/1002/block", None),
+            (Op::UnblockCardForUser, vec![c.clone(), a.clone()], "POST", "/cards/5000001/users/1002/unblock", None),
             (
                 Op::UpdateCardAlias,
                 vec![c.clone(), (Param::Alias, S("Groceries".into()))],
@@ -400,11 +332,7 @@ mod tests {
             ),
             (
                 Op::GetCardDetails,
-                vec![
-                    u.clone(),
-                    c.clone(),
-                    (Param::ViewToken, S("vt abc/+".into())),
-                ],
+                vec![u.clone(), c.clone(), (Param::ViewToken, S("vt abc/+".into()))],
                 "GET",
                 "/users/1001/cards/5000001?token=vt%20abc%2F%2B",
                 None,
@@ -420,11 +348,7 @@ mod tests {
         for (op, args, method, path, body) in cases {
             let r = plan_op(op, &args).unwrap();
             assert_eq!(r.method.as_str(), method, "{op:?}");
-            assert_eq!(
-                r.url(),
-                format!("http://127.0.0.1:3010/rest{path}"),
-                "{op:?}"
-            );
+            assert_eq!(r.url(), format!("http://127.0.0.1:3010/rest{path}"), "{op:?}");
             assert_eq!(r.body(), body, "{op:?}");
             assert_eq!(r.content_type.is_some(), body.is_some(), "{op:?}");
             assert_eq!(r.headers()[0], ("authorization", "Bearer tok_secret_value"));
@@ -434,10 +358,7 @@ mod tests {
     #[test]
     fn client_id_comes_from_the_call_or_the_client() {
         let link = endpoint(Op::LinkCard);
-        let args = [
-            (Param::UserId, Input::from("1001")),
-            (Param::Card, Input::from("4111111111111111")),
-        ];
+        let args = [(Param::UserId, Input::from("1001")), (Param::Card, Input::from("4111111111111111"))];
         let e = plan(link, &config(), &token(), inputs(&args)).unwrap_err();
         assert_eq!(e.field, Some("clientId"));
         let mut cfg = config();
@@ -456,14 +377,9 @@ mod tests {
         assert_eq!(e.field, Some("cardId"));
         let e = plan_op(Op::UpdateCardAlias, &[(Param::CardId, Input::Number(1.0))]).unwrap_err();
         assert_eq!(e.field, Some("alias"));
-        let e = plan_op(
-            Op::CreateStatement,
-            &[
-                (Param::CardId, Input::Number(1.0)),
-                (Param::Month, Input::Number(13.0)),
-            ],
-        )
-        .unwrap_err();
+        let e =
+            plan_op(Op::CreateStatement, &[(Param::CardId, Input::Number(1.0)), (Param::Month, Input::Number(13.0))])
+                .unwrap_err();
         assert_eq!(e.field, Some("month"));
     }
 
@@ -471,26 +387,15 @@ mod tests {
     fn debug_never_shows_secrets() {
         let r = plan_op(
             Op::GetCardDetails,
-            &[
-                (Param::UserId, "1001".into()),
-                (Param::CardId, "7".into()),
-                (Param::ViewToken, "vt_supersecret".into()),
-            ],
+            &[(Param::UserId, "1001".into()), (Param::CardId, "7".into()), (Param::ViewToken, "vt_supersecret".into())],
         )
         .unwrap();
         let dbg = format!("{r:?}");
-        assert!(
-            !dbg.contains("vt_supersecret") && !dbg.contains("tok_secret_value"),
-            "{dbg}"
-        );
+        assert!(!dbg.contains("vt_supersecret") && !dbg.contains("tok_secret_value"), "{dbg}");
         assert!(r.redacted_url().ends_with("?token=***"));
         let r = plan_op(
             Op::LinkCard,
-            &[
-                (Param::UserId, "1".into()),
-                (Param::ClientId, "c".into()),
-                (Param::Card, "4111111111111111".into()),
-            ],
+            &[(Param::UserId, "1".into()), (Param::ClientId, "c".into()), (Param::Card, "4111111111111111".into())],
         )
         .unwrap();
         assert!(!format!("{r:?}").contains("4111111111111111"));

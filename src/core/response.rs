@@ -85,41 +85,22 @@ pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
         return if ok {
             Ok(Body::Empty)
         } else {
-            Err(with_id(Error::api(
-                raw.status,
-                status_message(raw.status, None, None),
-            )))
+            Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
         };
     }
     if serde_json::from_str::<&RawValue>(trimmed).is_err() {
         return Err(with_id(if ok {
-            Error::decode(
-                raw.status,
-                format!(
-                    "the gateway answered {} with a body that is not JSON",
-                    raw.status
-                ),
-            )
+            Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
         } else {
-            Error::api(
-                raw.status,
-                status_message(raw.status, None, Some("the body is not JSON")),
-            )
+            Error::api(raw.status, status_message(raw.status, None, Some("the body is not JSON")))
         }));
     }
-    let envelope = if trimmed.starts_with('{') {
-        serde_json::from_str::<Envelope>(trimmed).ok()
-    } else {
-        None
-    };
+    let envelope = if trimmed.starts_with('{') { serde_json::from_str::<Envelope>(trimmed).ok() } else { None };
     let Some(env) = envelope.filter(is_envelope) else {
         return if ok {
             Ok(Body::Json(trimmed))
         } else {
-            Err(with_id(Error::api(
-                raw.status,
-                status_message(raw.status, None, None),
-            )))
+            Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
         };
     };
     let flag_failed = env.success.map(RawValue::get) == Some("false");
@@ -132,43 +113,23 @@ pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
         });
     }
     // An error: an HTTP error status, or a 2xx whose envelope says it failed.
-    let status = if ok {
-        status_in_body.filter(|s| *s >= 400).unwrap_or(raw.status)
-    } else {
-        raw.status
-    };
-    let items: Vec<ErrorItem> = env
-        .errors
-        .and_then(|e| serde_json::from_str(e.get()).ok())
-        .unwrap_or_default();
+    let status = if ok { status_in_body.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
+    let items: Vec<ErrorItem> = env.errors.and_then(|e| serde_json::from_str(e.get()).ok()).unwrap_or_default();
     let code = items.first().and_then(|i| i.code).and_then(code_text);
     let detail = items
         .first()
         .and_then(|i| i.message.clone())
-        .or_else(|| {
-            env.message
-                .and_then(|m| serde_json::from_str::<String>(m.get()).ok())
-        })
+        .or_else(|| env.message.and_then(|m| serde_json::from_str::<String>(m.get()).ok()))
         .map(|m| clip(&redact(&m, secrets)));
-    let mut e = Error::api(
-        status,
-        status_message(status, code.as_deref(), detail.as_deref()),
-    );
+    let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
     e.code = code;
-    e.errors_json = env
-        .errors
-        .filter(|e| e.get().starts_with('['))
-        .map(|e| redact(e.get(), secrets));
+    e.errors_json = env.errors.filter(|e| e.get().starts_with('[')).map(|e| redact(e.get(), secrets));
     Err(with_id(e))
 }
 
 fn is_envelope(env: &Envelope) -> bool {
-    let success_bool = env
-        .success
-        .is_some_and(|s| matches!(s.get(), "true" | "false"));
-    let status_number = env
-        .status_code
-        .is_some_and(|s| s.get().parse::<u16>().is_ok());
+    let success_bool = env.success.is_some_and(|s| matches!(s.get(), "true" | "false"));
+    let status_number = env.status_code.is_some_and(|s| s.get().parse::<u16>().is_ok());
     success_bool || status_number
 }
 
@@ -182,11 +143,7 @@ fn code_text(raw: &RawValue) -> Option<String> {
 }
 
 fn clip(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_MESSAGE_CHARS)
-        .collect();
+    let mut out: String = s.chars().filter(|c| !c.is_control()).take(MAX_MESSAGE_CHARS).collect();
     if s.chars().count() > MAX_MESSAGE_CHARS {
         out.push('…');
     }
@@ -196,17 +153,10 @@ fn clip(s: &str) -> String {
 fn status_message(status: u16, code: Option<&str>, detail: Option<&str>) -> String {
     let mut m = format!("Migo API error {status}");
     if let Some(c) = code {
-        m.push_str(&format!(
-            " (code {c}{})",
-            code_name(c).map(|n| format!(" {n}")).unwrap_or_default()
-        ));
+        m.push_str(&format!(" (code {c}{})", code_name(c).map(|n| format!(" {n}")).unwrap_or_default()));
     }
     m.push_str(": ");
-    m.push_str(
-        detail
-            .filter(|d| !d.is_empty())
-            .unwrap_or_else(|| status_text(status)),
-    );
+    m.push_str(detail.filter(|d| !d.is_empty()).unwrap_or_else(|| status_text(status)));
     m
 }
 
@@ -249,14 +199,7 @@ mod tests {
     use super::*;
 
     fn d(status: u16, body: &str) -> Result<Body<'_>, Error> {
-        decode(
-            Raw {
-                status,
-                body,
-                request_id: Some("req-1"),
-            },
-            &["4111111111111111", "vt_secret"],
-        )
+        decode(Raw { status, body, request_id: Some("req-1") }, &["4111111111111111", "vt_secret"])
     }
 
     #[test]
@@ -265,23 +208,14 @@ mod tests {
             d(200, r#"{"success":true,"data":{"cardId":1,"x":[1]}}"#).unwrap(),
             Body::Json(r#"{"cardId":1,"x":[1]}"#)
         );
-        assert_eq!(
-            d(201, r#"{"statusCode":201,"message":"ok","data":{"a":1}}"#).unwrap(),
-            Body::Json(r#"{"a":1}"#)
-        );
-        assert_eq!(
-            d(200, r#"{"success":true,"data":null}"#).unwrap(),
-            Body::Json("null")
-        );
+        assert_eq!(d(201, r#"{"statusCode":201,"message":"ok","data":{"a":1}}"#).unwrap(), Body::Json(r#"{"a":1}"#));
+        assert_eq!(d(200, r#"{"success":true,"data":null}"#).unwrap(), Body::Json("null"));
         assert_eq!(d(200, r#"{"success":true}"#).unwrap(), Body::Empty);
     }
 
     #[test]
     fn non_envelopes_pass_through_whole() {
-        assert_eq!(
-            d(200, r#"{"cardId":1,"success":"yes"}"#).unwrap(),
-            Body::Json(r#"{"cardId":1,"success":"yes"}"#)
-        );
+        assert_eq!(d(200, r#"{"cardId":1,"success":"yes"}"#).unwrap(), Body::Json(r#"{"cardId":1,"success":"yes"}"#));
         assert_eq!(d(200, " [1,2] ").unwrap(), Body::Json("[1,2]"));
         assert_eq!(d(200, "42").unwrap(), Body::Json("42"));
         assert_eq!(d(204, "").unwrap(), Body::Empty);
@@ -303,26 +237,15 @@ mod tests {
             e.message
         );
         assert!(e.errors_json.unwrap().starts_with("[{"));
-        let e = d(
-            404,
-            r#"{"statusCode":404,"message":"User not found","errors":[{"code":7100}]}"#,
-        )
-        .unwrap_err();
+        let e = d(404, r#"{"statusCode":404,"message":"User not found","errors":[{"code":7100}]}"#).unwrap_err();
         assert_eq!(e.code.as_deref(), Some("7100"));
         assert!(e.message.contains("User not found"));
     }
 
     #[test]
     fn a_2xx_that_says_it_failed_is_an_error() {
-        let e = d(
-            200,
-            r#"{"success":false,"errors":[{"code":"7210","message":"not updated"}]}"#,
-        )
-        .unwrap_err();
-        assert_eq!(
-            (e.kind, e.status, e.code.as_deref()),
-            (ErrorKind::Api, Some(200), Some("7210"))
-        );
+        let e = d(200, r#"{"success":false,"errors":[{"code":"7210","message":"not updated"}]}"#).unwrap_err();
+        assert_eq!((e.kind, e.status, e.code.as_deref()), (ErrorKind::Api, Some(200), Some("7210")));
         let e = d(200, r#"{"statusCode":422,"message":"card expired"}"#).unwrap_err();
         assert_eq!(e.status, Some(422));
     }
@@ -332,10 +255,7 @@ mod tests {
         let e = d(200, "{\"success\": tru").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Decode);
         let e = d(502, "<html><body>Bad gateway</body></html>").unwrap_err();
-        assert_eq!(
-            (e.kind, e.status, e.code.clone()),
-            (ErrorKind::Api, Some(502), None)
-        );
+        assert_eq!((e.kind, e.status, e.code.clone()), (ErrorKind::Api, Some(502), None));
         assert!(!e.message.contains("html"));
         let e = d(503, "").unwrap_err();
         assert_eq!(e.status, Some(503));
@@ -344,11 +264,7 @@ mod tests {
     #[test]
     fn echoed_secrets_are_scrubbed() {
         let e = d(400, r#"{"success":false,"errors":[{"code":"7000","message":"card 4111111111111111 invalid, token vt_secret"}]}"#).unwrap_err();
-        assert!(
-            !e.message.contains("4111111111111111") && !e.message.contains("vt_secret"),
-            "{}",
-            e.message
-        );
+        assert!(!e.message.contains("4111111111111111") && !e.message.contains("vt_secret"), "{}", e.message);
         let errors = e.errors_json.unwrap();
         assert!(!errors.contains("4111111111111111") && !errors.contains("vt_secret"));
     }
@@ -358,15 +274,7 @@ mod tests {
         let body = format!(r#"{{"success":false,"message":"{}"}}"#, "x".repeat(5000));
         let e = d(500, &body).unwrap_err();
         assert!(e.message.len() < 400);
-        let e = decode(
-            Raw {
-                status: 500,
-                body: "",
-                request_id: Some("bad\nid"),
-            },
-            &[],
-        )
-        .unwrap_err();
+        let e = decode(Raw { status: 500, body: "", request_id: Some("bad\nid") }, &[]).unwrap_err();
         assert_eq!(e.request_id, None);
     }
 }

@@ -24,10 +24,7 @@ pub enum Failure {
     /// A 2xx whose body could not be read: the server acted.
     Undecodable,
     /// An error status. `retry_after_ms` is the parsed `Retry-After`.
-    Status {
-        status: u16,
-        retry_after_ms: Option<u64>,
-    },
+    Status { status: u16, retry_after_ms: Option<u64> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,11 +53,9 @@ fn outcome(f: Failure) -> Outcome {
     match f {
         Failure::Network | Failure::Timeout | Failure::Undecodable => Outcome::Unknown,
         // These come from the edge or the server before it acts.
-        Failure::Status { status: 429, .. }
-        | Failure::Status {
-            status: 503,
-            retry_after_ms: Some(_),
-        } => Outcome::Rejected,
+        Failure::Status { status: 429, .. } | Failure::Status { status: 503, retry_after_ms: Some(_) } => {
+            Outcome::Rejected
+        }
         Failure::Status { status, .. } if status >= 500 || status == 408 => Outcome::Unknown,
         Failure::Status { .. } => Outcome::Rejected,
     }
@@ -75,51 +70,24 @@ fn safe_to_retry(class: RetryClass, f: Failure) -> bool {
             Failure::Status { status, .. } => matches!(status, 408 | 429 | 502 | 503 | 504),
         },
         RetryClass::Creating => {
-            matches!(
-                f,
-                Failure::Status { status: 429, .. }
-                    | Failure::Status {
-                        status: 503,
-                        retry_after_ms: Some(_)
-                    }
-            )
+            matches!(f, Failure::Status { status: 429, .. } | Failure::Status { status: 503, retry_after_ms: Some(_) })
         }
     }
 }
 
 /// Decides after `attempts` attempts (1 after the first) with `max_retries`
 /// retries allowed. `jitter` is a random number in `[0, 1)`.
-pub fn decide(
-    class: RetryClass,
-    failure: Failure,
-    attempts: u32,
-    max_retries: u32,
-    jitter: f64,
-) -> Decision {
-    let give_up = Decision::GiveUp {
-        retryable: transient(failure),
-        outcome: outcome(failure),
-    };
+pub fn decide(class: RetryClass, failure: Failure, attempts: u32, max_retries: u32, jitter: f64) -> Decision {
+    let give_up = Decision::GiveUp { retryable: transient(failure), outcome: outcome(failure) };
     if !safe_to_retry(class, failure) || attempts > max_retries {
         return give_up;
     }
     match failure {
-        Failure::Status {
-            retry_after_ms: Some(ms),
-            ..
-        } if ms > MAX_RETRY_AFTER_MS => Decision::GiveUp {
-            retryable: true,
-            outcome: outcome(failure),
-        },
-        Failure::Status {
-            retry_after_ms: Some(ms),
-            ..
-        } => Decision::Retry {
-            delay_ms: ms as u32,
-        },
-        _ => Decision::Retry {
-            delay_ms: backoff_ms(attempts - 1, jitter),
-        },
+        Failure::Status { retry_after_ms: Some(ms), .. } if ms > MAX_RETRY_AFTER_MS => {
+            Decision::GiveUp { retryable: true, outcome: outcome(failure) }
+        }
+        Failure::Status { retry_after_ms: Some(ms), .. } => Decision::Retry { delay_ms: ms as u32 },
+        _ => Decision::Retry { delay_ms: backoff_ms(attempts - 1, jitter) },
     }
 }
 
@@ -127,11 +95,7 @@ pub fn decide(
 /// clients failing together do not retry together.
 pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
     let base = (BASE_DELAY_MS * 2f64.powi(n.min(16) as i32)).min(MAX_DELAY_MS);
-    let j = if jitter.is_finite() {
-        jitter.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    let j = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
     (base * (1.0 - JITTER * j)).round() as u32
 }
 
@@ -143,11 +107,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
         return v.parse::<u64>().ok().map(|s| s * 1000);
     }
     let at = parse_http_date(v)?;
-    let now = if now_ms.is_finite() && now_ms > 0.0 {
-        now_ms as i64
-    } else {
-        0
-    };
+    let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms as i64 } else { 0 };
     Some((at - now).max(0) as u64)
 }
 
@@ -159,18 +119,10 @@ fn parse_http_date(v: &str) -> Option<i64> {
         return None;
     }
     let day: i64 = parts[0].parse().ok().filter(|d| (1..=31).contains(d))?;
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| *m == parts[1])? as i64 + 1;
-    let year: i64 = parts[2]
-        .parse()
-        .ok()
-        .filter(|y| (1970..=9999).contains(y))?;
-    let hms: Vec<i64> = parts[3]
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
+    let year: i64 = parts[2].parse().ok().filter(|y| (1970..=9999).contains(y))?;
+    let hms: Vec<i64> = parts[3].split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
     if hms.len() != 3 || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
         return None;
     }
@@ -197,135 +149,54 @@ mod tests {
     use RetryClass::*;
 
     fn st(status: u16) -> Failure {
-        Failure::Status {
-            status,
-            retry_after_ms: None,
-        }
+        Failure::Status { status, retry_after_ms: None }
     }
 
     #[test]
     fn idempotent_operations_retry_transient_failures() {
-        for f in [
-            Failure::Network,
-            Failure::Timeout,
-            st(408),
-            st(429),
-            st(502),
-            st(503),
-            st(504),
-        ] {
-            assert!(
-                matches!(decide(Idempotent, f, 1, 2, 0.0), Retry { .. }),
-                "{f:?}"
-            );
-            assert!(
-                matches!(
-                    decide(Idempotent, f, 3, 2, 0.0),
-                    GiveUp {
-                        retryable: true,
-                        ..
-                    }
-                ),
-                "{f:?}"
-            );
+        for f in [Failure::Network, Failure::Timeout, st(408), st(429), st(502), st(503), st(504)] {
+            assert!(matches!(decide(Idempotent, f, 1, 2, 0.0), Retry { .. }), "{f:?}");
+            assert!(matches!(decide(Idempotent, f, 3, 2, 0.0), GiveUp { retryable: true, .. }), "{f:?}");
         }
-        for f in [
-            st(400),
-            st(401),
-            st(404),
-            st(409),
-            st(500),
-            Failure::Undecodable,
-        ] {
-            assert!(
-                matches!(decide(Idempotent, f, 1, 2, 0.0), GiveUp { .. }),
-                "{f:?}"
-            );
+        for f in [st(400), st(401), st(404), st(409), st(500), Failure::Undecodable] {
+            assert!(matches!(decide(Idempotent, f, 1, 2, 0.0), GiveUp { .. }), "{f:?}");
         }
     }
 
     #[test]
     fn creating_operations_retry_only_when_the_server_did_not_act() {
-        assert_eq!(
-            decide(Creating, st(429), 1, 2, 0.0),
-            Retry { delay_ms: 500 }
-        );
-        let with_after = Failure::Status {
-            status: 503,
-            retry_after_ms: Some(1000),
-        };
-        assert_eq!(
-            decide(Creating, with_after, 1, 2, 0.0),
-            Retry { delay_ms: 1000 }
-        );
-        for f in [
-            Failure::Network,
-            Failure::Timeout,
-            st(503),
-            st(502),
-            st(504),
-            st(500),
-            Failure::Undecodable,
-        ] {
+        assert_eq!(decide(Creating, st(429), 1, 2, 0.0), Retry { delay_ms: 500 });
+        let with_after = Failure::Status { status: 503, retry_after_ms: Some(1000) };
+        assert_eq!(decide(Creating, with_after, 1, 2, 0.0), Retry { delay_ms: 1000 });
+        for f in [Failure::Network, Failure::Timeout, st(503), st(502), st(504), st(500), Failure::Undecodable] {
             assert_eq!(
                 decide(Creating, f, 1, 2, 0.0),
-                GiveUp {
-                    retryable: f != Failure::Undecodable,
-                    outcome: Outcome::Unknown
-                },
+                GiveUp { retryable: f != Failure::Undecodable, outcome: Outcome::Unknown },
                 "{f:?}"
             );
         }
-        assert_eq!(
-            decide(Creating, st(409), 1, 2, 0.0),
-            GiveUp {
-                retryable: false,
-                outcome: Outcome::Rejected
-            }
-        );
+        assert_eq!(decide(Creating, st(409), 1, 2, 0.0), GiveUp { retryable: false, outcome: Outcome::Rejected });
     }
 
     #[test]
     fn never_class_is_never_retried() {
-        for f in [
-            Failure::Network,
-            Failure::Timeout,
-            st(429),
-            Failure::Status {
-                status: 503,
-                retry_after_ms: Some(0),
-            },
-        ] {
+        for f in [Failure::Network, Failure::Timeout, st(429), Failure::Status { status: 503, retry_after_ms: Some(0) }]
+        {
             assert!(matches!(decide(Never, f, 1, 10, 0.0), GiveUp { .. }));
         }
     }
 
     #[test]
     fn long_retry_after_fails_at_once_as_retryable() {
-        let f = Failure::Status {
-            status: 429,
-            retry_after_ms: Some(61_000),
-        };
-        assert_eq!(
-            decide(Idempotent, f, 1, 2, 0.0),
-            GiveUp {
-                retryable: true,
-                outcome: Outcome::Rejected
-            }
-        );
-        let f = Failure::Status {
-            status: 429,
-            retry_after_ms: Some(60_000),
-        };
+        let f = Failure::Status { status: 429, retry_after_ms: Some(61_000) };
+        assert_eq!(decide(Idempotent, f, 1, 2, 0.0), GiveUp { retryable: true, outcome: Outcome::Rejected });
+        let f = Failure::Status { status: 429, retry_after_ms: Some(60_000) };
         assert_eq!(decide(Idempotent, f, 1, 2, 0.0), Retry { delay_ms: 60_000 });
     }
 
     #[test]
     fn backoff_doubles_to_a_cap() {
-        assert_eq!(
-            [0, 1, 2, 3, 4, 5, 40].map(|n| backoff_ms(n, 0.0)),
-            [500, 1000, 2000, 4000, 8000, 8000, 8000]
-        );
+        assert_eq!([0, 1, 2, 3, 4, 5, 40].map(|n| backoff_ms(n, 0.0)), [500, 1000, 2000, 4000, 8000, 8000, 8000]);
         assert_eq!(backoff_ms(0, 0.999_999), 375);
         assert_eq!(backoff_ms(0, f64::NAN), 500);
     }
@@ -336,22 +207,9 @@ mod tests {
         assert_eq!(parse_retry_after(" 0 ", 0.0), Some(0));
         // 1994-11-06T08:49:37Z is 784111777 s after the epoch.
         let now = 784_111_777_000.0;
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now),
-            Some(10_000)
-        );
-        assert_eq!(
-            parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now),
-            Some(0)
-        );
-        for bad in [
-            "",
-            "-1",
-            "1.5",
-            "soon",
-            "Sun, 06 Nov 1994 08:49:37 UTC",
-            "Sunday, 06-Nov-94 08:49:37 GMT",
-        ] {
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(10_000));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now), Some(0));
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT"] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
     }

@@ -32,10 +32,7 @@ fn safe_integer(n: f64) -> Option<u64> {
 pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
     let id = any_id(field, input)?;
     if id == "." || id == ".." {
-        return Err(Error::validation(
-            field,
-            format!("{field} must not be \".\" or \"..\""),
-        ));
+        return Err(Error::validation(field, format!("{field} must not be \".\" or \"..\"")));
     }
     Ok(id)
 }
@@ -45,36 +42,20 @@ pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
 pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
     match input {
         Input::Number(n) => safe_integer(*n).map(|v| v.to_string()).ok_or_else(|| {
-            Error::validation(
-                field,
-                format!("{field} must be a non-negative safe integer or a non-empty string"),
-            )
+            Error::validation(field, format!("{field} must be a non-negative safe integer or a non-empty string"))
         }),
         Input::Str(s) => {
             if s.is_empty() {
-                Err(Error::validation(
-                    field,
-                    format!("{field} must not be empty"),
-                ))
+                Err(Error::validation(field, format!("{field} must not be empty")))
             } else if s.chars().count() > MAX_ID_CHARS {
-                Err(Error::validation(
-                    field,
-                    format!("{field} must be at most {MAX_ID_CHARS} characters"),
-                ))
+                Err(Error::validation(field, format!("{field} must be at most {MAX_ID_CHARS} characters")))
             } else if s.chars().any(char::is_control) {
-                Err(Error::validation(
-                    field,
-                    format!("{field} must not contain control characters"),
-                ))
+                Err(Error::validation(field, format!("{field} must not contain control characters")))
             } else {
                 Ok(s.clone())
             }
         }
-        other => Err(required_or_type(
-            field,
-            other,
-            "a non-empty string or a non-negative safe integer",
-        )),
+        other => Err(required_or_type(field, other, "a non-empty string or a non-negative safe integer")),
     }
 }
 
@@ -82,10 +63,7 @@ fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error
     if input.is_missing() {
         Error::validation(field, format!("{field} is required"))
     } else {
-        Error::validation(
-            field,
-            format!("{field} must be {expected}, got {}", input.type_name()),
-        )
+        Error::validation(field, format!("{field} must be {expected}, got {}", input.type_name()))
     }
 }
 
@@ -93,26 +71,12 @@ fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error
 pub fn card_id(input: &Input) -> Result<String, Error> {
     const F: &str = "cardId";
     match input {
-        Input::Number(n) => safe_integer(*n).map(|v| v.to_string()).ok_or_else(|| {
-            Error::validation(
-                F,
-                "cardId must be a non-negative safe integer or a string of digits",
-            )
-        }),
-        Input::Str(s)
-            if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit()) =>
-        {
-            Ok(s.clone())
-        }
-        Input::Str(_) => Err(Error::validation(
-            F,
-            "cardId must be a string of 1 to 32 ASCII digits",
-        )),
-        other => Err(required_or_type(
-            F,
-            other,
-            "a non-negative safe integer or a string of digits",
-        )),
+        Input::Number(n) => safe_integer(*n)
+            .map(|v| v.to_string())
+            .ok_or_else(|| Error::validation(F, "cardId must be a non-negative safe integer or a string of digits")),
+        Input::Str(s) if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.clone()),
+        Input::Str(_) => Err(Error::validation(F, "cardId must be a string of 1 to 32 ASCII digits")),
+        other => Err(required_or_type(F, other, "a non-negative safe integer or a string of digits")),
     }
 }
 
@@ -137,10 +101,7 @@ pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
         if c.is_ascii_digit() {
             digits.push(c);
             prev_digit = true;
-        } else if (c == ' ' || c == '-')
-            && prev_digit
-            && chars.peek().is_some_and(char::is_ascii_digit)
-        {
+        } else if (c == ' ' || c == '-') && prev_digit && chars.peek().is_some_and(char::is_ascii_digit) {
             prev_digit = false;
         } else {
             return Err(Error::validation(
@@ -153,10 +114,7 @@ pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
         return Err(Error::validation(F, "card must have 12 to 19 digits"));
     }
     if !luhn(&digits) {
-        return Err(Error::validation(
-            F,
-            "card number failed verification (check digit)",
-        ));
+        return Err(Error::validation(F, "card number failed verification (check digit)"));
     }
     Ok(Secret::new(digits))
 }
@@ -181,17 +139,13 @@ pub fn luhn(digits: &str) -> bool {
 pub fn alias(input: &Input) -> Result<String, Error> {
     const F: &str = "alias";
     match input {
-        Input::Str(s) if s.trim().is_empty() => {
-            Err(Error::validation(F, "alias must not be empty"))
+        Input::Str(s) if s.trim().is_empty() => Err(Error::validation(F, "alias must not be empty")),
+        Input::Str(s) if s.chars().count() > MAX_ALIAS_CHARS => {
+            Err(Error::validation(F, format!("alias must be at most {MAX_ALIAS_CHARS} characters")))
         }
-        Input::Str(s) if s.chars().count() > MAX_ALIAS_CHARS => Err(Error::validation(
-            F,
-            format!("alias must be at most {MAX_ALIAS_CHARS} characters"),
-        )),
-        Input::Str(s) if s.chars().any(char::is_control) => Err(Error::validation(
-            F,
-            "alias must not contain control characters",
-        )),
+        Input::Str(s) if s.chars().any(char::is_control) => {
+            Err(Error::validation(F, "alias must not contain control characters"))
+        }
         Input::Str(s) => Ok(s.clone()),
         other => Err(required_or_type(F, other, "a string")),
     }
@@ -200,19 +154,25 @@ pub fn alias(input: &Input) -> Result<String, Error> {
 /// A non-empty string without control characters and at most `max` bytes.
 pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(Error::validation(
-            field,
-            format!("{field} must not be empty"),
-        )),
-        Input::Str(s) if s.len() > max => {
-            Err(Error::validation(field, format!("{field} is too long")))
+        Input::Str(s) if s.is_empty() => Err(Error::validation(field, format!("{field} must not be empty"))),
+        Input::Str(s) if s.len() > max => Err(Error::validation(field, format!("{field} is too long"))),
+        Input::Str(s) if s.chars().any(char::is_control) => {
+            Err(Error::validation(field, format!("{field} must not contain control characters")))
         }
-        Input::Str(s) if s.chars().any(char::is_control) => Err(Error::validation(
-            field,
-            format!("{field} must not contain control characters"),
-        )),
         Input::Str(s) => Ok(s.clone()),
         other => Err(required_or_type(field, other, "a non-empty string")),
+    }
+}
+
+/// A non-empty string of at most [`MAX_ID_CHARS`] characters, for a value
+/// that is percent-encoded into a query (any character is carried).
+pub fn query_text(field: &'static str, s: &str) -> Result<String, Error> {
+    if s.is_empty() {
+        Err(Error::validation(field, format!("{field} must not be empty")))
+    } else if s.chars().count() > MAX_ID_CHARS {
+        Err(Error::validation(field, format!("{field} must be at most {MAX_ID_CHARS} characters")))
+    } else {
+        Ok(s.to_owned())
     }
 }
 
@@ -227,18 +187,9 @@ pub fn client_id(input: &Input) -> Result<String, Error> {
 /// An integer within `lo..=hi` (a JS number with no fractional part).
 pub fn int_in(field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
     match input {
-        Input::Number(n) if n.fract() == 0.0 && *n >= f64::from(lo) && *n <= f64::from(hi) => {
-            Ok(*n as u32)
-        }
-        Input::Number(_) => Err(Error::validation(
-            field,
-            format!("{field} must be an integer from {lo} to {hi}"),
-        )),
-        other => Err(required_or_type(
-            field,
-            other,
-            &format!("an integer from {lo} to {hi}"),
-        )),
+        Input::Number(n) if n.fract() == 0.0 && *n >= f64::from(lo) && *n <= f64::from(hi) => Ok(*n as u32),
+        Input::Number(_) => Err(Error::validation(field, format!("{field} must be an integer from {lo} to {hi}"))),
+        other => Err(required_or_type(field, other, &format!("an integer from {lo} to {hi}"))),
     }
 }
 
@@ -261,16 +212,12 @@ pub fn header_value(
     match input {
         Input::Str(s) if s.is_empty() => Err(kind(field, format!("{field} must not be empty"))),
         Input::Str(s) if s.len() > max => Err(kind(field, format!("{field} is too long"))),
-        Input::Str(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => Err(kind(
-            field,
-            format!("{field} must contain only visible ASCII characters"),
-        )),
+        Input::Str(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => {
+            Err(kind(field, format!("{field} must contain only visible ASCII characters")))
+        }
         Input::Str(s) => Ok(s.clone()),
         Input::Absent | Input::Null => Err(kind(field, format!("{field} is required"))),
-        other => Err(kind(
-            field,
-            format!("{field} must be a string, got {}", other.type_name()),
-        )),
+        other => Err(kind(field, format!("{field} must be a string, got {}", other.type_name()))),
     }
 }
 
@@ -287,10 +234,7 @@ mod tests {
         assert_eq!(path_id("userId", &s("u-1")).unwrap(), "u-1");
         assert_eq!(path_id("userId", &Input::Number(42.0)).unwrap(), "42");
         assert_eq!(path_id("userId", &Input::Number(-0.0)).unwrap(), "0");
-        assert_eq!(
-            path_id("userId", &Input::Number(MAX_SAFE_INTEGER)).unwrap(),
-            "9007199254740991"
-        );
+        assert_eq!(path_id("userId", &Input::Number(MAX_SAFE_INTEGER)).unwrap(), "9007199254740991");
         for bad in [
             Input::Number(-1.0),
             Input::Number(1.5),
@@ -311,43 +255,23 @@ mod tests {
             assert_eq!(e.field, Some("userId"), "{bad:?}");
         }
         assert!(path_id("userId", &s(&"x".repeat(MAX_ID_CHARS + 1))).is_err());
-        assert!(
-            path_id("userId", &s("a/b?c#d")).is_ok(),
-            "encoded later, not refused"
-        );
+        assert!(path_id("userId", &s("a/b?c#d")).is_ok(), "encoded later, not refused");
     }
 
     #[test]
     fn card_ids_are_numeric() {
         assert_eq!(card_id(&Input::Number(5000001.0)).unwrap(), "5000001");
         assert_eq!(card_id(&s("0012")).unwrap(), "0012");
-        for bad in [
-            s("12a"),
-            s(""),
-            s("1 2"),
-            s("١٢"),
-            Input::Number(-3.0),
-            Input::Number(0.5),
-            Input::Absent,
-        ] {
+        for bad in [s("12a"), s(""), s("1 2"), s("١٢"), Input::Number(-3.0), Input::Number(0.5), Input::Absent] {
             assert_eq!(card_id(&bad).unwrap_err().field, Some("cardId"));
         }
     }
 
     #[test]
     fn card_numbers_strip_separators_and_check_luhn() {
-        assert_eq!(
-            card_number(&s("4111111111111111")).unwrap().expose(),
-            "4111111111111111"
-        );
-        assert_eq!(
-            card_number(&s("4111 1111 1111 1111")).unwrap().expose(),
-            "4111111111111111"
-        );
-        assert_eq!(
-            card_number(&s(" 4111-1111-1111-1111 ")).unwrap().expose(),
-            "4111111111111111"
-        );
+        assert_eq!(card_number(&s("4111111111111111")).unwrap().expose(), "4111111111111111");
+        assert_eq!(card_number(&s("4111 1111 1111 1111")).unwrap().expose(), "4111111111111111");
+        assert_eq!(card_number(&s(" 4111-1111-1111-1111 ")).unwrap().expose(), "4111111111111111");
         for bad in [
             "4111111111111112",
             "4111  1111 1111 1111",
@@ -402,9 +326,6 @@ mod tests {
     fn header_values_refuse_header_splitting() {
         assert!(header_value("accessToken", &s("abc\r\nx: y"), 100, Error::config).is_err());
         assert!(header_value("accessToken", &s("a b"), 100, Error::config).is_err());
-        assert_eq!(
-            header_value("accessToken", &s("eyJ.x-y_z"), 100, Error::config).unwrap(),
-            "eyJ.x-y_z"
-        );
+        assert_eq!(header_value("accessToken", &s("eyJ.x-y_z"), 100, Error::config).unwrap(), "eyJ.x-y_z");
     }
 }

@@ -69,9 +69,7 @@ impl Inner {
         let promise = match shared {
             Some(p) => p,
             None => {
-                let value = f
-                    .call0(&JsValue::UNDEFINED)
-                    .map_err(|_| provider_error("getAccessToken threw"))?;
+                let value = f.call0(&JsValue::UNDEFINED).map_err(|_| provider_error("getAccessToken threw"))?;
                 let p = Promise::resolve(&value);
                 *pending.borrow_mut() = Some(p.clone());
                 p
@@ -79,18 +77,12 @@ impl Inner {
         };
         let result = JsFuture::from(promise.clone()).await;
         // The first waiter to wake clears the shared refresh.
-        if pending
-            .borrow()
-            .as_ref()
-            .is_some_and(|p| JsValue::from(p) == JsValue::from(&promise))
-        {
+        if pending.borrow().as_ref().is_some_and(|p| JsValue::from(p) == JsValue::from(&promise)) {
             *pending.borrow_mut() = None;
         }
         let value = result.map_err(|_| provider_error("getAccessToken rejected"))?;
         let token = config::access_token(&input(&value)).map_err(|_| {
-            provider_error(
-                "getAccessToken must resolve to a non-empty string of visible ASCII characters",
-            )
+            provider_error("getAccessToken must resolve to a non-empty string of visible ASCII characters")
         })?;
         *cached.borrow_mut() = Some(token.clone());
         Ok(token)
@@ -109,10 +101,7 @@ struct Call {
 
 fn call_options(config: &Config, opts: &JsValue) -> Result<Call, Error> {
     if !opts.is_undefined() && !opts.is_null() && !opts.is_object() {
-        return Err(Error::validation(
-            "options",
-            "the options argument must be an object",
-        ));
+        return Err(Error::validation("options", "the options argument must be an object"));
     }
     let options = CallOptions::resolve(config, &get(opts, "maxRetries"), &get(opts, "timeoutMs"))?;
     let signal = match get(opts, "signal") {
@@ -128,11 +117,7 @@ fn call_options(config: &Config, opts: &JsValue) -> Result<Call, Error> {
 
 fn aborted(attempts: u32) -> Error {
     let mut e = finish(Error::aborted(), attempts);
-    e.outcome = if attempts == 0 {
-        Outcome::NotSent
-    } else {
-        Outcome::Unknown
-    };
+    e.outcome = if attempts == 0 { Outcome::NotSent } else { Outcome::Unknown };
     e
 }
 
@@ -142,12 +127,7 @@ fn finish(mut e: Error, attempts: u32) -> Error {
 }
 
 /// The request loop: send, decode, and retry as `core::retry` decides.
-async fn execute(
-    inner: Rc<Inner>,
-    ep: &'static Endpoint,
-    args: Args,
-    call: Call,
-) -> Result<JsValue, Error> {
+async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call) -> Result<JsValue, Error> {
     let signal = call.signal.as_ref();
     let secrets: Vec<String> = args.secrets().map(str::to_owned).collect();
     let mut attempts = 0u32;
@@ -158,17 +138,8 @@ async fn execute(
         if signal.is_some_and(Signal::aborted) {
             return Err(aborted(attempts));
         }
-        let token = inner
-            .token(stale.take().as_ref())
-            .await
-            .map_err(|e| finish(e, attempts))?;
-        let req = request::build(
-            ep,
-            &args,
-            &inner.config.base_url,
-            &token,
-            inner.config.application_id.as_deref(),
-        )?;
+        let token = inner.token(stale.take().as_ref()).await.map_err(|e| finish(e, attempts))?;
+        let req = request::build(ep, &args, &inner.config.base_url, &token, inner.config.application_id.as_deref())?;
         attempts += 1;
         let mut all_secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
         all_secrets.push(token.expose());
@@ -177,27 +148,15 @@ async fn execute(
             Err(SendError::Timeout) => (Failure::Timeout, Error::timeout(call.options.timeout_ms)),
             Err(SendError::Network) => (
                 Failure::Network,
-                Error::network(
-                    "could not reach the Migo gateway (network error or blocked by CORS)",
-                ),
+                Error::network("could not reach the Migo gateway (network error or blocked by CORS)"),
             ),
             Ok(reply) => {
-                let raw = Raw {
-                    status: reply.status,
-                    body: &reply.body,
-                    request_id: reply.request_id.as_deref(),
-                };
+                let raw = Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() };
                 match response::decode(raw, &all_secrets) {
                     Ok(Body::Empty) => return Ok(JsValue::UNDEFINED),
                     Ok(Body::Json(text)) => {
                         return JSON::parse(text).map_err(|_| {
-                            finish(
-                                Error::decode(
-                                    reply.status,
-                                    "the response body could not be parsed",
-                                ),
-                                attempts,
-                            )
+                            finish(Error::decode(reply.status, "the response body could not be parsed"), attempts)
                         })
                     }
                     Err(e)
@@ -215,29 +174,15 @@ async fn execute(
                     Err(e) if e.kind == ErrorKind::Decode => (Failure::Undecodable, e),
                     Err(e) => {
                         let status = e.status.unwrap_or(0);
-                        let retry_after = reply
-                            .retry_after
-                            .as_deref()
-                            .and_then(|v| retry::parse_retry_after(v, transport::now_ms()));
-                        (
-                            Failure::Status {
-                                status,
-                                retry_after_ms: retry_after,
-                            },
-                            e,
-                        )
+                        let retry_after =
+                            reply.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, transport::now_ms()));
+                        (Failure::Status { status, retry_after_ms: retry_after }, e)
                     }
                 }
             }
         };
         retries += 1;
-        match retry::decide(
-            ep.retry,
-            failure,
-            retries,
-            call.options.max_retries,
-            js_sys::Math::random(),
-        ) {
+        match retry::decide(ep.retry, failure, retries, call.options.max_retries, js_sys::Math::random()) {
             Decision::Retry { delay_ms } => {
                 if transport::sleep(delay_ms, signal).await.is_err() {
                     return Err(aborted(attempts));
@@ -264,9 +209,7 @@ impl MigoClient {
             Err(e) => Promise::reject(&to_js(&e)),
             Ok((args, call)) => {
                 let inner = self.inner.clone();
-                future_to_promise(async move {
-                    execute(inner, ep, args, call).await.map_err(|e| to_js(&e))
-                })
+                future_to_promise(async move { execute(inner, ep, args, call).await.map_err(|e| to_js(&e)) })
             }
         }
     }
@@ -285,10 +228,7 @@ impl MigoClient {
         #[wasm_bindgen(unchecked_param_type = "MigoClientOptions")] options: JsValue,
     ) -> Result<MigoClient, JsValue> {
         if !options.is_object() {
-            return Err(config_error(Error::config(
-                "options",
-                "new MigoClient(options) needs an options object",
-            )));
+            return Err(config_error(Error::config("options", "new MigoClient(options) needs an options object")));
         }
         let config = Config::from_input(&ConfigInput {
             environment: Some(get(&options, "environment")),
@@ -299,15 +239,9 @@ impl MigoClient {
             timeout_ms: Some(get(&options, "timeoutMs")),
         })
         .map_err(config_error)?;
-        let token = match (
-            get(&options, "accessToken"),
-            get(&options, "getAccessToken"),
-        ) {
+        let token = match (get(&options, "accessToken"), get(&options, "getAccessToken")) {
             (t, p) if !t.is_missing() && !p.is_missing() => {
-                return Err(config_error(Error::config(
-                    "accessToken",
-                    "give accessToken or getAccessToken, not both",
-                )))
+                return Err(config_error(Error::config("accessToken", "give accessToken or getAccessToken, not both")))
             }
             (Input::Other("function"), _) => {
                 return Err(config_error(Error::config(
@@ -316,31 +250,16 @@ impl MigoClient {
                 )))
             }
             (_, Input::Other("function")) => {
-                let f =
-                    get_raw(&options, "getAccessToken").and_then(|f| f.dyn_into::<Function>().ok());
+                let f = get_raw(&options, "getAccessToken").and_then(|f| f.dyn_into::<Function>().ok());
                 match f {
-                    Some(f) => TokenSource::Provider {
-                        f,
-                        cached: RefCell::new(None),
-                        pending: RefCell::new(None),
-                    },
-                    None => {
-                        return Err(config_error(provider_error(
-                            "getAccessToken must be a function",
-                        )))
-                    }
+                    Some(f) => TokenSource::Provider { f, cached: RefCell::new(None), pending: RefCell::new(None) },
+                    None => return Err(config_error(provider_error("getAccessToken must be a function"))),
                 }
             }
-            (_, p) if !p.is_missing() => {
-                return Err(config_error(provider_error(
-                    "getAccessToken must be a function",
-                )))
-            }
+            (_, p) if !p.is_missing() => return Err(config_error(provider_error("getAccessToken must be a function"))),
             (t, _) => TokenSource::Static(config::access_token(&t).map_err(config_error)?),
         };
-        Ok(MigoClient {
-            inner: Rc::new(Inner { config, token }),
-        })
+        Ok(MigoClient { inner: Rc::new(Inner { config, token }) })
     }
 
     /// Issues a Migo card for the user: `POST /users/{userId}/cards/virtuals`.
@@ -405,8 +324,7 @@ impl MigoClient {
     pub fn block_card_for_user(
         &self,
         #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
-        #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")]
-        auth_user_id: JsValue,
+        #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")] auth_user_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         self.card_user(Op::BlockCardForUser, card_id, auth_user_id, options)
@@ -417,8 +335,7 @@ impl MigoClient {
     pub fn unblock_card_for_user(
         &self,
         #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
-        #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")]
-        auth_user_id: JsValue,
+        #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")] auth_user_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         self.card_user(Op::UnblockCardForUser, card_id, auth_user_id, options)
@@ -507,13 +424,7 @@ impl MigoClient {
         })
     }
 
-    fn card_user(
-        &self,
-        op: Op,
-        card_id: JsValue,
-        auth_user_id: JsValue,
-        options: JsValue,
-    ) -> Promise {
+    fn card_user(&self, op: Op, card_id: JsValue, auth_user_id: JsValue, options: JsValue) -> Promise {
         self.call(op, &options, |p| match p {
             Param::CardId => input(&card_id),
             _ => input(&auth_user_id),
@@ -526,19 +437,13 @@ impl MigoClient {
 pub fn activation_url(
     #[wasm_bindgen(unchecked_param_type = "ActivationUrlOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    activation::activation_url(
-        &get(&options, "userId"),
-        &get(&options, "client"),
-        &get(&options, "environment"),
-    )
-    .map_err(|e| to_js(&e))
+    activation::activation_url(&get(&options, "userId"), &get(&options, "client"), &get(&options, "environment"))
+        .map_err(|e| to_js(&e))
 }
 
 /// The same card-number verification `linkCard` applies: 12 to 19 digits,
 /// single spaces or dashes between groups, Luhn check. Never throws.
 #[wasm_bindgen(js_name = isValidCardNumber)]
-pub fn is_valid_card_number(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] card: JsValue,
-) -> bool {
+pub fn is_valid_card_number(#[wasm_bindgen(unchecked_param_type = "unknown")] card: JsValue) -> bool {
     validate::card_number(&input(&card)).is_ok()
 }

@@ -56,9 +56,7 @@ pub fn get_raw(obj: &JsValue, key: &str) -> Option<JsValue> {
     if !obj.is_object() {
         return None;
     }
-    Reflect::get(obj, &JsValue::from_str(key))
-        .ok()
-        .filter(|v| !v.is_undefined())
+    Reflect::get(obj, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
 }
 
 pub fn set(obj: &JsValue, key: &str, value: &JsValue) {

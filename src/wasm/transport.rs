@@ -46,14 +46,11 @@ impl Signal {
         let aborted = get_raw(v, "aborted")?;
         let add = get_raw(v, "addEventListener")?;
         let remove = get_raw(v, "removeEventListener")?;
-        (aborted.as_bool().is_some() && add.is_function() && remove.is_function())
-            .then(|| Signal(v.clone()))
+        (aborted.as_bool().is_some() && add.is_function() && remove.is_function()).then(|| Signal(v.clone()))
     }
 
     pub fn aborted(&self) -> bool {
-        get_raw(&self.0, "aborted")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
+        get_raw(&self.0, "aborted").and_then(|v| v.as_bool()).unwrap_or(false)
     }
 
     fn listen(&self, method: &str, f: &Function) -> bool {
@@ -81,28 +78,17 @@ impl Drop for Cleanup<'_> {
 }
 
 fn bound_abort(ctrl: &AbortController, reason: &JsValue) -> Option<Function> {
-    let abort: Function<fn(JsValue) -> JsValue> = Reflect::get(ctrl, &JsValue::from_str("abort"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
+    let abort: Function<fn(JsValue) -> JsValue> =
+        Reflect::get(ctrl, &JsValue::from_str("abort")).ok()?.dyn_into().ok()?;
     Some(abort.bind1(ctrl, reason).unchecked_into())
 }
 
 /// One attempt: sends `req`, waits for the whole body, within `timeout_ms`.
-pub async fn send(
-    req: &Request,
-    timeout_ms: u32,
-    signal: Option<&Signal>,
-) -> Result<Reply, SendError> {
+pub async fn send(req: &Request, timeout_ms: u32, signal: Option<&Signal>) -> Result<Reply, SendError> {
     let ctrl = AbortController::new().map_err(|_| SendError::Network)?;
-    let mut cleanup = Cleanup {
-        timer: JsValue::UNDEFINED,
-        signal,
-        listener: None,
-    };
+    let mut cleanup = Cleanup { timer: JsValue::UNDEFINED, signal, listener: None };
     if let Some(on_timeout) = bound_abort(&ctrl, &JsValue::from_str(TIMEOUT_REASON)) {
-        cleanup.timer =
-            set_timeout(&on_timeout, f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
+        cleanup.timer = set_timeout(&on_timeout, f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
     }
     if let Some(s) = signal {
         if let Some(on_abort) = bound_abort(&ctrl, &JsValue::UNDEFINED) {
@@ -137,32 +123,16 @@ pub async fn send(
     init.set_signal(Some(&ctrl.signal()));
 
     let promise = fetch_with_init(&req.url(), &init).map_err(|_| classify(&ctrl))?;
-    let resp: Response = JsFuture::from(promise)
-        .await
-        .map_err(|_| classify(&ctrl))?
-        .unchecked_into();
+    let resp: Response = JsFuture::from(promise).await.map_err(|_| classify(&ctrl))?.unchecked_into();
     let text = resp.text().map_err(|_| classify(&ctrl))?;
-    let body = JsFuture::from(text)
-        .await
-        .map_err(|_| classify(&ctrl))?
-        .as_string()
-        .unwrap_or_default();
+    let body = JsFuture::from(text).await.map_err(|_| classify(&ctrl))?.as_string().unwrap_or_default();
     let header = |name: &str| resp.headers().get(name).ok().flatten();
-    Ok(Reply {
-        status: resp.status(),
-        body,
-        request_id: header("x-request-id"),
-        retry_after: header("retry-after"),
-    })
+    Ok(Reply { status: resp.status(), body, request_id: header("x-request-id"), retry_after: header("retry-after") })
 }
 
 /// Waits `ms`, or until the caller aborts (then `Err`).
 pub async fn sleep(ms: u32, signal: Option<&Signal>) -> Result<(), ()> {
-    let mut cleanup = Cleanup {
-        timer: JsValue::UNDEFINED,
-        signal,
-        listener: None,
-    };
+    let mut cleanup = Cleanup { timer: JsValue::UNDEFINED, signal, listener: None };
     let promise = Promise::new(&mut |resolve, reject| {
         match set_timeout(&resolve, f64::from(ms)) {
             Ok(t) => cleanup.timer = t,
