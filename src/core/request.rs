@@ -267,7 +267,7 @@ pub fn json_string_into(s: &str, out: &mut String) {
     out.push('"');
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::config::ConfigInput;
     use super::super::endpoints::{endpoint, Op, ENDPOINTS};
@@ -297,7 +297,8 @@ mod tests {
         let u = (Param::UserId, S("1001".into()));
         let c = (Param::CardId, N(5000001.0));
         let a = (Param::AuthUserId, S("1002".into()));
-        let cases: Vec<(Op, Vec<(Param, Input)>, &str, &str, Option<&str>)> = vec![
+        type Case = (Op, Vec<(Param, Input)>, &'static str, &'static str, Option<&'static str>);
+        let cases: Vec<Case> = vec![
             (Op::IssueCard, vec![u.clone()], "POST", "/users/1001/cards/virtuals", None),
             (
                 Op::LinkCard,

@@ -20,7 +20,7 @@ const MAX_CARD_INPUT_CHARS: usize = 64;
 
 fn safe_integer(n: f64) -> Option<u64> {
     // `n >= 0.0` is also true for -0, which JS prints as "0" too.
-    if n.is_finite() && n.fract() == 0.0 && n >= 0.0 && n <= MAX_SAFE_INTEGER {
+    if n.is_finite() && n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
         Some(n as u64)
     } else {
         None

@@ -6,3 +6,5 @@ mod convert;
 mod error;
 mod transport;
 mod types;
+
+pub use client::{activation_url, is_valid_card_number, MigoClient};

@@ -1,0 +1,24 @@
+# migo-cards: the two commands are `make demo` and `make test`.
+# Every target installs what it needs first (scripts/setup.sh).
+.PHONY: setup pkg test demo size bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+pkg: setup
+	@bash scripts/build-pkg.sh
+
+test:
+	@bash scripts/test.sh
+
+demo:
+	@bash scripts/demo.sh
+
+size: pkg
+	@node scripts/size.mjs
+
+bench:
+	@bash bench/run.sh
+
+clean:
+	rm -rf pkg target node_modules

@@ -1,0 +1,2 @@
+#!/usr/bin/env bash
+echo "make demo comes with the example page (see the issues); until then: make test"
