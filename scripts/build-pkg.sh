@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out=pkg
+# Built beside the target and swapped in at the end, so a test that is
+# reading pkg/ meanwhile never sees half a package. PKG_OUT builds elsewhere.
+dest=${PKG_OUT:-pkg}
+out=$dest.tmp
 wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 # binaryen from npm (Debian's wasm-opt 108 breaks the externref table that
@@ -82,7 +85,11 @@ cat > "$out/package.json" <<JSON
   "keywords": ["migo", "cards", "card-issuing", "wasm", "webassembly", "payments"]
 }
 JSON
+rm -rf "$dest.old"
+[ -e "$dest" ] && mv "$dest" "$dest.old"
+mv "$out" "$dest"
+rm -rf "$dest.old"
 # Lets the repository's own JS tests import the package by its name.
 mkdir -p node_modules
 ln -sfn ../pkg node_modules/migo-cards
-echo "built $out/ (migo-cards $version)"
+echo "built $dest/ (migo-cards $version)"
