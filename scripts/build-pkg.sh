@@ -16,7 +16,8 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 wasm_opt=node_modules/.bin/wasm-opt
 wasm_opt_features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards
+# CARGO_FEATURES (e.g. "bench") builds a variant; only with PKG_OUT elsewhere.
+cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
 rm -rf "$out"
 mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
@@ -90,6 +91,8 @@ rm -rf "$dest.old"
 mv "$out" "$dest"
 rm -rf "$dest.old"
 # Lets the repository's own JS tests import the package by its name.
-mkdir -p node_modules
-ln -sfn ../pkg node_modules/migo-cards
+if [ "$dest" = pkg ]; then
+  mkdir -p node_modules
+  ln -sfn ../pkg node_modules/migo-cards
+fi
 echo "built $dest/ (migo-cards $version)"
