@@ -65,7 +65,7 @@ pub fn base_url(raw: &str) -> Result<String, Error> {
         return Err(bad("must not have a query or a fragment"));
     }
     let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
+        Some(i) => (rest.get(..i).unwrap_or_default(), rest.get(i..).unwrap_or_default()),
         None => (rest, ""),
     };
     if authority.contains('@') {
@@ -88,8 +88,8 @@ pub fn base_url(raw: &str) -> Result<String, Error> {
 fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
         let end = authority.find(']')?;
-        let (h, rest) = authority.split_at(end + 1);
-        let valid = h[1..h.len() - 1].bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        let (h, rest) = (authority.get(..end + 1)?, authority.get(end + 1..)?);
+        let valid = h.get(1..end)?.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
         if !valid || h.len() < 4 {
             return None;
         }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod endpoints;
 pub mod error;
 pub mod input;
+pub mod json;
 pub mod request;
 pub mod response;
 pub mod retry;

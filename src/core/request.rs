@@ -35,11 +35,12 @@ pub struct Args {
 
 impl Args {
     /// Validates what `endpoint` needs, in table order (path, query, body), so
-    /// the first bad argument is the one reported. `input` reads one argument.
-    pub fn collect(endpoint: &Endpoint, config: &Config, mut input: impl FnMut(Param) -> Input) -> Result<Args, Error> {
+    /// the first bad argument is the one reported. `inputs` are the caller's
+    /// values by parameter; one that is not there is absent.
+    pub fn collect(endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<Args, Error> {
         let mut args = Args::default();
         for p in endpoint.params() {
-            let raw = input(p);
+            let raw = inputs.iter().find(|(q, _)| *q == p).map_or(&Input::Absent, |(_, v)| v);
             let value = if raw.is_missing() && p == Param::ClientId && config.client_id.is_some() {
                 config.client_id.clone().map(Value::Text)
             } else if raw.is_missing() && p == Param::ClientId {
@@ -50,7 +51,7 @@ impl Args {
             } else if raw.is_missing() && endpoint.optional.contains(&p) {
                 None
             } else {
-                Some(validate_param(p, &raw)?)
+                Some(validate_param(p, raw)?)
             };
             args.values[p.index()] = value;
         }
@@ -218,9 +219,9 @@ pub fn plan(
     endpoint: &Endpoint,
     config: &Config,
     token: &Secret<String>,
-    input: impl FnMut(Param) -> Input,
+    inputs: &[(Param, Input)],
 ) -> Result<(Request, Args), Error> {
-    let args = Args::collect(endpoint, config, input)?;
+    let args = Args::collect(endpoint, config, inputs)?;
     let req = build(endpoint, &args, &config.base_url, token, config.application_id.as_deref())?;
     Ok((req, args))
 }
@@ -283,12 +284,8 @@ mod tests {
         Secret::new("tok_secret_value".into())
     }
 
-    fn inputs(pairs: &[(Param, Input)]) -> impl FnMut(Param) -> Input + '_ {
-        move |p| pairs.iter().find(|(q, _)| *q == p).map(|(_, v)| v.clone()).unwrap_or(Input::Absent)
-    }
-
     fn plan_op(op: Op, pairs: &[(Param, Input)]) -> Result<Request, Error> {
-        plan(endpoint(op), &config(), &token(), inputs(pairs)).map(|(r, _)| r)
+        plan(endpoint(op), &config(), &token(), pairs).map(|(r, _)| r)
     }
 
     #[test]
@@ -360,15 +357,15 @@ mod tests {
     fn client_id_comes_from_the_call_or_the_client() {
         let link = endpoint(Op::LinkCard);
         let args = [(Param::UserId, Input::from("1001")), (Param::Card, Input::from("4111111111111111"))];
-        let e = plan(link, &config(), &token(), inputs(&args)).unwrap_err();
+        let e = plan(link, &config(), &token(), &args).unwrap_err();
         assert_eq!(e.field, Some("clientId"));
         let mut cfg = config();
         cfg.client_id = Some("fromClient".into());
-        let (r, _) = plan(link, &cfg, &token(), inputs(&args)).unwrap();
+        let (r, _) = plan(link, &cfg, &token(), &args).unwrap();
         assert!(r.url().ends_with("?clientId=fromClient"));
         let mut with_call = args.to_vec();
         with_call.push((Param::ClientId, Input::from("fromCall")));
-        let (r, _) = plan(link, &cfg, &token(), inputs(&with_call)).unwrap();
+        let (r, _) = plan(link, &cfg, &token(), &with_call).unwrap();
         assert!(r.url().ends_with("?clientId=fromCall"));
     }
 
@@ -405,7 +402,7 @@ mod tests {
     #[test]
     fn every_endpoint_rejects_missing_arguments_with_the_field() {
         for e in &ENDPOINTS {
-            let err = plan(e, &config(), &token(), |_| Input::Absent).unwrap_err();
+            let err = plan(e, &config(), &token(), &[]).unwrap_err();
             let first = e.params().next().unwrap();
             assert_eq!(err.field, Some(first.field()), "{}", e.name);
         }

@@ -4,10 +4,8 @@
 //! browser's own `JSON.parse`, so unknown fields pass through untouched and no
 //! JSON tree is built twice.
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
-
 use super::error::Error;
+use super::json;
 use super::secret::redact;
 
 /// A successful result.
@@ -20,40 +18,30 @@ pub enum Body<'a> {
     Json(&'a str),
 }
 
-/// A field that keeps `null` (which `Option<&RawValue>` would fold into
-/// "absent"): `data: null` resolves to `null`, a missing `data` to `undefined`.
-#[derive(Default, Clone, Copy)]
-struct Field<'a>(Option<&'a RawValue>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <&'a RawValue>::deserialize(d).map(|r| Field(Some(r)))
-    }
-}
-
 /// Both envelope readings of the docs: `{success, message, data, errors}` and
-/// `{statusCode, message, data}`. Every field is read raw, so a field of an
-/// unexpected type makes the body "not an envelope" instead of an error.
-#[derive(Deserialize)]
+/// `{statusCode, message, data}`. A body is an envelope when it is an object
+/// with a boolean `success` or a numeric `statusCode`; anything else is a
+/// plain JSON result.
 struct Envelope<'a> {
-    #[serde(borrow, default)]
-    success: Option<&'a RawValue>,
-    #[serde(borrow, default, rename = "statusCode")]
-    status_code: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    message: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    data: Field<'a>,
-    #[serde(borrow, default)]
-    errors: Option<&'a RawValue>,
+    success: Option<&'a str>,
+    status_code: Option<u16>,
+    message: Option<&'a str>,
+    data: Option<&'a str>,
+    errors: Option<&'a str>,
 }
 
-#[derive(Deserialize)]
-struct ErrorItem<'a> {
-    #[serde(borrow, default)]
-    code: Option<&'a RawValue>,
-    #[serde(default)]
-    message: Option<String>,
+impl<'a> Envelope<'a> {
+    fn read(body: &'a str) -> Option<Envelope<'a>> {
+        let m = json::object(body)?;
+        let env = Envelope {
+            success: json::member(&m, "success").filter(|s| matches!(*s, "true" | "false")),
+            status_code: json::member(&m, "statusCode").and_then(|s| s.parse().ok()),
+            message: json::member(&m, "message"),
+            data: json::member(&m, "data"),
+            errors: json::member(&m, "errors"),
+        };
+        (env.success.is_some() || env.status_code.is_some()).then_some(env)
+    }
 }
 
 /// Longest server message we copy into an error.
@@ -88,58 +76,48 @@ pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
             Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
         };
     }
-    if serde_json::from_str::<&RawValue>(trimmed).is_err() {
+    if !json::is_valid(trimmed) {
         return Err(with_id(if ok {
             Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
         } else {
             Error::api(raw.status, status_message(raw.status, None, Some("the body is not JSON")))
         }));
     }
-    let envelope = if trimmed.starts_with('{') { serde_json::from_str::<Envelope>(trimmed).ok() } else { None };
-    let Some(env) = envelope.filter(is_envelope) else {
+    let Some(env) = Envelope::read(trimmed) else {
         return if ok {
             Ok(Body::Json(trimmed))
         } else {
             Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
         };
     };
-    let flag_failed = env.success.map(RawValue::get) == Some("false");
-    let status_in_body = env.status_code.and_then(|s| s.get().parse::<u16>().ok());
-    let body_failed = status_in_body.is_some_and(|s| s >= 400);
+    let flag_failed = env.success == Some("false");
+    let body_failed = env.status_code.is_some_and(|s| s >= 400);
     if ok && !flag_failed && !body_failed {
-        return Ok(match env.data.0 {
-            Some(d) => Body::Json(d.get()),
-            None => Body::Empty,
-        });
+        return Ok(env.data.map_or(Body::Empty, Body::Json));
     }
     // An error: an HTTP error status, or a 2xx whose envelope says it failed.
-    let status = if ok { status_in_body.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
-    let items: Vec<ErrorItem> = env.errors.and_then(|e| serde_json::from_str(e.get()).ok()).unwrap_or_default();
-    let code = items.first().and_then(|i| i.code).and_then(code_text);
-    let detail = items
-        .first()
-        .and_then(|i| i.message.clone())
-        .or_else(|| env.message.and_then(|m| serde_json::from_str::<String>(m.get()).ok()))
+    let status = if ok { env.status_code.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
+    let errors = env.errors.and_then(json::array).unwrap_or_default();
+    let first = errors.first().and_then(|e| json::object(e));
+    let code = first.as_ref().and_then(|m| json::member(m, "code")).and_then(code_text);
+    let detail = first
+        .as_ref()
+        .and_then(|m| json::member(m, "message"))
+        .or(env.message)
+        .and_then(json::string)
         .map(|m| clip(&redact(&m, secrets)));
     let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
     e.code = code;
-    e.errors_json = env.errors.filter(|e| e.get().starts_with('[')).map(|e| redact(e.get(), secrets));
+    e.errors_json = env.errors.filter(|e| e.starts_with('[')).map(|e| redact(e, secrets));
     Err(with_id(e))
 }
 
-fn is_envelope(env: &Envelope) -> bool {
-    let success_bool = env.success.is_some_and(|s| matches!(s.get(), "true" | "false"));
-    let status_number = env.status_code.is_some_and(|s| s.get().parse::<u16>().is_ok());
-    success_bool || status_number
-}
-
 /// Error codes are strings on the wire ("7213"); a number is accepted too.
-fn code_text(raw: &RawValue) -> Option<String> {
-    let s = raw.get();
-    if let Ok(text) = serde_json::from_str::<String>(s) {
+fn code_text(raw: &str) -> Option<String> {
+    if let Some(text) = json::string(raw) {
         return (!text.is_empty() && text.len() <= 64).then_some(text);
     }
-    (s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.to_owned())
+    (raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit())).then(|| raw.to_owned())
 }
 
 fn clip(s: &str) -> String {

@@ -126,10 +126,61 @@ fn finish(mut e: Error, attempts: u32) -> Error {
     e
 }
 
+/// What one attempt came to.
+enum Step {
+    Done(Result<JsValue, Error>),
+    Aborted,
+    Failed(Failure, Error),
+}
+
+/// Reads one attempt's reply through the core's decoder. `secrets` are
+/// scrubbed from anything the server echoes back.
+#[inline(never)]
+fn judge(sent: Result<transport::Reply, SendError>, timeout_ms: u32, secrets: &[&str]) -> Step {
+    let reply = match sent {
+        Ok(r) => r,
+        Err(SendError::Aborted) => return Step::Aborted,
+        Err(SendError::Timeout) => return Step::Failed(Failure::Timeout, Error::timeout(timeout_ms)),
+        Err(SendError::Network) => {
+            return Step::Failed(
+                Failure::Network,
+                Error::network("could not reach the Migo gateway (network error or blocked by CORS)"),
+            )
+        }
+    };
+    let raw = Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() };
+    match response::decode(raw, secrets) {
+        Ok(Body::Empty) => Step::Done(Ok(JsValue::UNDEFINED)),
+        Ok(Body::Json(text)) => Step::Done(
+            JSON::parse(text).map_err(|_| Error::decode(reply.status, "the response body could not be parsed")),
+        ),
+        Err(e) if e.kind == ErrorKind::Decode => Step::Failed(Failure::Undecodable, e),
+        Err(e) => {
+            let retry_after =
+                reply.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, transport::now_ms()));
+            Step::Failed(Failure::Status { status: e.status.unwrap_or(0), retry_after_ms: retry_after }, e)
+        }
+    }
+}
+
+// Kept out of line so the async state machine of `execute` stays small.
+#[inline(never)]
+fn build(inner: &Inner, ep: &Endpoint, args: &Args, token: &Secret<String>) -> Result<request::Request, Error> {
+    request::build(ep, args, &inner.config.base_url, token, inner.config.application_id.as_deref())
+}
+
+#[inline(never)]
+fn decide(ep: &Endpoint, failure: Failure, retries: u32, call: &Call) -> Decision {
+    retry::decide(ep.retry, failure, retries, call.options.max_retries, js_sys::Math::random())
+}
+
+fn token_expired(e: &Error) -> bool {
+    e.status == Some(401) && e.code.as_deref() == Some("TOKEN_EXPIRED")
+}
+
 /// The request loop: send, decode, and retry as `core::retry` decides.
 async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call) -> Result<JsValue, Error> {
     let signal = call.signal.as_ref();
-    let secrets: Vec<String> = args.secrets().map(str::to_owned).collect();
     let mut attempts = 0u32;
     let mut retries = 0u32;
     let mut refreshed = false;
@@ -139,50 +190,24 @@ async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call
             return Err(aborted(attempts));
         }
         let token = inner.token(stale.take().as_ref()).await.map_err(|e| finish(e, attempts))?;
-        let req = request::build(ep, &args, &inner.config.base_url, &token, inner.config.application_id.as_deref())?;
+        let req = build(&inner, ep, &args, &token)?;
         attempts += 1;
-        let mut all_secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        all_secrets.push(token.expose());
-        let (failure, error) = match transport::send(&req, call.options.timeout_ms, signal).await {
-            Err(SendError::Aborted) => return Err(aborted(attempts)),
-            Err(SendError::Timeout) => (Failure::Timeout, Error::timeout(call.options.timeout_ms)),
-            Err(SendError::Network) => (
-                Failure::Network,
-                Error::network("could not reach the Migo gateway (network error or blocked by CORS)"),
-            ),
-            Ok(reply) => {
-                let raw = Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() };
-                match response::decode(raw, &all_secrets) {
-                    Ok(Body::Empty) => return Ok(JsValue::UNDEFINED),
-                    Ok(Body::Json(text)) => {
-                        return JSON::parse(text).map_err(|_| {
-                            finish(Error::decode(reply.status, "the response body could not be parsed"), attempts)
-                        })
-                    }
-                    Err(e)
-                        if e.status == Some(401)
-                            && e.code.as_deref() == Some("TOKEN_EXPIRED")
-                            && inner.can_refresh()
-                            && !refreshed =>
-                    {
-                        // The gateway refused the token before acting: get a
-                        // fresh one and send the same request once more.
-                        refreshed = true;
-                        stale = Some(token);
-                        continue;
-                    }
-                    Err(e) if e.kind == ErrorKind::Decode => (Failure::Undecodable, e),
-                    Err(e) => {
-                        let status = e.status.unwrap_or(0);
-                        let retry_after =
-                            reply.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, transport::now_ms()));
-                        (Failure::Status { status, retry_after_ms: retry_after }, e)
-                    }
-                }
+        let sent = transport::send(&req, call.options.timeout_ms, signal).await;
+        let secrets: Vec<&str> = args.secrets().chain([token.expose().as_str()]).collect();
+        let (failure, error) = match judge(sent, call.options.timeout_ms, &secrets) {
+            Step::Done(result) => return result.map_err(|e| finish(e, attempts)),
+            Step::Aborted => return Err(aborted(attempts)),
+            // The gateway refused the token before acting: get a fresh one
+            // and send the same request once more.
+            Step::Failed(_, e) if token_expired(&e) && inner.can_refresh() && !refreshed => {
+                refreshed = true;
+                stale = Some(token);
+                continue;
             }
+            Step::Failed(f, e) => (f, e),
         };
         retries += 1;
-        match retry::decide(ep.retry, failure, retries, call.options.max_retries, js_sys::Math::random()) {
+        match decide(ep, failure, retries, &call) {
             Decision::Retry { delay_ms } => {
                 if transport::sleep(delay_ms, signal).await.is_err() {
                     return Err(aborted(attempts));
@@ -200,10 +225,12 @@ async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call
 
 impl MigoClient {
     /// Validates now (so a later change to the caller's objects has no
-    /// effect), then runs the request loop in a promise.
-    fn call(&self, op: Op, opts: &JsValue, read: impl FnMut(Param) -> Input) -> Promise {
+    /// effect), then runs the request loop in a promise. One non-generic
+    /// function for every method keeps each export a thin shim.
+    #[inline(never)]
+    fn call(&self, op: Op, inputs: &[(Param, Input)], opts: &JsValue) -> Promise {
         let ep = endpoint(op);
-        let prepared = Args::collect(ep, &self.inner.config, read)
+        let prepared = Args::collect(ep, &self.inner.config, inputs)
             .and_then(|args| Ok((args, call_options(&self.inner.config, opts)?)));
         match prepared {
             Err(e) => Promise::reject(&to_js(&e)),
@@ -212,6 +239,14 @@ impl MigoClient {
                 future_to_promise(async move { execute(inner, ep, args, call).await.map_err(|e| to_js(&e)) })
             }
         }
+    }
+
+    fn user_card(&self, op: Op, user_id: &JsValue, card_id: &JsValue, options: &JsValue) -> Promise {
+        self.call(op, &[(Param::UserId, input(user_id)), (Param::CardId, input(card_id))], options)
+    }
+
+    fn card_user(&self, op: Op, card_id: &JsValue, auth_user_id: &JsValue, options: &JsValue) -> Promise {
+        self.call(op, &[(Param::CardId, input(card_id)), (Param::AuthUserId, input(auth_user_id))], options)
     }
 }
 
@@ -269,7 +304,7 @@ impl MigoClient {
         #[wasm_bindgen(js_name = userId, unchecked_param_type = "UserId")] user_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.call(Op::IssueCard, &options, |_| input(&user_id))
+        self.call(Op::IssueCard, &[(Param::UserId, input(&user_id))], &options)
     }
 
     /// Links an existing card to the user: `POST /users/{userId}/cards?clientId=…`.
@@ -280,10 +315,13 @@ impl MigoClient {
         #[wasm_bindgen(unchecked_param_type = "LinkCardInput")] card: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.call(Op::LinkCard, &options, |p| match p {
-            Param::UserId => input(&user_id),
-            other => get(&card, other.field()),
-        })
+        let inputs = [
+            (Param::UserId, input(&user_id)),
+            (Param::Card, get(&card, "card")),
+            (Param::Alias, get(&card, "alias")),
+            (Param::ClientId, get(&card, "clientId")),
+        ];
+        self.call(Op::LinkCard, &inputs, &options)
     }
 
     /// Activates a delivered card: `POST /users/{userId}/cards/{cardId}/activate`.
@@ -294,7 +332,7 @@ impl MigoClient {
         #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.user_card(Op::ActivateCard, user_id, card_id, options)
+        self.user_card(Op::ActivateCard, &user_id, &card_id, &options)
     }
 
     /// Blocks a card: `POST /users/{userId}/cards/{cardId}/block`.
@@ -305,7 +343,7 @@ impl MigoClient {
         #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.user_card(Op::BlockCard, user_id, card_id, options)
+        self.user_card(Op::BlockCard, &user_id, &card_id, &options)
     }
 
     /// Unblocks a card: `POST /users/{userId}/cards/{cardId}/unblock`.
@@ -316,7 +354,7 @@ impl MigoClient {
         #[wasm_bindgen(js_name = cardId, unchecked_param_type = "CardId")] card_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.user_card(Op::UnblockCard, user_id, card_id, options)
+        self.user_card(Op::UnblockCard, &user_id, &card_id, &options)
     }
 
     /// Operator scope: `POST /cards/{cardId}/users/{authUserId}/block`.
@@ -327,7 +365,7 @@ impl MigoClient {
         #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")] auth_user_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.card_user(Op::BlockCardForUser, card_id, auth_user_id, options)
+        self.card_user(Op::BlockCardForUser, &card_id, &auth_user_id, &options)
     }
 
     /// Operator scope: `POST /cards/{cardId}/users/{authUserId}/unblock`.
@@ -338,7 +376,7 @@ impl MigoClient {
         #[wasm_bindgen(js_name = authUserId, unchecked_param_type = "UserId")] auth_user_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.card_user(Op::UnblockCardForUser, card_id, auth_user_id, options)
+        self.card_user(Op::UnblockCardForUser, &card_id, &auth_user_id, &options)
     }
 
     /// Renames a card: `PATCH /cards/{cardId}` with `{alias}`.
@@ -349,10 +387,7 @@ impl MigoClient {
         #[wasm_bindgen(unchecked_param_type = "string")] alias: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.call(Op::UpdateCardAlias, &options, |p| match p {
-            Param::CardId => input(&card_id),
-            _ => input(&alias),
-        })
+        self.call(Op::UpdateCardAlias, &[(Param::CardId, input(&card_id)), (Param::Alias, input(&alias))], &options)
     }
 
     /// Reads PAN and CVV with a single-use view token:
@@ -365,11 +400,12 @@ impl MigoClient {
         #[wasm_bindgen(js_name = viewToken, unchecked_param_type = "string")] view_token: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.call(Op::GetCardDetails, &options, |p| match p {
-            Param::UserId => input(&user_id),
-            Param::CardId => input(&card_id),
-            _ => input(&view_token),
-        })
+        let inputs = [
+            (Param::UserId, input(&user_id)),
+            (Param::CardId, input(&card_id)),
+            (Param::ViewToken, input(&view_token)),
+        ];
+        self.call(Op::GetCardDetails, &inputs, &options)
     }
 
     /// Generates a monthly statement: `POST /cards/{cardId}/statements`.
@@ -380,10 +416,12 @@ impl MigoClient {
         #[wasm_bindgen(unchecked_param_type = "StatementPeriod")] period: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        self.call(Op::CreateStatement, &options, |p| match p {
-            Param::CardId => input(&card_id),
-            other => get(&period, other.field()),
-        })
+        let inputs = [
+            (Param::CardId, input(&card_id)),
+            (Param::Month, get(&period, "month")),
+            (Param::Year, get(&period, "year")),
+        ];
+        self.call(Op::CreateStatement, &inputs, &options)
     }
 
     /// The environment this client talks to.
@@ -413,22 +451,6 @@ impl MigoClient {
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
         format!("MigoClient({}, {})", self.environment(), self.base_url())
-    }
-}
-
-impl MigoClient {
-    fn user_card(&self, op: Op, user_id: JsValue, card_id: JsValue, options: JsValue) -> Promise {
-        self.call(op, &options, |p| match p {
-            Param::UserId => input(&user_id),
-            _ => input(&card_id),
-        })
-    }
-
-    fn card_user(&self, op: Op, card_id: JsValue, auth_user_id: JsValue, options: JsValue) -> Promise {
-        self.call(op, &options, |p| match p {
-            Param::CardId => input(&card_id),
-            _ => input(&auth_user_id),
-        })
     }
 }
 

@@ -1,6 +1,8 @@
 //! The JavaScript skin: converts values, performs `fetch`, and builds
 //! `MigoError`s. Every rule it applies comes from `crate::core`.
 
+#[cfg(feature = "bench")]
+mod bench;
 mod client;
 mod convert;
 mod error;

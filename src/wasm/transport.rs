@@ -1,6 +1,9 @@
 //! `fetch`, timers and cancellation. Everything that can throw is bound with
 //! `catch`, and no Rust closure is handed to JS (timers and listeners get
 //! bound JS functions), so nothing is leaked or called after being dropped.
+//!
+//! The synchronous parts are `#[inline(never)]` functions outside the async
+//! bodies: the async state machines stay small, and so does the module.
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -19,9 +22,6 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
 }
-
-/// Marks an abort caused by our own timer, to tell it from the caller's.
-const TIMEOUT_REASON: &str = "migo-cards:timeout";
 
 pub enum SendError {
     Network,
@@ -54,21 +54,32 @@ impl Signal {
     }
 
     fn listen(&self, method: &str, f: &Function) -> bool {
-        let Some(m) = get_raw(&self.0, method).and_then(|m| m.dyn_into::<Function>().ok()) else {
-            return false;
-        };
+        let Some(m) = get_raw(&self.0, method).and_then(|m| m.dyn_into::<Function>().ok()) else { return false };
         m.call2(&self.0, &JsValue::from_str("abort"), f).is_ok()
     }
 }
 
-/// Removes what it added when dropped, whichever way the attempt ends.
-struct Cleanup<'a> {
+/// A timer and an abort listener, removed when dropped, whichever way the
+/// wait ends.
+struct Guard<'a> {
     timer: JsValue,
     signal: Option<&'a Signal>,
     listener: Option<Function>,
 }
 
-impl Drop for Cleanup<'_> {
+impl<'a> Guard<'a> {
+    #[inline(never)]
+    fn arm(ms: u32, on_timeout: &Function, signal: Option<&'a Signal>, on_abort: Option<Function>) -> Guard<'a> {
+        let timer = set_timeout(on_timeout, f64::from(ms)).unwrap_or(JsValue::UNDEFINED);
+        let listener = match (signal, on_abort) {
+            (Some(s), Some(f)) if s.listen("addEventListener", &f) => Some(f),
+            _ => None,
+        };
+        Guard { timer, signal, listener }
+    }
+}
+
+impl Drop for Guard<'_> {
     fn drop(&mut self) {
         let _ = clear_timeout(&self.timer);
         if let (Some(s), Some(l)) = (self.signal, &self.listener) {
@@ -77,77 +88,90 @@ impl Drop for Cleanup<'_> {
     }
 }
 
-fn bound_abort(ctrl: &AbortController, reason: &JsValue) -> Option<Function> {
+/// `ctrl.abort.bind(ctrl)`: a JS function that aborts the attempt.
+fn bound_abort(ctrl: &AbortController) -> Option<Function> {
     let abort: Function<fn(JsValue) -> JsValue> =
         Reflect::get(ctrl, &JsValue::from_str("abort")).ok()?.dyn_into().ok()?;
-    Some(abort.bind1(ctrl, reason).unchecked_into())
+    Some(abort.bind0(ctrl).unchecked_into())
 }
 
-/// One attempt: sends `req`, waits for the whole body, within `timeout_ms`.
-pub async fn send(req: &Request, timeout_ms: u32, signal: Option<&Signal>) -> Result<Reply, SendError> {
-    let ctrl = AbortController::new().map_err(|_| SendError::Network)?;
-    let mut cleanup = Cleanup { timer: JsValue::UNDEFINED, signal, listener: None };
-    if let Some(on_timeout) = bound_abort(&ctrl, &JsValue::from_str(TIMEOUT_REASON)) {
-        cleanup.timer = set_timeout(&on_timeout, f64::from(timeout_ms)).unwrap_or(JsValue::UNDEFINED);
-    }
-    if let Some(s) = signal {
-        if let Some(on_abort) = bound_abort(&ctrl, &JsValue::UNDEFINED) {
-            if s.listen("addEventListener", &on_abort) {
-                cleanup.listener = Some(on_abort);
-            }
-        }
-        if s.aborted() {
+/// One attempt in flight: its controller, timer and listener.
+struct Attempt<'a> {
+    ctrl: AbortController,
+    signal: Option<&'a Signal>,
+    _guard: Guard<'a>,
+}
+
+impl<'a> Attempt<'a> {
+    /// Arms the timeout and the caller's signal, then calls `fetch`.
+    #[inline(never)]
+    fn start(req: &Request, timeout_ms: u32, signal: Option<&'a Signal>) -> Result<(Attempt<'a>, Promise), SendError> {
+        let ctrl = AbortController::new().map_err(|_| SendError::Network)?;
+        let abort = bound_abort(&ctrl).ok_or(SendError::Network)?;
+        let guard = Guard::arm(timeout_ms, &abort, signal, Some(abort.clone()));
+        let attempt = Attempt { ctrl, signal, _guard: guard };
+        if signal.is_some_and(Signal::aborted) {
             return Err(SendError::Aborted);
         }
+        let init = RequestInit::new();
+        init.set_method(req.method.as_str());
+        let headers = Object::new();
+        for (name, value) in req.headers() {
+            set(&headers, name, &JsValue::from_str(value));
+        }
+        init.set_headers(&headers);
+        if let Some(body) = req.body() {
+            init.set_body(&JsValue::from_str(body));
+        }
+        init.set_signal(Some(&attempt.ctrl.signal()));
+        let promise = fetch_with_init(&req.url(), &init).map_err(|_| attempt.failed())?;
+        Ok((attempt, promise))
     }
-    let classify = |ctrl: &AbortController| {
-        if signal.is_some_and(Signal::aborted) {
+
+    /// Why the attempt failed: the caller aborted, our timer fired, or the
+    /// network failed.
+    #[inline(never)]
+    fn failed(&self) -> SendError {
+        if self.signal.is_some_and(Signal::aborted) {
             SendError::Aborted
-        } else if ctrl.signal().aborted() {
+        } else if self.ctrl.signal().aborted() {
             SendError::Timeout
         } else {
             SendError::Network
         }
-    };
-
-    let init = RequestInit::new();
-    init.set_method(req.method.as_str());
-    let headers = Object::new();
-    for (name, value) in req.headers() {
-        set(&headers, name, &JsValue::from_str(value));
     }
-    init.set_headers(&headers);
-    if let Some(body) = req.body() {
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_signal(Some(&ctrl.signal()));
+}
 
-    let promise = fetch_with_init(&req.url(), &init).map_err(|_| classify(&ctrl))?;
-    let resp: Response = JsFuture::from(promise).await.map_err(|_| classify(&ctrl))?.unchecked_into();
-    let text = resp.text().map_err(|_| classify(&ctrl))?;
-    let body = JsFuture::from(text).await.map_err(|_| classify(&ctrl))?.as_string().unwrap_or_default();
+#[inline(never)]
+fn reply(resp: &Response, body: JsValue) -> Reply {
     let header = |name: &str| resp.headers().get(name).ok().flatten();
-    Ok(Reply { status: resp.status(), body, request_id: header("x-request-id"), retry_after: header("retry-after") })
+    Reply {
+        status: resp.status(),
+        body: body.as_string().unwrap_or_default(),
+        request_id: header("x-request-id"),
+        retry_after: header("retry-after"),
+    }
+}
+
+/// One attempt: sends `req` and reads the whole body, within `timeout_ms`.
+pub async fn send(req: &Request, timeout_ms: u32, signal: Option<&Signal>) -> Result<Reply, SendError> {
+    let (attempt, promise) = Attempt::start(req, timeout_ms, signal)?;
+    let resp: Response = JsFuture::from(promise).await.map_err(|_| attempt.failed())?.unchecked_into();
+    let text = resp.text().map_err(|_| attempt.failed())?;
+    let body = JsFuture::from(text).await.map_err(|_| attempt.failed())?;
+    Ok(reply(&resp, body))
 }
 
 /// Waits `ms`, or until the caller aborts (then `Err`).
 pub async fn sleep(ms: u32, signal: Option<&Signal>) -> Result<(), ()> {
-    let mut cleanup = Cleanup { timer: JsValue::UNDEFINED, signal, listener: None };
-    let promise = Promise::new(&mut |resolve, reject| {
-        match set_timeout(&resolve, f64::from(ms)) {
-            Ok(t) => cleanup.timer = t,
-            Err(_) => drop(resolve.call0(&JsValue::UNDEFINED)),
-        }
-        if let Some(s) = signal {
-            if s.listen("addEventListener", &reject) {
-                cleanup.listener = Some(reject);
-            }
-        }
-    });
+    let mut guard = None;
+    let promise = Promise::new(&mut |resolve, reject| guard = Some(Guard::arm(ms, &resolve, signal, Some(reject))));
     if signal.is_some_and(Signal::aborted) {
         return Err(());
     }
-    JsFuture::from(promise).await.map(|_| ()).map_err(|_| ())
+    let result = JsFuture::from(promise).await.map(|_| ()).map_err(|_| ());
+    drop(guard);
+    result
 }
 
 /// Milliseconds since the epoch, for `Retry-After` dates.

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `make size`: what the browser build costs a page, raw, gzip -9 and brotli.
+// Prints a table and, with --json, the figures as JSON on the last line.
+import { readFileSync } from "node:fs";
+import { gzipSync, brotliCompressSync, constants } from "node:zlib";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", process.env.PKG_OUT ?? "pkg");
+const files = [
+  ["wasm", "web/migo_cards_bg.wasm"],
+  ["JS glue", "web/migo_cards.js"],
+  ["entry", "web/index.js"],
+  ["MigoError", "error.js"],
+];
+
+const rows = files.map(([label, file]) => {
+  const bytes = readFileSync(path.join(pkg, file));
+  return {
+    label,
+    file,
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+});
+const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+const kb = (n) => (n / 1000).toFixed(1).padStart(7) + " KB";
+console.log(`${"".padEnd(10)} ${"file".padEnd(24)} ${"raw".padStart(10)} ${"gzip -9".padStart(10)} ${"brotli".padStart(10)}`);
+for (const r of rows) console.log(`${r.label.padEnd(10)} ${r.file.padEnd(24)} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
+console.log(`${"total".padEnd(10)} ${"".padEnd(24)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+const budget = 30_000;
+console.log(`budget: ${kb(budget).trim()} gzip for wasm + JS; ${total.gzip <= budget ? "within" : "OVER by " + kb(total.gzip - budget).trim()}`);
+if (process.argv.includes("--json")) console.log(JSON.stringify({ files: rows, total }));
