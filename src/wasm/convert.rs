@@ -1,7 +1,7 @@
 //! JS values to [`Input`], without ever throwing: a hostile getter or Proxy
 //! trap becomes `Input::Unreadable`, never an exception through wasm.
 
-use js_sys::{Array, JsString, Reflect};
+use js_sys::{JsString, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::input::Input;
@@ -23,9 +23,8 @@ pub fn input(v: &JsValue) -> Input {
         Input::Other("symbol")
     } else if v.is_function() {
         Input::Other("function")
-    } else if Array::is_array(v) {
-        Input::Other("array")
     } else {
+        // Arrays are objects here: `Array.isArray` throws on a revoked Proxy.
         Input::Other("object")
     }
 }
