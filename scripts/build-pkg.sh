@@ -37,7 +37,8 @@ sed -e 's/^export class MigoError/class MigoError/' js/error.js > "$out/error.cj
 printf '\nmodule.exports = { MigoError };\n' >> "$out/error.cjs"
 # The Node build is CommonJS inside an ES-module package.
 printf '{ "type": "commonjs" }\n' > "$out/node/package.json"
-cp README.md "$out/README.md"
+# The npm README is the repository's, without its developer-only sections.
+sed '/<!-- dev-only -->/,/<!-- \/dev-only -->/d' README.md > "$out/README.md"
 cp LICENSE "$out/LICENSE"
 
 cat > "$out/package.json" <<JSON
