@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{get, get_raw, input, set};
 use super::error::to_js;
@@ -53,8 +53,13 @@ fn provider_error(message: &str) -> Error {
 
 impl Inner {
     /// The current token; with `stale`, a fresh one unless another call has
-    /// already replaced `stale`.
-    async fn token(&self, stale: Option<&Secret<String>>) -> Result<Secret<String>, Error> {
+    /// already replaced `stale`. Waiting for the provider stops when the
+    /// caller aborts (`Err(None)`).
+    async fn token(
+        &self,
+        stale: Option<&Secret<String>>,
+        signal: Option<&Signal>,
+    ) -> Result<Secret<String>, Option<Error>> {
         let (f, cached, pending) = match &self.token {
             TokenSource::Static(t) => return Ok(t.clone()),
             TokenSource::Provider { f, cached, pending } => (f, cached, pending),
@@ -69,20 +74,22 @@ impl Inner {
         let promise = match shared {
             Some(p) => p,
             None => {
-                let value = f.call0(&JsValue::UNDEFINED).map_err(|_| provider_error("getAccessToken threw"))?;
+                let value = f.call0(&JsValue::UNDEFINED).map_err(|_| Some(provider_error("getAccessToken threw")))?;
                 let p = Promise::resolve(&value);
                 *pending.borrow_mut() = Some(p.clone());
                 p
             }
         };
-        let result = JsFuture::from(promise.clone()).await;
-        // The first waiter to wake clears the shared refresh.
-        if pending.borrow().as_ref().is_some_and(|p| JsValue::from(p) == JsValue::from(&promise)) {
+        let result = transport::until_aborted(promise.clone(), signal).await;
+        // The first waiter to see the provider settle clears the shared
+        // refresh (one that gave up on abort leaves it to the others).
+        let settled = !matches!(result, Err(None));
+        if settled && pending.borrow().as_ref().is_some_and(|p| JsValue::from(p) == JsValue::from(&promise)) {
             *pending.borrow_mut() = None;
         }
-        let value = result.map_err(|_| provider_error("getAccessToken rejected"))?;
+        let value = result.map_err(|reason| reason.map(|_| provider_error("getAccessToken rejected")))?;
         let token = config::access_token(&input(&value)).map_err(|_| {
-            provider_error("getAccessToken must resolve to a non-empty string of visible ASCII characters")
+            Some(provider_error("getAccessToken must resolve to a non-empty string of visible ASCII characters"))
         })?;
         *cached.borrow_mut() = Some(token.clone());
         Ok(token)
@@ -189,7 +196,11 @@ async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call
         if signal.is_some_and(Signal::aborted) {
             return Err(aborted(attempts));
         }
-        let token = inner.token(stale.take().as_ref()).await.map_err(|e| finish(e, attempts))?;
+        let token = match inner.token(stale.take().as_ref(), signal).await {
+            Ok(t) => t,
+            Err(Some(e)) => return Err(finish(e, attempts)),
+            Err(None) => return Err(aborted(attempts)),
+        };
         let req = build(&inner, ep, &args, &token)?;
         attempts += 1;
         let sent = transport::send(&req, call.options.timeout_ms, signal).await;

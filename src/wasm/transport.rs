@@ -69,8 +69,8 @@ struct Guard<'a> {
 
 impl<'a> Guard<'a> {
     #[inline(never)]
-    fn arm(ms: u32, on_timeout: &Function, signal: Option<&'a Signal>, on_abort: Option<Function>) -> Guard<'a> {
-        let timer = set_timeout(on_timeout, f64::from(ms)).unwrap_or(JsValue::UNDEFINED);
+    fn arm(timer: Option<(u32, &Function)>, signal: Option<&'a Signal>, on_abort: Option<Function>) -> Guard<'a> {
+        let timer = timer.and_then(|(ms, f)| set_timeout(f, f64::from(ms)).ok()).unwrap_or(JsValue::UNDEFINED);
         let listener = match (signal, on_abort) {
             (Some(s), Some(f)) if s.listen("addEventListener", &f) => Some(f),
             _ => None,
@@ -108,7 +108,7 @@ impl<'a> Attempt<'a> {
     fn start(req: &Request, timeout_ms: u32, signal: Option<&'a Signal>) -> Result<(Attempt<'a>, Promise), SendError> {
         let ctrl = AbortController::new().map_err(|_| SendError::Network)?;
         let abort = bound_abort(&ctrl).ok_or(SendError::Network)?;
-        let guard = Guard::arm(timeout_ms, &abort, signal, Some(abort.clone()));
+        let guard = Guard::arm(Some((timeout_ms, &abort)), signal, Some(abort.clone()));
         let attempt = Attempt { ctrl, signal, _guard: guard };
         if signal.is_some_and(Signal::aborted) {
             return Err(SendError::Aborted);
@@ -165,13 +165,30 @@ pub async fn send(req: &Request, timeout_ms: u32, signal: Option<&Signal>) -> Re
 /// Waits `ms`, or until the caller aborts (then `Err`).
 pub async fn sleep(ms: u32, signal: Option<&Signal>) -> Result<(), ()> {
     let mut guard = None;
-    let promise = Promise::new(&mut |resolve, reject| guard = Some(Guard::arm(ms, &resolve, signal, Some(reject))));
+    let promise =
+        Promise::new(&mut |resolve, reject| guard = Some(Guard::arm(Some((ms, &resolve)), signal, Some(reject))));
     if signal.is_some_and(Signal::aborted) {
         return Err(());
     }
     let result = JsFuture::from(promise).await.map(|_| ()).map_err(|_| ());
     drop(guard);
     result
+}
+
+/// Awaits `promise`, or stops waiting when the caller aborts (`Err(None)`).
+/// A rejection of `promise` is `Err(Some(reason))`.
+pub async fn until_aborted(promise: Promise, signal: Option<&Signal>) -> Result<JsValue, Option<JsValue>> {
+    let Some(s) = signal else {
+        return JsFuture::from(promise).await.map_err(Some);
+    };
+    let mut guard = None;
+    let on_abort = Promise::new(&mut |_, reject| guard = Some(Guard::arm(None, Some(s), Some(reject))));
+    let result = JsFuture::from(Promise::race(&js_sys::Array::of2(&promise, &on_abort))).await;
+    drop(guard);
+    if s.aborted() {
+        return Err(None);
+    }
+    result.map_err(Some)
 }
 
 /// Milliseconds since the epoch, for `Retry-After` dates.
