@@ -57,3 +57,11 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
  * using the SDK; later calls return the same promise. In Node it is a no-op.
  */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+
+// MigoClient is disposable (`using`); declared here, as @types/node does, so
+// that consumers whose lib predates esnext.disposable still type-check.
+declare global {
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+}

@@ -1,0 +1,238 @@
+// Helpers of the consumer tests: the package as a consumer gets it (the
+// tarball `npm pack` makes of pkg/, installed into a fresh project under the
+// OS temp dir), headless Chromium, and child processes that are always
+// stopped. Set MIGO_KEEP_CONSUMERS=1 to keep the temporary projects.
+import { execFile, spawn } from "node:child_process";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import assert from "node:assert/strict";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { root } from "../js/gateway.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const fixture = path.join(here, "fixture");
+export const EXPECTED_ACTIVATION_URL = "https://sandbox.migopayments.com/card-activation?client=migoDeveloper&userId=1001";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs a command to completion; rejects with its output when it fails. */
+export function run(cmd, args, { cwd, timeout = 120_000, env } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      cmd,
+      args,
+      { cwd, timeout, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env }, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const how = error.killed ? `killed (${error.signal}, timeout ${timeout} ms?)` : `exit ${error.code}`;
+          reject(new Error(`${cmd} ${args.join(" ")} (in ${cwd}): ${how}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+        } else {
+          resolve({ stdout, stderr });
+        }
+      },
+    );
+  });
+}
+
+/** The package folder: pkg/, or MIGO_PKG_DIR (e.g. a PKG_OUT build of build-pkg.sh). */
+export const pkgDir = process.env.MIGO_PKG_DIR ? path.resolve(process.env.MIGO_PKG_DIR) : path.join(root, "pkg");
+
+/**
+ * `npm pack` of the package folder into `dest`. pkg/ is swapped atomically
+ * by build-pkg.sh, which someone may run meanwhile, so a failed pack is
+ * tried again a few times.
+ */
+export async function packPackage(dest) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { stdout } = await run("npm", ["pack", pkgDir, "--pack-destination", dest, "--json", "--loglevel=error"], {
+        cwd: dest,
+      });
+      const [info] = JSON.parse(stdout);
+      return { tarball: path.join(dest, info.filename), info };
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await sleep(1500);
+    }
+  }
+}
+
+/**
+ * A fresh project under the OS temp dir with the packed package and `deps`
+ * installed, plus the fixture folders named in `copy` (relative to
+ * fixture/). Returns { dir, tarball, info, cleanup }.
+ */
+export async function createProject(name, { deps = [], copy = [], type } = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `migo-consumer-${name}-`));
+  const cleanup = () => (process.env.MIGO_KEEP_CONSUMERS ? undefined : rm(dir, { recursive: true, force: true, maxRetries: 3 }));
+  try {
+    const { tarball, info } = await packPackage(dir);
+    const manifest = { name: `migo-consumer-${name}`, version: "0.0.0", private: true, ...(type ? { type } : {}) };
+    await writeFile(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+    for (const entry of copy) await cp(path.join(fixture, entry), path.join(dir, entry), { recursive: true });
+    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball, ...deps], {
+      cwd: dir,
+      timeout: 300_000,
+    });
+    return { dir, tarball, info, cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/** Installed versions, e.g. { vite: "8.3.8" }, for the test log. */
+export async function installedVersions(dir, names) {
+  const out = {};
+  for (const n of names) out[n] = JSON.parse(await readFile(path.join(dir, "node_modules", n, "package.json"), "utf8")).version;
+  return out;
+}
+
+export const CHROMIUM_ARGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+/**
+ * Opens `url` in a fresh browser context and waits for the app's #out to
+ * leave data-state="pending". Returns { state, text, result, problems,
+ * violations }: `result` is the parsed JSON when state is "done",
+ * `problems` every console error and uncaught error of the page (worker
+ * console errors included, as Playwright reports them on the page), and
+ * `violations` every securitypolicyviolation event of the document.
+ */
+export async function openApp(browser, url, { timeout = 30_000 } = {}) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const problems = [];
+    let sawProblem;
+    const problemSeen = new Promise((r) => (sawProblem = r));
+    const problem = (text) => {
+      problems.push(text);
+      sawProblem();
+    };
+    page.on("console", (m) => {
+      if (m.type() === "error") problem(`console.error: ${m.text()} (${m.location().url})`);
+    });
+    page.on("pageerror", (e) => problem(`page error: ${e.message}`));
+    // Added through the DevTools protocol, so it runs before any page script
+    // whatever the page's CSP says.
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => {
+        window.__violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} in ${e.sourceFile}:${e.lineNumber}`);
+      });
+    });
+    await page.goto(url);
+    // Done, or an error (a module that failed to load never settles #out:
+    // give it a moment, then stop waiting).
+    const settled = page.waitForSelector("#out:not([data-state=pending])", { timeout, state: "attached" });
+    const outcome = await Promise.race([settled.then(() => "settled"), problemSeen.then(() => sleep(1_000)).then(() => "problem")]).catch((e) => e);
+    settled.catch(() => {});
+    const state = await page.getAttribute("#out", "data-state");
+    const text = await page.textContent("#out");
+    if (state === "pending") {
+      const why = outcome instanceof Error ? `did not finish within ${timeout} ms` : "failed";
+      throw new Error(`${url}: the app ${why}; problems: ${JSON.stringify(problems)}`, { cause: outcome instanceof Error ? outcome : undefined });
+    }
+    const violations = await page.evaluate(() => window.__violations);
+    return { state, text, result: state === "done" ? JSON.parse(text) : undefined, problems, violations };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The app issued a card for user 1001 through the gateway `gw` (and the
+ * gateway has it), built the sandbox activation URL and got a MigoError for
+ * a bad argument, with no console error on the way.
+ */
+export async function assertIssued(res, gw, { where = "page" } = {}) {
+  assert.equal(res.state, "done", `the app failed: ${res.text}\nproblems: ${res.problems.join("\n")}`);
+  const { result } = res;
+  assert.equal(result.where, where);
+  assert.equal(result.activationUrl, EXPECTED_ACTIVATION_URL);
+  assert.equal(result.card.status, "INACTIVE");
+  assert.equal(result.card.userId, "1001");
+  assert.equal(typeof result.card.cardId, "number");
+  assert.deepEqual(result.validation, { migoError: true, error: true, kind: "validation", field: "userId" });
+  assert.deepEqual(res.problems, []);
+  const { cards, requests } = await gw.state();
+  assert.ok(
+    cards.some((c) => c.cardId === result.card.cardId && c.userId === "1001"),
+    `the gateway holds card ${result.card.cardId}: ${JSON.stringify(cards)}`,
+  );
+  assert.ok(
+    requests.some((r) => r.method === "POST" && r.path === "/rest/users/1001/cards/virtuals" && r.headers.authorization === "Bearer ***"),
+    "the gateway saw the authorised POST",
+  );
+}
+
+/** `html` with a CSP <meta> tag as the first element of <head>. */
+export function withCsp(html, policy = "script-src 'self' 'wasm-unsafe-eval'") {
+  assert.match(html, /<head>/);
+  return html.replace("<head>", `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`);
+}
+
+/**
+ * Starts a Node server script (e.g. the Vite dev server) that prints its
+ * URL; resolves to { url, output(), stop() } once `pattern` (whose group 1
+ * is the URL) shows up on stdout or stderr. lifeline.mjs is preloaded, so
+ * the server exits when this process closes its stdin or dies. stop() ends
+ * it (stdin closed and SIGTERM, then SIGKILL).
+ */
+export function startNodeServer(script, args, { cwd, pattern, timeout = 60_000, env } = {}) {
+  const child = spawn(process.execPath, ["--import", pathToFileURL(path.join(here, "lifeline.mjs")).href, script, ...args], {
+    cwd,
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const cmd = `node ${script} ${args.join(" ")}`;
+  let output = "";
+  const exited = new Promise((r) => child.once("exit", r));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin.end();
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(async () => {
+      await stop();
+      reject(new Error(`${cmd}: no URL within ${timeout} ms:\n${output}`));
+    }, timeout);
+    const onData = (d) => {
+      output += d;
+      const m = pattern.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], output: () => output, stop });
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${cmd} exited early (${code ?? signal}):\n${output}`));
+    });
+  });
+}
