@@ -33,8 +33,8 @@ cp js/error.js js/index.d.ts "$out/"
 cp js/web/index.js "$out/web/"
 cp js/node/index.cjs js/node/index.mjs "$out/node/"
 # One MigoError source; the CommonJS copy is derived from it.
-sed -e 's/^export class MigoError/class MigoError/' js/error.js > "$out/error.cjs"
-printf '\nmodule.exports = { MigoError };\n' >> "$out/error.cjs"
+sed -e 's/^export //' js/error.js > "$out/error.cjs"
+printf '\nmodule.exports = { MigoError, guardReceiver };\n' >> "$out/error.cjs"
 # The Node build is CommonJS inside an ES-module package.
 printf '{ "type": "commonjs" }\n' > "$out/node/package.json"
 # The npm README is the repository's, without its developer-only sections.

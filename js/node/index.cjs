@@ -2,9 +2,10 @@
 // this file is required, so no init call is needed.
 "use strict";
 const wasm = require("./migo_cards.js");
-const { MigoError } = require("../error.cjs");
+const { MigoError, guardReceiver } = require("../error.cjs");
 
 wasm.__setErrorClass(MigoError);
+guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
 
 /** A no-op in Node: the module is ready once imported. */
 async function init() {}

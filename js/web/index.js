@@ -1,7 +1,9 @@
 // Browser and bundler entry. The .wasm is found next to the glue with
 // `new URL(..., import.meta.url)`, which Vite and webpack 5 both follow.
 import wasmInit, { MigoClient, activationUrl, isValidCardNumber, __setErrorClass } from "./migo_cards.js";
-import { MigoError } from "../error.js";
+import { MigoError, guardReceiver } from "../error.js";
+
+guardReceiver(MigoClient, ["toJSON", "toString"]);
 
 export { MigoClient, MigoError, activationUrl, isValidCardNumber };
 

@@ -46,6 +46,23 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// What a call's attempts amount to together: once any attempt may have
+    /// acted, the call may have.
+    pub fn then(self, next: Outcome) -> Outcome {
+        fn rank(o: Outcome) -> u8 {
+            match o {
+                Outcome::NotSent => 0,
+                Outcome::Rejected => 1,
+                Outcome::Unknown => 2,
+            }
+        }
+        if rank(next) >= rank(self) {
+            next
+        } else {
+            self
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::NotSent => "notSent",

@@ -99,7 +99,7 @@ pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
     let status = if ok { env.status_code.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
     let errors = env.errors.and_then(json::array).unwrap_or_default();
     let first = errors.first().and_then(|e| json::object(e));
-    let code = first.as_ref().and_then(|m| json::member(m, "code")).and_then(code_text);
+    let code = first.as_ref().and_then(|m| json::member(m, "code")).and_then(code_text).map(|c| redact(&c, secrets));
     let detail = first
         .as_ref()
         .and_then(|m| json::member(m, "message"))
@@ -108,7 +108,8 @@ pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
         .map(|m| clip(&redact(&m, secrets)));
     let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
     e.code = code;
-    e.errors_json = env.errors.filter(|e| e.starts_with('[')).map(|e| redact(e, secrets));
+    e.errors_json =
+        env.errors.filter(|e| e.starts_with('[')).and_then(|e| json::scrub(e, &|text: &str| redact(text, secrets)));
     Err(with_id(e))
 }
 
@@ -245,6 +246,19 @@ mod tests {
         assert!(!e.message.contains("4111111111111111") && !e.message.contains("vt_secret"), "{}", e.message);
         let errors = e.errors_json.unwrap();
         assert!(!errors.contains("4111111111111111") && !errors.contains("vt_secret"));
+    }
+
+    #[test]
+    fn secrets_cannot_hide_in_codes_escapes_or_numbers() {
+        let body = r#"{"success":false,"errors":[{"code":"vt_secret","message":"x","v":"vt_s\u0065cret","pan":4111111111111111,"other":"5555555555554444"}]}"#;
+        let e = d(400, body).unwrap_err();
+        assert_eq!(e.code.as_deref(), Some("***"));
+        assert!(!e.message.contains("vt_secret"));
+        let errors = e.errors_json.unwrap();
+        for leak in ["vt_secret", "vt_s\\u0065cret", "4111111111111111", "5555555555554444"] {
+            assert!(!errors.contains(leak), "{leak} in {errors}");
+        }
+        assert!(errors.contains("************4444") && json::is_valid(&errors), "{errors}");
     }
 
     #[test]

@@ -48,8 +48,8 @@ fn transient(f: Failure) -> bool {
     }
 }
 
-/// What the caller can assume the server did.
-fn outcome(f: Failure) -> Outcome {
+/// What the caller can assume the server did with one failed attempt.
+pub fn outcome(f: Failure) -> Outcome {
     match f {
         Failure::Network | Failure::Timeout | Failure::Undecodable => Outcome::Unknown,
         // These come from the edge or the server before it acts.
@@ -192,6 +192,17 @@ mod tests {
         assert_eq!(decide(Idempotent, f, 1, 2, 0.0), GiveUp { retryable: true, outcome: Outcome::Rejected });
         let f = Failure::Status { status: 429, retry_after_ms: Some(60_000) };
         assert_eq!(decide(Idempotent, f, 1, 2, 0.0), Retry { delay_ms: 60_000 });
+    }
+
+    #[test]
+    fn outcomes_add_up_to_the_worst() {
+        use Outcome::*;
+        assert_eq!(NotSent.then(Rejected), Rejected);
+        assert_eq!(Unknown.then(Rejected), Unknown, "an attempt that may have acted is not undone by a later refusal");
+        assert_eq!(Rejected.then(Unknown), Unknown);
+        assert_eq!(Rejected.then(NotSent), Rejected);
+        assert_eq!(outcome(st(502)), Unknown);
+        assert_eq!(outcome(st(409)), Rejected);
     }
 
     #[test]

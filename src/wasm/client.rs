@@ -12,7 +12,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{get, get_raw, input, set};
 use super::error::to_js;
-use super::transport::{self, SendError, Signal};
+use super::transport::{self, SendError, Signal, Stop};
 use crate::core::activation;
 use crate::core::config::{self, CallOptions, Config, ConfigInput};
 use crate::core::endpoints::{endpoint, Endpoint, Op, Param};
@@ -53,13 +53,9 @@ fn provider_error(message: &str) -> Error {
 
 impl Inner {
     /// The current token; with `stale`, a fresh one unless another call has
-    /// already replaced `stale`. Waiting for the provider stops when the
-    /// caller aborts (`Err(None)`).
-    async fn token(
-        &self,
-        stale: Option<&Secret<String>>,
-        signal: Option<&Signal>,
-    ) -> Result<Secret<String>, Option<Error>> {
+    /// already replaced `stale`. Waiting for the provider is bounded by the
+    /// call's timeout and stops when the caller aborts (`Err(None)`).
+    async fn token(&self, stale: Option<&Secret<String>>, call: &Call) -> Result<Secret<String>, Option<Error>> {
         let (f, cached, pending) = match &self.token {
             TokenSource::Static(t) => return Ok(t.clone()),
             TokenSource::Provider { f, cached, pending } => (f, cached, pending),
@@ -80,14 +76,18 @@ impl Inner {
                 p
             }
         };
-        let result = transport::until_aborted(promise.clone(), signal).await;
+        let result = transport::wait(promise.clone(), call.options.timeout_ms, call.signal.as_ref()).await;
         // The first waiter to see the provider settle clears the shared
-        // refresh (one that gave up on abort leaves it to the others).
-        let settled = !matches!(result, Err(None));
+        // refresh (one that stopped waiting leaves it to the others).
+        let settled = matches!(result, Ok(_) | Err(Stop::Rejected));
         if settled && pending.borrow().as_ref().is_some_and(|p| JsValue::from(p) == JsValue::from(&promise)) {
             *pending.borrow_mut() = None;
         }
-        let value = result.map_err(|reason| reason.map(|_| provider_error("getAccessToken rejected")))?;
+        let value = result.map_err(|stop| match stop {
+            Stop::Aborted => None,
+            Stop::TimedOut => Some(Error::timeout(call.options.timeout_ms)),
+            Stop::Rejected => Some(provider_error("getAccessToken rejected")),
+        })?;
         let token = config::access_token(&input(&value)).map_err(|_| {
             Some(provider_error("getAccessToken must resolve to a non-empty string of visible ASCII characters"))
         })?;
@@ -122,14 +122,11 @@ fn call_options(config: &Config, opts: &JsValue) -> Result<Call, Error> {
     Ok(Call { options, signal })
 }
 
-fn aborted(attempts: u32) -> Error {
-    let mut e = finish(Error::aborted(), attempts);
-    e.outcome = if attempts == 0 { Outcome::NotSent } else { Outcome::Unknown };
-    e
-}
-
-fn finish(mut e: Error, attempts: u32) -> Error {
+/// The call's error once it ends: `attempts` sent, `outcome` what they
+/// amount to.
+fn finish(mut e: Error, attempts: u32, outcome: Outcome) -> Error {
     e.attempts = attempts;
+    e.outcome = outcome;
     e
 }
 
@@ -192,42 +189,51 @@ async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call
     let mut retries = 0u32;
     let mut refreshed = false;
     let mut stale: Option<Secret<String>> = None;
+    // What the attempts so far may have done on the gateway.
+    let mut so_far = Outcome::NotSent;
     loop {
         if signal.is_some_and(Signal::aborted) {
-            return Err(aborted(attempts));
+            return Err(finish(Error::aborted(), attempts, so_far));
         }
-        let token = match inner.token(stale.take().as_ref(), signal).await {
+        let token = match inner.token(stale.take().as_ref(), &call).await {
             Ok(t) => t,
-            Err(Some(e)) => return Err(finish(e, attempts)),
-            Err(None) => return Err(aborted(attempts)),
+            Err(Some(e)) => return Err(finish(e, attempts, so_far)),
+            Err(None) => return Err(finish(Error::aborted(), attempts, so_far)),
         };
         let req = build(&inner, ep, &args, &token)?;
         attempts += 1;
         let sent = transport::send(&req, call.options.timeout_ms, signal).await;
         let secrets: Vec<&str> = args.secrets().chain([token.expose().as_str()]).collect();
         let (failure, error) = match judge(sent, call.options.timeout_ms, &secrets) {
-            Step::Done(result) => return result.map_err(|e| finish(e, attempts)),
-            Step::Aborted => return Err(aborted(attempts)),
+            Step::Done(result) => {
+                return result.map_err(|e| {
+                    let o = so_far.then(e.outcome);
+                    finish(e, attempts, o)
+                })
+            }
+            // Aborted in flight: the gateway may have acted.
+            Step::Aborted => return Err(finish(Error::aborted(), attempts, so_far.then(Outcome::Unknown))),
             // The gateway refused the token before acting: get a fresh one
             // and send the same request once more.
             Step::Failed(_, e) if token_expired(&e) && inner.can_refresh() && !refreshed => {
                 refreshed = true;
+                so_far = so_far.then(Outcome::Rejected);
                 stale = Some(token);
                 continue;
             }
             Step::Failed(f, e) => (f, e),
         };
+        so_far = so_far.then(retry::outcome(failure));
         retries += 1;
         match decide(ep, failure, retries, &call) {
             Decision::Retry { delay_ms } => {
                 if transport::sleep(delay_ms, signal).await.is_err() {
-                    return Err(aborted(attempts));
+                    return Err(finish(Error::aborted(), attempts, so_far));
                 }
             }
             Decision::GiveUp { retryable, outcome } => {
-                let mut e = finish(error, attempts);
+                let mut e = finish(error, attempts, so_far.then(outcome));
                 e.retryable = retryable;
-                e.outcome = outcome;
                 return Err(e);
             }
         }

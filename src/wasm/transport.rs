@@ -175,20 +175,35 @@ pub async fn sleep(ms: u32, signal: Option<&Signal>) -> Result<(), ()> {
     result
 }
 
-/// Awaits `promise`, or stops waiting when the caller aborts (`Err(None)`).
-/// A rejection of `promise` is `Err(Some(reason))`.
-pub async fn until_aborted(promise: Promise, signal: Option<&Signal>) -> Result<JsValue, Option<JsValue>> {
-    let Some(s) = signal else {
-        return JsFuture::from(promise).await.map_err(Some);
-    };
+/// Why [`wait`] stopped without a value.
+pub enum Stop {
+    /// The caller's signal fired.
+    Aborted,
+    /// `timeout_ms` passed first.
+    TimedOut,
+    /// The promise rejected.
+    Rejected,
+}
+
+/// Awaits `promise` for at most `timeout_ms`, and no longer than the caller
+/// wants (their signal).
+pub async fn wait(promise: Promise, timeout_ms: u32, signal: Option<&Signal>) -> Result<JsValue, Stop> {
+    // The stopper resolves to a marker of its own on timeout and rejects on
+    // abort; racing it against `promise` tells the three apart.
+    let marker = JsValue::from(Object::new());
     let mut guard = None;
-    let on_abort = Promise::new(&mut |_, reject| guard = Some(Guard::arm(None, Some(s), Some(reject))));
-    let result = JsFuture::from(Promise::race(&js_sys::Array::of2(&promise, &on_abort))).await;
+    let stopper = Promise::new(&mut |resolve, reject| {
+        let on_timeout: Function = resolve.bind1(&JsValue::UNDEFINED, &marker).unchecked_into();
+        guard = Some(Guard::arm(Some((timeout_ms, &on_timeout)), signal, Some(reject)));
+    });
+    let result = JsFuture::from(Promise::race(&js_sys::Array::of2(&promise, &stopper))).await;
     drop(guard);
-    if s.aborted() {
-        return Err(None);
+    match result {
+        _ if signal.is_some_and(Signal::aborted) => Err(Stop::Aborted),
+        Ok(v) if v == marker => Err(Stop::TimedOut),
+        Ok(v) => Ok(v),
+        Err(_) => Err(Stop::Rejected),
     }
-    result.map_err(Some)
 }
 
 /// Milliseconds since the epoch, for `Retry-After` dates.
