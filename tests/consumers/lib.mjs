@@ -89,21 +89,7 @@ export async function installedVersions(dir, names) {
   return out;
 }
 
-export const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
-export async function launchChromium() {
-  const { chromium } = await import("playwright-core");
-  return chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, timeout: 60_000 });
-}
+export { CHROMIUM_ARGS, launchChromium } from "../js/helpers.mjs";
 
 /**
  * Opens `url` in a fresh browser context and waits for the app's #out to

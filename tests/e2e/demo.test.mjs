@@ -11,21 +11,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import os from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { activationUrl } from "migo-cards";
 import { startGateway, root } from "../js/gateway.mjs";
+import { launchChromium } from "../js/helpers.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless=new",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SCREENSHOT = path.resolve(process.env.MIGO_DEMO_SCREENSHOT ?? path.join(os.tmpdir(), "migo-cards-demo.png"));
 // Generous: a 2-core machine running other test files beside this one.
 const STEP_TIMEOUT = 30_000;
@@ -35,7 +24,7 @@ let browser;
 
 before(async () => {
   gw = await startGateway(["--static", `/=${path.join(root, "www")}`, "--static", `/pkg=${path.join(root, "pkg")}`]);
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+  browser = await launchChromium();
 });
 
 after(async () => {

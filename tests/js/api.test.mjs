@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import init, { MigoClient, MigoError, activationUrl, isValidCardNumber } from "migo-cards";
 import { startGateway, TOKEN } from "./gateway.mjs";
+import { rejection } from "./helpers.mjs";
 
 let gw;
 let client;
@@ -16,15 +17,6 @@ before(async () => {
 });
 after(() => gw.stop());
 beforeEach(() => gw.reset());
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 const lastRequest = async () => (await gw.requests()).at(-1);
 

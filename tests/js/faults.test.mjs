@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { MigoClient, MigoError } from "migo-cards";
 import { startGateway, TOKEN, EXPIRED_TOKEN } from "./gateway.mjs";
+import { rejection } from "./helpers.mjs";
 import { CLASS, FAULTS, OPS, opByName, prepare, runScenario, waitIdle } from "./fault-scenarios.mjs";
 
 let gw;
@@ -21,15 +22,6 @@ before(async () => {
 after(() => gw.stop());
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (e) {
-    return e;
-  }
-  assert.fail("expected a rejection");
-}
 
 const FIELDS = ["attempts", "kind", "status", "code", "retryable", "outcome"];
 const pick = (e) => Object.fromEntries(FIELDS.map((k) => [k, e[k]]));
