@@ -221,9 +221,54 @@ pub fn header_value(
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Appends the Luhn check digit to `body`.
+    fn with_check_digit(body: &str) -> String {
+        (0..10).map(|d| format!("{body}{d}")).find(|c| luhn(c)).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn numbers_with_a_right_check_digit_pass(body in "[0-9]{11,18}") {
+            let card = with_check_digit(&body);
+            prop_assert_eq!(card_number(&Input::Str(card.clone())).unwrap().expose().clone(), card);
+        }
+
+        #[test]
+        fn any_single_digit_change_fails(body in "[0-9]{11,18}", pos in any::<prop::sample::Index>(), delta in 1u8..10) {
+            let mut card = with_check_digit(&body).into_bytes();
+            let i = pos.index(card.len());
+            card[i] = b'0' + (card[i] - b'0' + delta) % 10;
+            let card = String::from_utf8(card).unwrap();
+            let e = card_number(&Input::Str(card)).unwrap_err();
+            prop_assert_eq!(e.field, Some("card"));
+        }
+
+        #[test]
+        fn separators_between_groups_are_stripped(body in "[0-9]{11,18}", cuts in prop::collection::vec((any::<prop::sample::Index>(), prop::bool::ANY), 0..4)) {
+            let card = with_check_digit(&body);
+            let mut spaced = String::new();
+            let marks: Vec<(usize, char)> = cuts.iter().map(|(i, dash)| (1 + i.index(card.len() - 1), if *dash { '-' } else { ' ' })).collect();
+            for (i, c) in card.chars().enumerate() {
+                if let Some((_, sep)) = marks.iter().find(|(at, _)| *at == i) {
+                    spaced.push(*sep);
+                }
+                spaced.push(c);
+            }
+            prop_assert_eq!(card_number(&Input::Str(spaced)).unwrap().expose().clone(), card);
+        }
+
+        #[test]
+        fn messages_never_hold_more_than_four_digits(s in "[0-9 -]{0,30}") {
+            if let Err(e) = card_number(&Input::Str(s)) {
+                prop_assert!(!e.message.bytes().any(|b| b.is_ascii_digit()) || e.message.contains("12 to 19"), "{}", e.message);
+            }
+        }
+    }
 
     fn s(v: &str) -> Input {
         Input::Str(v.into())
