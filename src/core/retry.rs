@@ -2,7 +2,7 @@
 //! money-bearing objects, so the rule is per operation class, not per status:
 //! a retry must never create a second card or re-send a single-use token.
 
-use super::error::Outcome;
+use super::error::{Error, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RetryClass {
@@ -89,6 +89,14 @@ pub fn decide(class: RetryClass, failure: Failure, attempts: u32, max_retries: u
         Failure::Status { retry_after_ms: Some(ms), .. } => Decision::Retry { delay_ms: ms as u32 },
         _ => Decision::Retry { delay_ms: backoff_ms(attempts - 1, jitter) },
     }
+}
+
+/// Whether to fetch a fresh token and send the same request once more: on
+/// 401 `TOKEN_EXPIRED` the gateway refused the token before acting, so this
+/// is safe for every class, even a single-use view token. Only with a token
+/// provider, and only once per call.
+pub fn refresh_token(e: &Error, has_provider: bool, already_refreshed: bool) -> bool {
+    has_provider && !already_refreshed && e.status == Some(401) && e.code.as_deref() == Some("TOKEN_EXPIRED")
 }
 
 /// `min(0.5 s · 2^n, 8 s)`, shortened by up to 25 % at random so that many
@@ -203,6 +211,17 @@ mod tests {
         assert_eq!(Rejected.then(NotSent), Rejected);
         assert_eq!(outcome(st(502)), Unknown);
         assert_eq!(outcome(st(409)), Rejected);
+    }
+
+    #[test]
+    fn an_expired_token_is_refreshed_once_with_a_provider() {
+        let mut e = Error::api(401, "expired");
+        e.code = Some("TOKEN_EXPIRED".into());
+        assert!(refresh_token(&e, true, false));
+        assert!(!refresh_token(&e, true, true), "once per call");
+        assert!(!refresh_token(&e, false, false), "a fixed token cannot be refreshed");
+        e.code = Some("UNAUTHORIZED".into());
+        assert!(!refresh_token(&e, true, false));
     }
 
     #[test]

@@ -178,10 +178,6 @@ fn decide(ep: &Endpoint, failure: Failure, retries: u32, call: &Call) -> Decisio
     retry::decide(ep.retry, failure, retries, call.options.max_retries, js_sys::Math::random())
 }
 
-fn token_expired(e: &Error) -> bool {
-    e.status == Some(401) && e.code.as_deref() == Some("TOKEN_EXPIRED")
-}
-
 /// The request loop: send, decode, and retry as `core::retry` decides.
 async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call) -> Result<JsValue, Error> {
     let signal = call.signal.as_ref();
@@ -213,9 +209,7 @@ async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call
             }
             // Aborted in flight: the gateway may have acted.
             Step::Aborted => return Err(finish(Error::aborted(), attempts, so_far.then(Outcome::Unknown))),
-            // The gateway refused the token before acting: get a fresh one
-            // and send the same request once more.
-            Step::Failed(_, e) if token_expired(&e) && inner.can_refresh() && !refreshed => {
+            Step::Failed(_, e) if retry::refresh_token(&e, inner.can_refresh(), refreshed) => {
                 refreshed = true;
                 so_far = so_far.then(Outcome::Rejected);
                 stale = Some(token);
