@@ -1,0 +1,160 @@
+// 6. Size: what a page downloads. The package's web build as published
+// (files as they are in the package, each compressed on its own as a server
+// would), the same files bundled and minified by esbuild, and the plain-JS
+// client bundled and minified by esbuild.
+import { readFileSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { build } from "esbuild";
+
+const gzip = (b) => zlib.gzipSync(b, { level: 9 }).length;
+const brotli = (b) =>
+  zlib.brotliCompressSync(b, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length },
+  }).length;
+
+function measure(files) {
+  const rows = files.map(([name, buf]) => ({ file: name, raw: buf.length, gzip: gzip(buf), brotli: brotli(buf) }));
+  const total = { file: "total", raw: 0, gzip: 0, brotli: 0 };
+  for (const r of rows) for (const k of ["raw", "gzip", "brotli"]) total[k] += r[k];
+  return { files: rows, total };
+}
+
+async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    platform: "browser",
+    logLevel: "error",
+  });
+  return readFileSync(outfile);
+}
+
+/** `pkgDir`: a package built by scripts/build-pkg.sh; `benchDir`: bench/. */
+export async function measureSizes({ pkgDir, benchPkgDir, benchDir }) {
+  const dist = path.join(benchDir, "dist");
+  mkdirSync(dist, { recursive: true });
+  const read = (dir, f) => [f, readFileSync(path.join(dir, f))];
+  const webFiles = ["web/migo_cards_bg.wasm", "web/migo_cards.js", "web/index.js", "error.js"];
+  const pkg = measure(webFiles.map((f) => read(pkgDir, f)));
+  const benchVariant = measure(webFiles.map((f) => read(benchPkgDir, f)));
+  const sdkJs = await bundle(path.join(pkgDir, "web/index.js"), path.join(dist, "sdk.min.js"));
+  const sdkBundled = measure([["sdk.min.js (esbuild: index.js + glue + error.js)", sdkJs], read(pkgDir, "web/migo_cards_bg.wasm")]);
+  const plainJs = await bundle(path.join(benchDir, "plain/client.js"), path.join(dist, "plain.min.js"));
+  const plain = measure([["plain.min.js (esbuild: bench/plain/client.js)", plainJs]]);
+  const plainSource = measure([read(benchDir, "plain/client.js")]);
+  return { package: pkg, benchVariant, sdkBundled, plain, plainSource };
+}
+
+/**
+ * Where the .wasm's bytes go: the code of each function, grouped by crate
+ * (module path), read from a build that kept its name section
+ * (bench/dist/names, the bench variant: same code plus the bench exports).
+ */
+export function wasmBreakdown(file) {
+  const b = readFileSync(file);
+  let pos = 8;
+  const u32 = () => {
+    let r = 0, shift = 0, byte;
+    do {
+      byte = b[pos++];
+      r |= (byte & 0x7f) << shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return r >>> 0;
+  };
+  const str = () => {
+    const n = u32();
+    const s = b.toString("utf8", pos, pos + n);
+    pos += n;
+    return s;
+  };
+  const limits = () => {
+    const flags = b[pos++];
+    u32();
+    if (flags & 1) u32();
+  };
+  const sections = {};
+  let importedFuncs = 0;
+  const bodies = [];
+  const names = new Map();
+  while (pos < b.length) {
+    const id = b[pos++];
+    const size = u32();
+    const end = pos + size;
+    if (id === 0) {
+      const name = str();
+      sections[`custom:${name}`] = size;
+      if (name === "name") {
+        while (pos < end) {
+          const sub = b[pos++];
+          const len = u32();
+          const subEnd = pos + len;
+          if (sub === 1) {
+            for (let n = u32(); n > 0; n--) {
+              const idx = u32();
+              names.set(idx, str());
+            }
+          }
+          pos = subEnd;
+        }
+      }
+    } else {
+      sections[["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"][id] ?? id] = size;
+      if (id === 2) {
+        for (let n = u32(); n > 0; n--) {
+          str();
+          str();
+          const kind = b[pos++];
+          if (kind === 0) (u32(), importedFuncs++);
+          else if (kind === 1) (pos++, limits());
+          else if (kind === 2) limits();
+          else if (kind === 3) pos += 2;
+          else if (kind === 4) (pos++, u32());
+        }
+      } else if (id === 10) {
+        const count = u32();
+        for (let i = 0; i < count; i++) {
+          const len = u32();
+          bodies.push({ index: importedFuncs + i, size: len });
+          pos += len;
+        }
+      }
+    }
+    pos = end;
+  }
+  const group = (name) => {
+    if (!name) return "(unnamed)";
+    if (/^bench[A-Z]/.test(name)) return "migo_cards::wasm::bench";
+    if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^[a-z][A-Za-z]+$/.test(name) && !name.includes("::")) return "exports and wasm-bindgen shims";
+    // `<X as Y>::f`: X's crate, or Y's when X is a primitive or a type parameter.
+    const impl = /^<(?:&(?:mut )?)?(?:dyn )?([^ ]+?)(?:<[^ ]*)? as ([^ >]+)/.exec(name);
+    let path = name.replace(/^<(?:&(?:mut )?)?(?:dyn )?/, "");
+    if (impl && !impl[1].includes("::")) path = impl[2];
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:::([A-Za-z_][A-Za-z0-9_]*))?(?:::([A-Za-z_][A-Za-z0-9_]*))?/.exec(path);
+    if (!m) return "(other)";
+    if (m[1] === "migo_cards") return [m[1], m[2], m[3]].filter(Boolean).join("::");
+    if (/^__(rustc|multi3|rust_)/.test(m[1])) return "compiler builtins";
+    return m[2] || !/^[a-z]/.test(m[1]) ? m[1] : "core";
+  };
+  const groups = {};
+  const fns = [];
+  for (const { index, size } of bodies) {
+    const name = names.get(index)?.replace(/::h[0-9a-f]{16}$/, "").replace(/\[[0-9a-f]{16}\]/g, "");
+    const g = group(name);
+    groups[g] = (groups[g] ?? 0) + size;
+    fns.push([name ?? `func ${index}`, size]);
+  }
+  return {
+    file: path.basename(path.dirname(path.dirname(file))) + "/" + path.basename(path.dirname(file)) + "/" + path.basename(file),
+    bytes: b.length,
+    sections,
+    functions: bodies.length,
+    codeByGroup: Object.entries(groups).sort((x, y) => y[1] - x[1]),
+    largestFunctions: fns.sort((x, y) => y[1] - x[1]).slice(0, 15),
+  };
+}
