@@ -93,6 +93,15 @@ fn inputs_for(ep: &Endpoint, v: &Vals, card_id: f64) -> ([(Param, Input); 4], us
     (out, len)
 }
 
+/// The client configuration both bench exports plan against.
+fn bench_config() -> Option<Config> {
+    Config::from_input(&ConfigInput {
+        base_url: Some(Input::Str("http://127.0.0.1:3010/rest".into())),
+        ..Default::default()
+    })
+    .ok()
+}
+
 /// Validates and builds `n` requests for the endpoint `name` (one of
 /// `activateCard`, `updateCardAlias`, `linkCard`, `getCardDetails`,
 /// `createStatement`) entirely inside the module: `Args::collect`,
@@ -115,10 +124,7 @@ pub fn bench_plan(
     let Some(ep) = ENDPOINTS.iter().find(|e| e.name == name) else {
         return u32::MAX;
     };
-    let Ok(config) = Config::from_input(&ConfigInput {
-        base_url: Some(Input::Str("http://127.0.0.1:3010/rest".into())),
-        ..Default::default()
-    }) else {
+    let Some(config) = bench_config() else {
         return u32::MAX;
     };
     let token = Secret::new(String::from("migo-test-token"));
@@ -161,11 +167,7 @@ pub fn bench_plan_once(
     view_token: &str,
 ) -> Option<String> {
     let ep = ENDPOINTS.iter().find(|e| e.name == name)?;
-    let config = Config::from_input(&ConfigInput {
-        base_url: Some(Input::Str("http://127.0.0.1:3010/rest".into())),
-        ..Default::default()
-    })
-    .ok()?;
+    let config = bench_config()?;
     let vals = Vals { user_id, alias, card, client_id, view_token };
     let (inputs, len) = inputs_for(ep, &vals, card_id);
     let args = Args::collect(ep, &config, &inputs[..len]).ok()?;
