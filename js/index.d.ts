@@ -12,6 +12,7 @@ export type {
   StatementPeriod,
   ActivationUrlOptions,
   MigoClientSummary,
+  RequestEvent,
 } from "./web/migo_cards.js";
 export { MigoClient, activationUrl, isValidCardNumber } from "./web/migo_cards.js";
 

@@ -39,6 +39,8 @@ enum TokenSource {
 struct Inner {
     config: Config,
     token: TokenSource,
+    /// `onRequest`: told after every attempt.
+    on_request: Option<Function>,
 }
 
 /// A client for the Migo Wallet Gateway card API.
@@ -167,6 +169,39 @@ fn judge(sent: Result<transport::Reply, SendError>, timeout_ms: u32, secrets: &[
     }
 }
 
+/// Tells `onRequest` about one attempt. Only the redacted URL is shown, and
+/// whatever the hook throws is ignored: observing must not change the call.
+#[inline(never)]
+fn report(
+    hook: &Function,
+    ep: &Endpoint,
+    req: &request::Request,
+    attempt: u32,
+    sent: &Result<transport::Reply, SendError>,
+    started: f64,
+) {
+    let event = Object::new();
+    set(&event, "operation", &ep.name.into());
+    set(&event, "method", &req.method.as_str().into());
+    set(&event, "url", &req.redacted_url().into());
+    set(&event, "attempt", &attempt.into());
+    let result = match sent {
+        Ok(reply) => {
+            set(&event, "status", &reply.status.into());
+            if let Some(id) = &reply.request_id {
+                set(&event, "requestId", &id.into());
+            }
+            "response"
+        }
+        Err(SendError::Network) => "network",
+        Err(SendError::Timeout) => "timeout",
+        Err(SendError::Aborted) => "aborted",
+    };
+    set(&event, "result", &result.into());
+    set(&event, "durationMs", &(transport::now_ms() - started).max(0.0).into());
+    let _ = hook.call1(&JsValue::UNDEFINED, &event);
+}
+
 // Kept out of line so the async state machine of `execute` stays small.
 #[inline(never)]
 fn build(inner: &Inner, ep: &Endpoint, args: &Args, token: &Secret<String>) -> Result<request::Request, Error> {
@@ -198,7 +233,11 @@ async fn execute(inner: Rc<Inner>, ep: &'static Endpoint, args: Args, call: Call
         };
         let req = build(&inner, ep, &args, &token)?;
         attempts += 1;
+        let started = transport::now_ms();
         let sent = transport::send(&req, call.options.timeout_ms, signal).await;
+        if let Some(hook) = &inner.on_request {
+            report(hook, ep, &req, attempts, &sent, started);
+        }
         let secrets: Vec<&str> = args.secrets().chain([token.expose().as_str()]).collect();
         let (failure, error) = match judge(sent, call.options.timeout_ms, &secrets) {
             Step::Done(result) => {
@@ -305,7 +344,12 @@ impl MigoClient {
             (_, p) if !p.is_missing() => return Err(config_error(provider_error("getAccessToken must be a function"))),
             (t, _) => TokenSource::Static(config::access_token(&t).map_err(config_error)?),
         };
-        Ok(MigoClient { inner: Rc::new(Inner { config, token }) })
+        let on_request = match get(&options, "onRequest") {
+            Input::Absent | Input::Null => None,
+            Input::Other("function") => get_raw(&options, "onRequest").and_then(|f| f.dyn_into::<Function>().ok()),
+            _ => return Err(config_error(Error::config("onRequest", "onRequest must be a function"))),
+        };
+        Ok(MigoClient { inner: Rc::new(Inner { config, token, on_request }) })
     }
 
     /// Issues a Migo card for the user: `POST /users/{userId}/cards/virtuals`.

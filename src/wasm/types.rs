@@ -32,6 +32,30 @@ export interface MigoClientOptions {
   maxRetries?: number;
   /** Time allowed for one attempt in ms (default 30000). */
   timeoutMs?: number;
+  /** Told after every attempt, for logs and metrics. Never given a secret; what it throws is ignored. */
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/**
+ * One attempt, as `onRequest` sees it. Secret-free: the URL's secret query
+ * values are `***`, and no header or body is included.
+ */
+export interface RequestEvent {
+  /** The method called, e.g. `"issueCard"`. */
+  operation: string;
+  method: "GET" | "POST" | "PATCH";
+  /** The request URL, secrets redacted. */
+  url: string;
+  /** 1 for the first attempt of the call. */
+  attempt: number;
+  /** `"response"` when the gateway answered, or why it did not. */
+  result: "response" | "network" | "timeout" | "aborted";
+  /** The HTTP status, when the gateway answered. */
+  status?: number;
+  /** The `x-request-id` response header, when present. */
+  requestId?: string;
+  /** From sending the request to reading the whole body. */
+  durationMs: number;
 }
 
 /** The last, optional argument of every method. */

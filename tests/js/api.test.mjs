@@ -308,3 +308,41 @@ test("require() gives the same API, with no init", () => {
   assert.equal(typeof cjs.MigoClient, "function");
   assert.equal(cjs.isValidCardNumber(VISA), true);
 });
+
+test("onRequest is told about every attempt, without secrets", async () => {
+  const events = [];
+  const c = new MigoClient({ accessToken: TOKEN, baseUrl: gw.api, onRequest: (e) => events.push(e) });
+  const { cardId } = await c.issueCard("1001");
+  await gw.fault({ path: `/users/1001/cards/${cardId}/activate`, status: 503, times: 1 });
+  await c.activateCard("1001", cardId);
+  const token = await gw.viewToken(cardId);
+  await c.getCardDetails("1001", cardId, token);
+  assert.deepEqual(
+    events.map((e) => [e.operation, e.method, e.attempt, e.result, e.status]),
+    [
+      ["issueCard", "POST", 1, "response", 201],
+      ["activateCard", "POST", 1, "response", 503],
+      ["activateCard", "POST", 2, "response", 200],
+      ["getCardDetails", "GET", 1, "response", 200],
+    ],
+  );
+  assert.equal(events[1].url, `${gw.api}/users/1001/cards/${cardId}/activate`);
+  assert.equal(events[3].url, `${gw.api}/users/1001/cards/${cardId}?token=***`);
+  for (const e of events) {
+    assert.match(e.requestId, /^req-/);
+    assert.ok(e.durationMs >= 0 && e.durationMs < 60_000);
+    const all = JSON.stringify(e);
+    assert.ok(!all.includes(token) && !all.includes(TOKEN), all);
+  }
+});
+
+test("onRequest: a hook that throws changes nothing; a non-function is a config error", async () => {
+  const c = new MigoClient({ accessToken: TOKEN, baseUrl: gw.api, onRequest: () => { throw new Error("boom"); } });
+  assert.equal((await c.issueCard("1001")).status, "INACTIVE");
+  const events = [];
+  const net = new MigoClient({ accessToken: TOKEN, baseUrl: "http://127.0.0.1:9/rest", maxRetries: 0, onRequest: (e) => events.push(e) });
+  const e = await rejection(net.activateCard("1001", 1));
+  assert.equal(e.kind, "network");
+  assert.deepEqual(events.map((x) => [x.attempt, x.result, x.status]), [[1, "network", undefined]]);
+  assert.throws(() => new MigoClient({ accessToken: TOKEN, onRequest: "log" }), (err) => err instanceof MigoError && err.kind === "config" && err.field === "onRequest");
+});
