@@ -2,7 +2,6 @@
 // local gateway (`make demo`) or any gateway the connection panel points to.
 // Plain ES modules; "migo-cards" is resolved by the import map in index.html.
 import init, { MigoClient, MigoError, activationUrl, isValidCardNumber } from "migo-cards";
-import { startRecording, realFetch } from "./lib/wiretap.js";
 import { redact, scrub, maskPan } from "./lib/redact.js";
 import { h, toast, createLog } from "./lib/ui.js";
 
@@ -23,6 +22,8 @@ const STATE_CAPTIONS = {
 
 /** @type {MigoClient | null} */
 let client = null;
+/** The `onRequest` events of the operation running now (the page runs one at a time). */
+let recording = null;
 /** Cards issued or linked in this session, by card id (string), in insertion order. */
 const cards = new Map();
 let currentId = null;
@@ -67,6 +68,9 @@ function buildClient() {
     ...(c.applicationId && { applicationId: c.applicationId }),
     ...(c.clientId && { clientId: c.clientId }),
     timeoutMs: 15000,
+    // The SDK tells this hook about every attempt (URL secrets redacted);
+    // the call log shows the method, path and status of each.
+    onRequest: (event) => recording?.push(event),
   };
   try {
     client = new MigoClient(options);
@@ -184,7 +188,12 @@ async function call(spec) {
   const entry = log.begin({ call: hide(`${spec.op}(${spec.args.join(", ")})`), op: spec.op, request: hide(spec.request) });
   spec.button?.setAttribute("aria-busy", "true");
   $("card").dataset.busy = "true";
-  const stop = startRecording(client.baseUrl);
+  recording = [];
+  const stop = () => {
+    const attempts = recording ?? [];
+    recording = null;
+    return attempts;
+  };
   const started = performance.now();
   const base = client.baseUrl;
   let result;
@@ -216,12 +225,13 @@ async function call(spec) {
   return { ok: true, result };
 }
 
-/** What went over the wire, for the log: method and path of the last attempt, statuses of all. */
+/** What went over the wire, for the log (from `onRequest` events): method and path of the last attempt, statuses of all. */
 function wire(attempts, base, spec, error) {
   if (attempts.length === 0) return { request: scrub(spec.request, secrets(spec.extraSecrets)), statusText: error ? "not sent" : "—" };
   const last = attempts.at(-1);
   const path = last.url.startsWith(base) ? last.url.slice(base.length) || "/" : last.url;
-  const statuses = attempts.map((a) => a.status ?? a.failure ?? "?").join(" → ");
+  const failures = { network: "network error", timeout: "timeout", aborted: "aborted" };
+  const statuses = attempts.map((a) => a.status ?? failures[a.result] ?? "?").join(" → ");
   return { request: `${last.method} ${scrub(path, secrets(spec.extraSecrets))}`, statusText: statuses };
 }
 
@@ -408,7 +418,7 @@ async function mintViewToken(cardId) {
   });
   const started = performance.now();
   try {
-    const res = await realFetch(`${location.origin}/__mock/view-tokens`, {
+    const res = await fetch(`${location.origin}/__mock/view-tokens`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ cardId: String(cardId) }),
