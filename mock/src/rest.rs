@@ -368,7 +368,7 @@ fn transition(card: &mut Card, action: &str) -> Outcome {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "7213",
-            format!("INVALID_STATUS_CARD: card is {}, {action} needs {}", card.status.as_str(), from.as_str()),
+            format!("card is {}, {action} needs {}", card.status.as_str(), from.as_str()),
         ));
     }
     card.status = to;
