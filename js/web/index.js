@@ -1,13 +1,12 @@
 // Browser and bundler entry. The .wasm is found next to the glue with
 // `new URL(..., import.meta.url)`, which Vite and webpack 5 both follow.
-import wasmInit, { MigoClient, activationUrl, isValidCardNumber, __setErrorClass } from "./migo_cards.js";
+import wasmInit, * as wasm from "./migo_cards.js";
 import { MigoError, guardReceiver } from "../error.js";
 
-guardReceiver(MigoClient, ["toJSON", "toString"]);
-
-export { MigoClient, MigoError, activationUrl, isValidCardNumber };
+guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
 
 let ready;
+let loaded = false;
 
 /**
  * Loads the WebAssembly module once; later calls return the same promise.
@@ -17,7 +16,8 @@ let ready;
 export default function init(input) {
   if (!ready) {
     ready = wasmInit(input === undefined ? undefined : { module_or_path: input }).then(() => {
-      __setErrorClass(MigoError);
+      wasm.__setErrorClass(MigoError);
+      loaded = true;
     });
     // A failed load (offline, wrong path) may be retried by calling init again.
     ready.catch(() => {
@@ -26,3 +26,36 @@ export default function init(input) {
   }
   return ready;
 }
+
+// Before `init()` has finished, the glue would fail with a TypeError from
+// inside wasm-bindgen; say what to do instead.
+function requireLoaded() {
+  if (!loaded) {
+    throw new MigoError("migo-cards is not loaded yet: call `await init()` first", {
+      kind: "config",
+      field: "init",
+      attempts: 0,
+      retryable: false,
+      outcome: "notSent",
+    });
+  }
+}
+
+export class MigoClient extends wasm.MigoClient {
+  constructor(options) {
+    requireLoaded();
+    super(options);
+  }
+}
+
+export function activationUrl(options) {
+  requireLoaded();
+  return wasm.activationUrl(options);
+}
+
+export function isValidCardNumber(card) {
+  requireLoaded();
+  return wasm.isValidCardNumber(card);
+}
+
+export { MigoError };
