@@ -117,8 +117,13 @@ pub(crate) async fn handle(app: Arc<App>, req: Request) -> Response {
     };
     let fault_desc = fault.as_ref().map(Fault::describe);
 
-    if let Some(ms) = fault.as_ref().and_then(|f| f.delay_ms) {
-        tokio::time::sleep(Duration::from_millis(ms)).await;
+    // A delay holds the request back before it is processed, or, with
+    // `after`, holds the answer back once it has been: the gateway acted but
+    // answered too late.
+    let delay = fault.as_ref().and_then(|f| f.delay_ms).map(Duration::from_millis);
+    let after = fault.as_ref().is_some_and(|f| f.after);
+    if let (Some(d), false) = (delay, after) {
+        tokio::time::sleep(d).await;
     }
     // A "before" fault means the gateway never acted on the request.
     if let Some(f) = fault.as_ref().filter(|f| !f.after) {
@@ -134,6 +139,9 @@ pub(crate) async fn handle(app: Arc<App>, req: Request) -> Response {
     let envelope = app.state().envelope;
     let response = render(envelope, outcome);
 
+    if let (Some(d), true) = (delay, after) {
+        tokio::time::sleep(d).await;
+    }
     // An "after" fault lets the state change happen, then loses the answer:
     // the case where a client must not blindly retry.
     if let Some(f) = fault.as_ref().filter(|f| f.after) {

@@ -159,8 +159,9 @@ for (const [name, spec] of AFTER_FAULTS) {
 }
 
 test("a slow creating call that times out is not re-sent", async () => {
-  // migo-mock abandons a delayed request when the client disconnects, so
-  // "acted, but answered too late" cannot be staged: at most one is created.
+  // A delay before processing: migo-mock abandons the request when the
+  // client disconnects, so at most one is created (the next test stages
+  // "acted, but answered too late").
   const ctx = await prepare(gw, TOKEN);
   const ops = OPS.filter((o) => o.cls === CLASS.CREATING);
   const run = await runScenario(gw, client, ctx, { name: "slow", spec: { delayMs: 1000 }, options: { timeoutMs: 200 } }, { ops });
@@ -168,6 +169,18 @@ test("a slow creating call that times out is not re-sent", async () => {
     assert.deepEqual(pick(r.error), { attempts: 1, kind: "timeout", status: undefined, code: undefined, retryable: true, outcome: "unknown" }, r.op.name);
     assert.equal(run.sent(r.op).length, 1, r.op.name);
     assert.ok(createdBy(run.state, ctx, r.op.name) <= 1, r.op.name);
+  }
+});
+
+test("a creating call answered too late: acted once, outcome unknown, not re-sent", async () => {
+  const ctx = await prepare(gw, TOKEN);
+  const ops = OPS.filter((o) => o.cls === CLASS.CREATING);
+  const spec = { delayMs: 1000, after: true };
+  const run = await runScenario(gw, client, ctx, { name: "late", spec, options: { timeoutMs: 200 } }, { ops });
+  for (const r of run.results) {
+    assert.deepEqual(pick(r.error), { attempts: 1, kind: "timeout", status: undefined, code: undefined, retryable: true, outcome: "unknown" }, r.op.name);
+    assert.equal(run.sent(r.op).length, 1, r.op.name);
+    assert.equal(createdBy(run.state, ctx, r.op.name), 1, `${r.op.name}: the gateway acted exactly once`);
   }
 });
 
