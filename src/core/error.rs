@@ -143,6 +143,45 @@ impl Error {
     }
 }
 
+impl Error {
+    /// Every field a `MigoError` carries besides its message, as one JSON
+    /// object (`kind`, `field`, `status`, `code`, `errors`, `requestId`,
+    /// `attempts`, `retryable`, `outcome`; absent ones left out), so the wasm
+    /// layer crosses into JavaScript once, through `JSON.parse`.
+    pub fn details_json(&self) -> String {
+        use super::request::json_string_into;
+        let mut out = String::from("{\"kind\":");
+        json_string_into(self.kind.as_str(), &mut out);
+        let text = |name: &str, value: Option<&str>, out: &mut String| {
+            if let Some(v) = value {
+                out.push_str(",\"");
+                out.push_str(name);
+                out.push_str("\":");
+                json_string_into(v, out);
+            }
+        };
+        text("field", self.field, &mut out);
+        text("code", self.code.as_deref(), &mut out);
+        text("requestId", self.request_id.as_deref(), &mut out);
+        if let Some(s) = self.status {
+            out.push_str(",\"status\":");
+            out.push_str(&s.to_string());
+        }
+        // `errors_json` is already valid JSON: the decoder produced it.
+        if let Some(errors) = &self.errors_json {
+            out.push_str(",\"errors\":");
+            out.push_str(errors);
+        }
+        out.push_str(",\"attempts\":");
+        out.push_str(&self.attempts.to_string());
+        out.push_str(if self.retryable { ",\"retryable\":true" } else { ",\"retryable\":false" });
+        out.push_str(",\"outcome\":");
+        json_string_into(self.outcome.as_str(), &mut out);
+        out.push('}');
+        out
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
@@ -150,3 +189,28 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_are_one_json_object() {
+        let mut e = Error::api(409, "conflict");
+        e.code = Some("7213".into());
+        e.errors_json = Some(r#"[{"code":"7213","message":"a \"quoted\" word"}]"#.into());
+        e.request_id = Some("req-1".into());
+        e.attempts = 2;
+        let v: serde_json::Value = serde_json::from_str(&e.details_json()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "api", "status": 409, "code": "7213", "requestId": "req-1", "attempts": 2,
+                "retryable": false, "outcome": "rejected", "errors": [{"code": "7213", "message": "a \"quoted\" word"}]})
+        );
+        let v: serde_json::Value = serde_json::from_str(&Error::validation("userId", "x").details_json()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "validation", "field": "userId", "attempts": 0, "retryable": false, "outcome": "notSent"})
+        );
+    }
+}

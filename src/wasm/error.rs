@@ -23,33 +23,14 @@ pub fn set_error_class(class: JsValue) {
     }
 }
 
-/// The plain details object: `kind`, `field`, `status`, `code`, ...
-fn details(e: &Error) -> Object {
-    let o = Object::new();
-    set(&o, "kind", &e.kind.as_str().into());
-    if let Some(f) = e.field {
-        set(&o, "field", &f.into());
-    }
-    if let Some(s) = e.status {
-        set(&o, "status", &s.into());
-    }
-    if let Some(c) = &e.code {
-        set(&o, "code", &c.into());
-    }
-    if let Some(errors) = e.errors_json.as_deref().and_then(|j| JSON::parse(j).ok()) {
-        set(&o, "errors", &errors);
-    }
-    if let Some(id) = &e.request_id {
-        set(&o, "requestId", &id.into());
-    }
-    set(&o, "attempts", &e.attempts.into());
-    set(&o, "retryable", &e.retryable.into());
-    set(&o, "outcome", &e.outcome.as_str().into());
-    o
-}
-
 pub fn to_js(e: &Error) -> JsValue {
-    let props = details(e);
+    // One crossing for all the fields; the JSON is the core's own output.
+    let props: Object = JSON::parse(&e.details_json()).map(|v| v.unchecked_into()).unwrap_or_else(|_| {
+        // Not expected (the core's JSON is valid), but never an error without a kind.
+        let o = Object::new();
+        set(&o, "kind", &e.kind.as_str().into());
+        o
+    });
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     if let Some(class) = class {
         let args = Array::of2(&JsValue::from_str(&e.message), &props);
