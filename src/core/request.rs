@@ -155,16 +155,11 @@ impl fmt::Debug for Request {
     }
 }
 
-/// Builds the request for `endpoint` from validated arguments.
-pub fn build(
-    endpoint: &Endpoint,
-    args: &Args,
-    base_url: &str,
-    token: &Secret<String>,
-    application_id: Option<&str>,
-) -> Result<Request, Error> {
+/// Builds the request for `endpoint` from validated arguments, for the
+/// client `config` and the bearer `token`.
+pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
     let missing = |p: Param| Error::validation(p.field(), format!("{} is required", p.field()));
-    let mut path_url = base_url.trim_end_matches('/').to_owned();
+    let mut path_url = config.base_url.trim_end_matches('/').to_owned();
     for seg in endpoint.path {
         path_url.push('/');
         match seg {
@@ -208,13 +203,15 @@ pub fn build(
         path_url,
         query,
         authorization: Secret::new(format!("Bearer {}", token.expose())),
-        application_id: application_id.map(str::to_owned),
+        application_id: config.application_id.clone(),
         content_type: body.as_ref().map(|_| "application/json"),
         body,
     })
 }
 
-/// Convenience for callers holding a [`Config`].
+/// Validates and builds in one step, for a caller whose token does not
+/// change between the two (the wasm client builds again per attempt, since
+/// a refresh can replace the token).
 pub fn plan(
     endpoint: &Endpoint,
     config: &Config,
@@ -222,7 +219,7 @@ pub fn plan(
     inputs: &[(Param, Input)],
 ) -> Result<(Request, Args), Error> {
     let args = Args::collect(endpoint, config, inputs)?;
-    let req = build(endpoint, &args, &config.base_url, token, config.application_id.as_deref())?;
+    let req = build(endpoint, &args, config, token)?;
     Ok((req, args))
 }
 

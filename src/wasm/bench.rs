@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 use crate::core::config::{Config, ConfigInput};
 use crate::core::endpoints::{Endpoint, Param, ENDPOINTS};
 use crate::core::input::Input;
-use crate::core::request::{self, Args};
+use crate::core::request;
 use crate::core::secret::Secret;
 
 struct Counting;
@@ -104,8 +104,8 @@ fn bench_config() -> Option<Config> {
 
 /// Validates and builds `n` requests for the endpoint `name` (one of
 /// `activateCard`, `updateCardAlias`, `linkCard`, `getCardDetails`,
-/// `createStatement`) entirely inside the module: `Args::collect`,
-/// `request::build`, then the URL and header list the transport reads.
+/// `createStatement`) entirely inside the module: `request::plan`
+/// (validation and building), then the URL and header list the transport reads.
 /// The card id varies per iteration (`card_id + (i & 1023)`) and the result
 /// is a checksum, so nothing can be hoisted or optimised away. Returns
 /// `u32::MAX` when the inputs are invalid or the name unknown.
@@ -134,13 +134,8 @@ pub fn bench_plan(
         let id = card_id + f64::from(i & 1023);
         // What the wasm layer hands the core: freshly made `Input`s, by parameter.
         let (inputs, len) = inputs_for(ep, &vals, id);
-        let args = match Args::collect(ep, &config, &inputs[..len]) {
-            Ok(a) => a,
-            Err(_) => return u32::MAX,
-        };
-        let req = match request::build(ep, &args, &config.base_url, &token, config.application_id.as_deref()) {
-            Ok(r) => r,
-            Err(_) => return u32::MAX,
+        let Ok((req, _)) = request::plan(ep, &config, &token, &inputs[..len]) else {
+            return u32::MAX;
         };
         let url = req.url();
         let headers = req.headers();
@@ -170,9 +165,8 @@ pub fn bench_plan_once(
     let config = bench_config()?;
     let vals = Vals { user_id, alias, card, client_id, view_token };
     let (inputs, len) = inputs_for(ep, &vals, card_id);
-    let args = Args::collect(ep, &config, &inputs[..len]).ok()?;
     let token = Secret::new(String::from("migo-test-token"));
-    let req = request::build(ep, &args, &config.base_url, &token, None).ok()?;
+    let (req, _) = request::plan(ep, &config, &token, &inputs[..len]).ok()?;
     let headers: Vec<String> = req.headers().iter().map(|(k, v)| format!("{k}: {v}")).collect();
     Some(format!("{} {}\n{}\n{}", req.method.as_str(), req.url(), headers.join("\n"), req.body().unwrap_or("")))
 }

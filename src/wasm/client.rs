@@ -205,7 +205,7 @@ fn report(
 // Kept out of line so the async state machine of `execute` stays small.
 #[inline(never)]
 fn build(inner: &Inner, ep: &Endpoint, args: &Args, token: &Secret<String>) -> Result<request::Request, Error> {
-    request::build(ep, args, &inner.config.base_url, token, inner.config.application_id.as_deref())
+    request::build(ep, args, &inner.config, token)
 }
 
 #[inline(never)]
