@@ -1,10 +1,11 @@
 //! migo-cards: the Migo Wallet Gateway card lifecycle, for JavaScript.
 //!
 //! - [`core`]: pure Rust, no I/O. Validation, the endpoint table, request
-//!   building, response decoding, retry rules, the activation URL.
-//! - `wasm` (only on `wasm32`): the JavaScript skin. It converts JS values to
-//!   [`core::input::Input`], runs `fetch` with timeouts and retries as the core
-//!   decides, and turns [`core::error::Error`] into a JS `MigoError`.
+//!   building, response decoding, and the whole call as a state machine
+//!   ([`core::call`]): attempts, retries, tokens, deadlines, outcome.
+//! - `wasm` (only on `wasm32`): exports that move numbers and strings
+//!   between the core and the JavaScript driver (`js/api.js`), which only
+//!   performs what the core decides: `fetch`, timers, the token provider.
 
 // `Error` is large (it carries everything a MigoError shows) but built only
 // on the failure path; boxing it would buy nothing measurable.
