@@ -15,3 +15,9 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+// talc instead of the default dlmalloc: a well-kept allocator made for
+// wasm, and smaller (see README, Measured).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "bench")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
