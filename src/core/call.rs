@@ -591,3 +591,7 @@ fn own_effect(first: Error, refusal: Error) -> Error {
     e.cause = Some(Box::new(refusal));
     e
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "call_tests.rs"]
+mod tests;
