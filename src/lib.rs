@@ -13,11 +13,17 @@
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "rust-driver")))]
 pub mod wasm;
 
+// The Rust-driver variant (feature `rust-driver`, bench only, never
+// published): the same core driven by async Rust instead of `js/api.js`.
+#[cfg(all(target_arch = "wasm32", feature = "rust-driver"))]
+pub mod rust_driver;
+
 // talc instead of the default dlmalloc: a well-kept allocator made for
-// wasm, and smaller (see README, Measured).
+// wasm, and smaller (see README, Measured). The `bench` feature wraps it in
+// a counting allocator instead (src/wasm/bench.rs).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "bench")))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

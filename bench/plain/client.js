@@ -1,13 +1,16 @@
 // A plain-JavaScript client for the same ten Migo card endpoints, written
 // for the benchmarks (BENCHMARKS.md) as the honest alternative to the wasm
 // package: the same validation rules and messages, the same MigoError
-// fields, the same envelope decoding, token refresh, timeouts, abort and
+// fields, the same envelope decoding and secret scrubbing, token provider,
+// timeouts, abort, redirect refusal, `fetch` and `onRequest` options, and
 // retry rules. It mirrors src/core/ rule by rule; where plain JS makes an
 // edge case differ, the comment says so. It is not published.
+// tests/js/plain-client.test.mjs checks it against the core's endpoint table
+// and runs bench/conformance.mjs against the package in `make test`.
 
 export class MigoError extends Error {
-  constructor(message, details) {
-    super(message);
+  constructor(message, details, cause) {
+    super(message, cause === undefined ? undefined : { cause });
     Object.defineProperty(this, "name", { value: "MigoError", configurable: true, writable: true });
     if (details && typeof details === "object") {
       for (const key of Object.keys(details)) this[key] = details[key];
@@ -19,30 +22,35 @@ export class MigoError extends Error {
 
 function err(kind, message, extra) {
   return { kind, message, field: undefined, status: undefined, code: undefined, errors: undefined,
-    requestId: undefined, attempts: 0, retryable: false, outcome: "notSent", ...extra };
+    requestId: undefined, attempts: 0, retryable: false, outcome: "notSent", cause: undefined, ...extra };
 }
 const validation = (field, message) => err("validation", message, { field });
 const configError = (field, message) => err("config", message, { field });
 const apiError = (status, message) => err("api", message, { status, outcome: "rejected" });
 const decodeError = (status, message) => err("decode", message, { status, outcome: "unknown" });
 
-function toJs(e) {
+/** A MigoError from an error record; `cause` is the record's own (nested) or the one given. */
+function toJs(e, cause) {
   const d = { kind: e.kind };
   if (e.field !== undefined) d.field = e.field;
-  if (e.status !== undefined) d.status = e.status;
   if (e.code !== undefined) d.code = e.code;
-  if (e.errors !== undefined) d.errors = e.errors;
   if (e.requestId !== undefined) d.requestId = e.requestId;
+  if (e.status !== undefined) d.status = e.status;
+  if (e.errors !== undefined) d.errors = e.errors;
   d.attempts = e.attempts;
   d.retryable = e.retryable;
   d.outcome = e.outcome;
-  return new MigoError(e.message, d);
+  return new MigoError(e.message, d, e.cause ? toJs(e.cause) : cause);
 }
 
 class Fail {
-  constructor(e) { this.e = e; }
+  constructor(e, cause) {
+    this.e = e;
+    this.cause = cause;
+  }
 }
 const fail = (e) => { throw new Fail(e); };
+const toJsError = (x) => (x instanceof Fail ? toJs(x.e, x.cause) : x);
 
 // ---- reading JS values (src/wasm/convert.rs) -------------------------------
 
@@ -76,6 +84,13 @@ function get(obj, key) {
 }
 
 const missing = (i) => i.t === "undefined" || i.t === "null";
+
+/** `v` when it is shaped like an AbortSignal (as js/api.js reads it), else undefined. */
+function signalOf(v) {
+  const a = getRaw(v, "aborted"), add = getRaw(v, "addEventListener"), rm = getRaw(v, "removeEventListener");
+  return a.ok && typeof a.v === "boolean" && add.ok && typeof add.v === "function" && rm.ok && typeof rm.v === "function"
+    ? v : undefined;
+}
 
 // ---- validation (src/core/validate.rs) -------------------------------------
 
@@ -339,14 +354,17 @@ export function collect(ep, config, read) {
 export const percentEncode = (s) =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** The request for validated `args`: `{ method, url, headers, body }`. */
+/** The request for validated `args`: `{ method, url, redactedUrl, headers, body }`. */
 export function build(ep, args, baseUrl, token, applicationId) {
   let url = baseUrl.replace(/\/+$/, "");
   for (const s of ep.path) url += "/" + (typeof s === "number" ? percentEncode(String(args[s])) : s);
+  // The URL for onRequest shows secret query values as ***.
+  let redactedUrl = url;
   let sep = "?";
   for (const p of ep.query) {
     if (args[p] === undefined) continue;
     url += `${sep}${WIRE[p]}=${percentEncode(String(args[p]))}`;
+    redactedUrl += `${sep}${WIRE[p]}=${SECRET.includes(p) ? "***" : percentEncode(String(args[p]))}`;
     sep = "&";
   }
   const headers = { authorization: `Bearer ${token}` };
@@ -358,7 +376,7 @@ export function build(ep, args, baseUrl, token, applicationId) {
     body = JSON.stringify(o);
     headers["content-type"] = "application/json";
   }
-  return { method: ep.method, url, headers, body };
+  return { method: ep.method, url, redactedUrl, headers, body };
 }
 
 // ---- responses (src/core/response.rs) ---------------------------------------
@@ -375,9 +393,32 @@ function statusMessage(status, code, detail) {
   return `${m}: ${detail || STATUS_TEXT[status] || "request failed"}`;
 }
 
-function redact(s, secrets) {
-  for (const x of secrets) if (x.length >= 4) s = s.split(x).join("***");
-  return s;
+/** Every secret (4 characters or more) as `***`, then any full card number masked (src/core/secret.rs). */
+export function redact(s, secrets) {
+  for (const x of secrets) if (x.length >= 4 && s.includes(x)) s = s.split(x).join("***");
+  return s.replace(/[0-9]{12,}/g, (run) => (run.length <= 19 && luhn(run) ? "************" + run.slice(-4) : run));
+}
+
+/**
+ * `redact` on every key, string and number of a parsed JSON value (the core
+ * scrubs the raw text's tokens: a number it changes becomes a string). From
+ * parsed values, a number is its shortest JS form, so digits beyond 2^53 or
+ * an exponent read differently; the gateway sends neither in `errors`.
+ */
+function scrubValue(v, secrets) {
+  if (typeof v === "string") return redact(v, secrets);
+  if (typeof v === "number") {
+    const t = String(v);
+    const c = redact(t, secrets);
+    return c === t ? v : c;
+  }
+  if (Array.isArray(v)) return v.map((x) => scrubValue(x, secrets));
+  if (v === null || typeof v !== "object") return v;
+  const o = {};
+  for (const [k, x] of Object.entries(v)) {
+    Object.defineProperty(o, redact(k, secrets), { value: scrubValue(x, secrets), enumerable: true, writable: true, configurable: true });
+  }
+  return o;
 }
 
 function clip(s) {
@@ -422,22 +463,26 @@ export function decode(status, bodyText, requestId, secrets) {
   const st = ok && inBody >= 400 ? inBody : status;
   const items = Array.isArray(env.errors) && env.errors.every((i) => i && typeof i === "object" && !Array.isArray(i)
     && (i.message == null || typeof i.message === "string")) ? env.errors : [];
-  const code = items.length ? codeText(items[0].code) : undefined;
+  const rawCode = items.length ? codeText(items[0].code) : undefined;
+  const code = rawCode === undefined ? undefined : redact(rawCode, secrets);
   let detail = items.length && typeof items[0].message === "string" ? items[0].message
     : typeof env.message === "string" ? env.message : undefined;
   if (detail !== undefined) detail = clip(redact(detail, secrets));
   const e = apiError(st, statusMessage(st, code, detail));
   e.code = code;
-  if (Array.isArray(env.errors)) e.errors = JSON.parse(redact(JSON.stringify(env.errors), secrets));
+  if (Array.isArray(env.errors)) e.errors = scrubValue(env.errors, secrets);
   return { error: withId(e) };
 }
 
 // ---- retries (src/core/retry.rs) --------------------------------------------
 
+// A failure is { kind: "network" | "timeout" | "undecodable" | "redirect" | "status", followed?, status?, retryAfterMs? }.
+const TRANSIENT = [408, 429, 500, 502, 503, 504];
 function transient(f) {
-  return f.kind === "network" || f.kind === "timeout" || (f.kind === "status" && [408, 429, 500, 502, 503, 504].includes(f.status));
+  return f.kind === "network" || f.kind === "timeout" || (f.kind === "status" && TRANSIENT.includes(f.status));
 }
-function failureOutcome(f) {
+export function failureOutcome(f) {
+  if (f.kind === "redirect") return f.followed ? "unknown" : "rejected";
   if (f.kind !== "status") return "unknown";
   if (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined)) return "rejected";
   return f.status >= 500 || f.status === 408 ? "unknown" : "rejected";
@@ -460,75 +505,199 @@ export function decide(cls, f, attempts, maxRetries, jitter) {
   return { retry: true, delayMs: Math.round(base * (1 - 0.25 * j)) };
 }
 
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const RANK = { notSent: 0, rejected: 1, unknown: 2 };
+/** What two outcomes amount to together: the worse one (Outcome::then). */
+const worst = (a, b) => (RANK[b] >= RANK[a] ? b : a);
+
+const MONTH = { Jan: 1, Feb: 2, Mar: 3, Apr: 4, May: 5, Jun: 6, Jul: 7, Aug: 8, Sep: 9, Oct: 10, Nov: 11, Dec: 12 };
+const WDAY = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+const MON = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+const T = "([0-9]{2}):([0-9]{2}):([0-9]{2})";
+const IMF = new RegExp(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), ([0-9]{2}) ${MON} ([0-9]{4}) ${T} GMT$`);
+const RFC850 = new RegExp(`^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, ([0-9]{2})-${MON}-([0-9]{2}) ${T} GMT$`);
+const ASCTIME = new RegExp(`^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MON} ( [0-9]|[0-9]{2}) ${T} ([0-9]{4})$`);
+
+/**
+ * An HTTP date in any of the three forms RFC 9110 §5.6.7 requires (epoch
+ * ms), or undefined; as strict as the `httpdate` crate the core uses: the
+ * exact layouts, and a weekday and day that exist. (`Date.parse` reads all
+ * three too, but takes asctime as local time and accepts much else.)
+ */
+function httpDate(s) {
+  if (!/^[\x00-\x7f]*$/.test(s)) return undefined;
+  s = s.replace(TRIM, "");
+  let d;
+  let m = IMF.exec(s);
+  if (m) d = { wday: WDAY[m[1]], day: +m[2], mon: MONTH[m[3]], year: +m[4], h: +m[5], mi: +m[6], sec: +m[7] };
+  else if ((m = RFC850.exec(s))) {
+    const yy = +m[4];
+    d = { wday: WDAY[m[1].slice(0, 3)], day: +m[2], mon: MONTH[m[3]], year: yy < 70 ? 2000 + yy : 1900 + yy, h: +m[5], mi: +m[6], sec: +m[7] };
+  } else if ((m = ASCTIME.exec(s))) {
+    d = { wday: WDAY[m[1]], mon: MONTH[m[2]], day: +m[3], h: +m[4], mi: +m[5], sec: +m[6], year: +m[7] };
+  } else return undefined;
+  if (!(d.sec < 60 && d.mi < 60 && d.h < 24 && d.day > 0 && d.day < 32 && d.year >= 1970 && d.year <= 9999)) return undefined;
+  const t = Date.UTC(d.year, d.mon - 1, d.day, d.h, d.mi, d.sec);
+  const back = new Date(t);
+  if (back.getUTCDate() !== d.day || ((back.getUTCDay() + 6) % 7) + 1 !== d.wday) return undefined;
+  return t;
+}
+
+/** `Retry-After` (delay-seconds or an HTTP date) as ms from `nowMs`; a past date is 0. */
 export function parseRetryAfter(value, nowMs) {
   const v = value.replace(TRIM, "");
   if (/^[0-9]{1,10}$/.test(v)) return Number(v) * 1000;
-  const m = /^[A-Za-z]{3}, ([0-9]+) ([A-Z][a-z]{2}) ([0-9]+) ([0-9]+):([0-9]+):([0-9]+) GMT$/.exec(v);
-  if (!m) return undefined;
-  const [day, mon, year, h, mi, s] = [+m[1], MONTHS.indexOf(m[2]), +m[3], +m[4], +m[5], +m[6]];
-  if (day < 1 || day > 31 || mon < 0 || year < 1970 || year > 9999 || h > 23 || mi > 59 || s > 60) return undefined;
-  const at = Date.UTC(year, mon, 1) + (day - 1) * 86400000 + ((h * 60 + mi) * 60 + s) * 1000;
+  const at = httpDate(v);
+  if (at === undefined) return undefined;
   return Math.max(at - (Number.isFinite(nowMs) && nowMs > 0 ? Math.trunc(nowMs) : 0), 0);
 }
 
-// ---- transport (src/wasm/transport.rs) --------------------------------------
+// ---- the call (src/core/call.rs, and the driver in js/api.js) --------------
 
-const TIMEOUT = "migo-cards:timeout";
+const TIMED_OUT = { timedOut: true };
+const ABORTED = { aborted: true };
 
-function signalOf(v) {
-  const a = getRaw(v, "aborted"), add = getRaw(v, "addEventListener"), rm = getRaw(v, "removeEventListener");
-  return a.ok && typeof a.v === "boolean" && add.ok && typeof add.v === "function" && rm.ok && typeof rm.v === "function"
-    ? v : undefined;
-}
-const isAborted = (s) => { try { return s.aborted === true; } catch { return false; } };
-
-async function send(req, timeoutMs, signal) {
-  const ctrl = new AbortController();
-  const onTimeout = () => ctrl.abort(TIMEOUT);
-  const onAbort = () => ctrl.abort();
-  const timer = setTimeout(onTimeout, timeoutMs);
-  let listening = false;
-  try {
-    if (signal) {
-      try { signal.addEventListener("abort", onAbort); listening = true; } catch {}
-      if (isAborted(signal)) return { fail: "aborted" };
-    }
-    try {
-      const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ctrl.signal });
-      const body = await res.text();
-      return { status: res.status, body, requestId: res.headers.get("x-request-id"), retryAfter: res.headers.get("retry-after") };
-    } catch {
-      return { fail: signal && isAborted(signal) ? "aborted" : ctrl.signal.aborted ? "timeout" : "network" };
-    }
-  } finally {
-    clearTimeout(timer);
-    if (listening) try { signal.removeEventListener("abort", onAbort); } catch {}
-  }
-}
-
-function sleep(ms, signal) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(done, ms);
-    function done() { if (signal) signal.removeEventListener("abort", stop); resolve(); }
-    function stop() { clearTimeout(t); reject(); }
-    if (signal) {
-      signal.addEventListener("abort", stop);
-      if (isAborted(signal)) stop();
-    }
+/**
+ * Settles with `promise`'s value, or TIMED_OUT at `deadline` (epoch ms), or
+ * ABORTED when `signal` fires; `onStop` runs on either of the latter. The
+ * timer and listener go whichever way it ends.
+ */
+function within(promise, deadline, signal, onStop) {
+  return new Promise((resolve) => {
+    let timer;
+    const end = (why) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(why);
+    };
+    const stop = (why) => {
+      end(why);
+      onStop?.(why);
+    };
+    const onAbort = () => stop(ABORTED);
+    timer = setTimeout(stop, Math.max(0, deadline - Date.now()), TIMED_OUT);
+    signal?.addEventListener("abort", onAbort);
+    promise.then(end, end);
   });
 }
 
-// ---- the client (src/wasm/client.rs) ----------------------------------------
+const FOREVER = new Promise(() => {});
+const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
+
+/** What `fetch`'s promise came to: the answer read whole, or why not. */
+async function answerOf(pending) {
+  let res;
+  try {
+    res = await pending;
+  } catch (error) {
+    return { transport: "network", error };
+  }
+  try {
+    if (res === null || typeof res !== "object" || typeof res.text !== "function") return { transport: "badResponse" };
+    const status = res.type === "opaqueredirect" ? 0 : res.status;
+    const redirected = res.redirected === true;
+    let requestId = null;
+    let retryAfter = null;
+    try {
+      requestId = res.headers.get("x-request-id");
+      retryAfter = res.headers.get("retry-after");
+    } catch {}
+    const text = await res.text();
+    if (typeof text !== "string" || typeof status !== "number") return { transport: "badResponse" };
+    return { status, text, requestId, retryAfter, redirected };
+  } catch (error) {
+    return { transport: "network", error };
+  }
+}
+
+/** Sends `req` with `f` (never following a redirect) and reads the whole answer. */
+function send(f, req, deadline, signal) {
+  const ctrl = new AbortController();
+  let pending;
+  try {
+    pending = f(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ctrl.signal, redirect: "manual" });
+  } catch {
+    return Promise.resolve({ transport: "notSent" });
+  }
+  return within(answerOf(pending), deadline, signal, (why) => ctrl.abort(why === ABORTED ? signal.reason : undefined));
+}
+
+function isTimeout(reason) {
+  try {
+    return reason?.name === "TimeoutError";
+  } catch {
+    return false;
+  }
+}
+
+/** The caller's signal fired: kind "timeout" when its reason is a TimeoutError. */
+function abortedError(timeout) {
+  return timeout
+    ? err("timeout", "the call's signal timed out", { retryable: true })
+    : err("aborted", "the request was aborted");
+}
+
+/** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
+function failureCause(error, secrets) {
+  try {
+    let text = String(error?.message ?? error);
+    const inner = error?.cause?.message;
+    if (typeof inner === "string" && inner) text += ` (${inner})`;
+    const copy = new Error(redact(text, secrets));
+    copy.name = typeof error?.name === "string" ? error.name : "Error";
+    return copy;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A redirect is never followed: the request carries a bearer token and secrets. */
+function redirectFailure(r) {
+  const status = r.status !== 0 && !r.redirected ? r.status : undefined;
+  const message = r.redirected
+    ? "the request was redirected to another location (the fetch function followed a redirect although told not to); its answer was not used"
+    : `the gateway answered with a redirect${status !== undefined ? ` ${status}` : ""}; migo-cards does not follow redirects, so nothing was sent to the other location: check baseUrl`;
+  return [{ kind: "redirect", followed: r.redirected }, apiError(status, message)];
+}
+
+const isStateConflict = (e) => e.kind === "api" && (e.status === 409 || e.code === "7213" || e.code === "7210");
+
+/** A state conflict after an attempt of unknown effect may be the gateway refusing to repeat that effect. */
+function ownEffect(first, refusal) {
+  return {
+    ...first,
+    message: `${first.message}; a retry was then refused as a state conflict, which is what the gateway answers when the first attempt already took effect: the outcome is unknown, check the card's state before acting on it`,
+    outcome: "unknown",
+    retryable: false,
+    cause: refusal,
+  };
+}
+
+// ---- the client (src/core/client.rs, src/core/token.rs, js/api.js) ----------
 
 const accessToken = (i) => headerValue("accessToken", i, 8192, configError);
+
+function functionOrAbsent(field, i) {
+  if (missing(i)) return false;
+  if (i.t === "function") return true;
+  fail(configError(field, `${field} must be a function`));
+}
+
+const REJECTED = 1;
+const THREW = 2;
 
 export class MigoClient {
   #config;
   #token;
   #provider;
-  #cached;
+  #onRequest;
+  #fetch;
+  // The provider's token and the ticket that fetched it; the fetch in
+  // progress and until when it is shared (src/core/token.rs).
+  #current;
   #pending;
+  #lastTicket = 0;
+  // The provider's promise for a ticket: { ticket, promise }.
+  #tokenFetch;
 
   constructor(options) {
     try {
@@ -542,36 +711,47 @@ export class MigoClient {
       if (p.t === "function") this.#provider = getRaw(options, "getAccessToken").v;
       else if (!missing(p)) fail(configError("getAccessToken", "getAccessToken must be a function"));
       else this.#token = accessToken(t);
+      if (functionOrAbsent("onRequest", get(options, "onRequest"))) this.#onRequest = getRaw(options, "onRequest").v;
+      if (functionOrAbsent("fetch", get(options, "fetch"))) this.#fetch = getRaw(options, "fetch").v;
     } catch (x) {
-      throw x instanceof Fail ? toJs(x.e) : x;
+      throw toJsError(x);
     }
   }
 
-  async #getToken(stale) {
-    if (!this.#provider) return this.#token;
-    if (this.#cached !== undefined && this.#cached !== stale) return this.#cached;
-    const bad = (m) => fail(configError("getAccessToken", m));
-    let promise = this.#pending;
-    if (!promise) {
-      let value;
-      try { value = this.#provider.call(undefined); } catch { bad("getAccessToken threw"); }
-      promise = this.#pending = Promise.resolve(value);
+  /** A token for a call at `now` whose wait ends at `deadline`: { token, gen } | { fetch } | { join }. */
+  #acquire(stale, now, deadline) {
+    if (!this.#provider) return { token: this.#token, gen: 0 };
+    const c = this.#current;
+    if (c && c.gen !== stale) return c;
+    this.#current = undefined;
+    const p = this.#pending;
+    if (p && (stale === undefined || p.ticket > stale) && now < p.sharedUntil) return { join: p.ticket };
+    const ticket = ++this.#lastTicket;
+    this.#pending = { ticket, sharedUntil: deadline };
+    return { fetch: ticket };
+  }
+
+  #settled(ticket, token) {
+    if (this.#pending?.ticket === ticket) this.#pending = undefined;
+    if (token !== undefined && !(this.#current?.gen >= ticket)) this.#current = { token, gen: ticket };
+  }
+
+  #tokenPromise(ticket, start) {
+    if (start) {
+      let promise;
+      try {
+        promise = Promise.resolve(this.#provider.call(undefined)).then((value) => ({ value }), () => ({ how: REJECTED }));
+      } catch {
+        promise = Promise.resolve({ how: THREW });
+      }
+      this.#tokenFetch = { ticket, promise };
     }
-    let value, rejected = false;
-    try { value = await promise; } catch { rejected = true; }
-    if (this.#pending === promise) this.#pending = undefined;
-    if (rejected) bad("getAccessToken rejected");
-    try {
-      this.#cached = accessToken(input(value));
-    } catch {
-      bad("getAccessToken must resolve to a non-empty string of visible ASCII characters");
-    }
-    return this.#cached;
+    return this.#tokenFetch?.ticket === ticket ? this.#tokenFetch.promise : Promise.resolve({ how: REJECTED });
   }
 
   #call(name, opts, read) {
     const ep = ENDPOINTS[name];
-    let args, options, signal;
+    let args, options, signal, f;
     try {
       args = collect(ep, this.#config, read);
       if (opts !== undefined && opts !== null && typeof opts !== "object") {
@@ -585,61 +765,143 @@ export class MigoClient {
       if (!missing(sg)) {
         signal = signalOf(getRaw(opts, "signal").v);
         if (!signal) fail(validation("signal", "signal must be an AbortSignal"));
+        if (signal.aborted) fail(abortedError(isTimeout(signal.reason)));
+      }
+      f = this.#fetch ?? globalThis.fetch;
+      if (typeof f !== "function") {
+        fail(configError("fetch", "no fetch function: this runtime has no global fetch; pass one as the client's `fetch` option"));
       }
     } catch (x) {
-      return Promise.reject(x instanceof Fail ? toJs(x.e) : x);
+      return Promise.reject(toJsError(x));
     }
-    return this.#execute(ep, args, options, signal).catch((x) => {
-      throw x instanceof Fail ? toJs(x.e) : x;
+    return this.#execute(ep, args, options, signal, f).catch((x) => {
+      throw toJsError(x);
     });
   }
 
-  async #execute(ep, args, options, signal) {
-    const secrets = SECRET.filter((p) => args[p] !== undefined).map((p) => args[p]);
-    let attempts = 0, retries = 0, refreshed = false, stale;
-    const aborted = () => err("aborted", "the request was aborted", { attempts, outcome: attempts ? "unknown" : "notSent" });
-    for (;;) {
-      if (signal && isAborted(signal)) fail(aborted());
-      let token;
+  async #execute(ep, args, options, signal, f) {
+    const argSecrets = SECRET.filter((p) => args[p] !== undefined).map((p) => args[p]);
+    const tokens = [];
+    const secrets = () => [...argSecrets, ...tokens];
+    let attempts = 0, retries = 0, refreshed = false, stale, soFar = "notSent", firstUnknown, cause, event, req;
+    // Ends the call with `e`, stamped with what the attempts amount to.
+    const end = (e) => {
+      e.attempts = attempts;
+      e.outcome = worst(soFar, e.outcome);
+      return new Fail(e, cause);
+    };
+    const report = () => {
+      if (!this.#onRequest || !event) return;
+      const ev = { operation: ep.name, method: req.method, url: req.redactedUrl, attempt: event.attempt, result: event.result };
+      if (event.status !== undefined) ev.status = event.status;
+      if (event.requestId != null) ev.requestId = redact(event.requestId, secrets());
+      ev.durationMs = Math.floor(event.durationMs);
+      event = undefined;
       try {
-        token = await this.#getToken(stale);
-      } catch (x) {
-        if (x instanceof Fail) x.e.attempts = attempts;
-        throw x;
+        this.#onRequest.call(undefined, ev);
+      } catch {}
+    };
+    for (;;) {
+      const now = Date.now();
+      const deadline = now + options.timeoutMs;
+      const a = this.#acquire(stale, now, deadline);
+      if (a.token === undefined) {
+        const ticket = a.fetch ?? a.join;
+        const r = await within(this.#tokenPromise(ticket, a.fetch !== undefined), deadline, signal);
+        if (r === ABORTED) {
+          cause = signal.reason;
+          throw end(abortedError(isTimeout(cause)));
+        }
+        if (r === TIMED_OUT) {
+          throw end(err("timeout", `getAccessToken did not settle within ${options.timeoutMs} ms`, { retryable: true }));
+        }
+        let token, problem;
+        if (r.how === REJECTED) problem = "getAccessToken rejected";
+        else if (r.how === THREW) problem = "getAccessToken threw";
+        else {
+          try {
+            token = accessToken(input(r.value));
+          } catch {
+            problem = "getAccessToken must resolve to a non-empty string of visible ASCII characters";
+          }
+        }
+        this.#settled(ticket, token);
+        if (problem) throw end(configError("getAccessToken", problem));
+        continue;
       }
-      stale = undefined;
-      const req = build(ep, args, this.#config.baseUrl, token, this.#config.applicationId);
+      const generation = a.gen;
+      req = build(ep, args, this.#config.baseUrl, a.token, this.#config.applicationId);
+      if (!tokens.includes(a.token)) tokens.push(a.token);
       attempts++;
-      const reply = await send(req, options.timeoutMs, signal);
+      const sentAt = Date.now();
+      const r = await send(f, req, sentAt + options.timeoutMs, signal);
+      const at = Date.now();
+      const record = (result, status, requestId) => {
+        event = { attempt: attempts, result, status, requestId, durationMs: Math.max(0, at - sentAt) };
+      };
       let failure, error;
-      if (reply.fail === "aborted") fail(aborted());
-      if (reply.fail === "timeout") {
+      if (r.transport === "notSent") {
+        // Nothing left the client: a broken fetch, not a gateway problem.
+        attempts--;
+        throw end(configError("fetch", "the fetch function threw before sending the request"));
+      } else if (r === ABORTED) {
+        record("aborted");
+        report();
+        cause = signal.reason;
+        soFar = worst(soFar, "unknown");
+        throw end(abortedError(isTimeout(cause)));
+      } else if (r === TIMED_OUT) {
+        record("timeout");
         failure = { kind: "timeout" };
         error = err("timeout", `the request timed out after ${options.timeoutMs} ms`, { retryable: true, outcome: "unknown" });
-      } else if (reply.fail) {
+      } else if (r.transport !== undefined) {
+        record("network");
+        if (r.error !== undefined) cause = failureCause(r.error, secrets());
         failure = { kind: "network" };
-        error = err("network", "could not reach the Migo gateway (network error or blocked by CORS)", { retryable: true, outcome: "unknown" });
+        error = err("network", r.transport === "badResponse" ? "the fetch function did not give a readable Response"
+          : "could not reach the Migo gateway (network error or blocked by CORS)", { retryable: true, outcome: "unknown" });
       } else {
-        const r = decode(reply.status, reply.body, reply.requestId, [...secrets, token]);
-        if (!r.error) return r.value;
-        error = r.error;
-        if (error.status === 401 && error.code === "TOKEN_EXPIRED" && this.#provider && !refreshed) {
-          refreshed = true;
-          stale = token;
-          continue;
+        record("response", r.status, r.requestId);
+        if (r.redirected || r.status === 0 || (r.status >= 300 && r.status < 400)) {
+          [failure, error] = redirectFailure(r);
+        } else {
+          const d = decode(r.status, r.text, r.requestId, secrets());
+          if (!d.error) {
+            report();
+            return d.value;
+          }
+          error = d.error;
+          if (error.kind === "decode") failure = { kind: "undecodable" };
+          else if (this.#provider && !refreshed && error.status === 401 && error.code === "TOKEN_EXPIRED") {
+            // Refused before acting: the same request once more with a new token.
+            refreshed = true;
+            soFar = worst(soFar, "rejected");
+            stale = generation;
+            report();
+            continue;
+          } else {
+            const retryAfterMs = r.retryAfter == null ? undefined : parseRetryAfter(r.retryAfter, at);
+            failure = { kind: "status", status: error.status ?? 0, retryAfterMs };
+          }
         }
-        failure = error.kind === "decode" ? { kind: "undecodable" }
-          : { kind: "status", status: error.status, retryAfterMs: reply.retryAfter == null ? undefined : parseRetryAfter(reply.retryAfter, Date.now()) };
       }
+      report();
+      const outcome = failureOutcome(failure);
+      if (outcome === "rejected" && ep.retry === "idempotent" && isStateConflict(error) && firstUnknown) {
+        throw end(ownEffect(firstUnknown, error));
+      }
+      if (outcome === "unknown" && !firstUnknown) firstUnknown = { ...error };
+      soFar = worst(soFar, outcome);
       retries++;
       const d = decide(ep.retry, failure, retries, options.maxRetries, Math.random());
-      if (d.retry) {
-        try { await sleep(d.delayMs, signal); } catch { fail(aborted()); }
-      } else {
-        error.attempts = attempts;
-        error.retryable = d.retryable;
+      if (!d.retry) {
         error.outcome = d.outcome;
-        fail(error);
+        error.retryable = d.retryable;
+        throw end(error);
+      }
+      if ((await sleep(at + d.delayMs, signal)) === ABORTED) {
+        cause = signal.reason;
+        throw end(abortedError(isTimeout(cause)));
       }
     }
   }
@@ -703,7 +965,7 @@ export function activationUrl(options) {
     if (client !== undefined) url += `client=${percentEncode(client)}&`;
     return `${url}userId=${percentEncode(userId)}`;
   } catch (x) {
-    throw x instanceof Fail ? toJs(x.e) : x;
+    throw toJsError(x);
   }
 }
 
