@@ -3,8 +3,10 @@
 // builds). It starts the local gateway with bench/ served on the same origin,
 // drives headless Chromium through bench/page/, and writes bench/results.json
 // (raw numbers) and BENCHMARKS.md (the report). Every comparison runs in the
-// same page and the same run, interleaved. BENCH_QUICK=1 runs small counts,
-// to check the harness itself (its figures mean nothing; written to bench/dist/).
+// same page and the same run, interleaved: the package (JS driver), the
+// Rust-driver variant, the plain-JS client and hand-written fetch.
+// BENCH_QUICK=1 runs small counts, to check the harness itself (its figures
+// mean nothing; written to bench/dist/).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
@@ -16,19 +18,20 @@ import { measureSizes, wasmBreakdown } from "./size.mjs";
 import { report } from "./report.mjs";
 import { summarize, profileSummary, stats } from "./stats.mjs";
 import { conformance } from "./conformance.mjs";
+import * as plain from "./plain/client.js";
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, "..");
 const QUICK = process.env.BENCH_QUICK === "1";
 const N = QUICK
-  ? { perCall: 200, block: 20, warm: 20, conc: 100, rounds: 2, startup: 3, cpu: 10000, cpuReps: 2, boundary: 1000,
-      boundaryReps: 2, leak: [100, 300, 1000], leakRef: [100, 300, 600], profileCalls: 100, stub: 500, stubReps: 2 }
-  : { perCall: 2000, block: 50, warm: 200, conc: 1000, rounds: 5, startup: 20, cpu: 100000, cpuReps: 7, boundary: 10000,
-      boundaryReps: 7, leak: [100, 1000, 4000, 10000], leakRef: [100, 1000, 3000], profileCalls: 1000,
-      stub: 5000, stubReps: 7 };
+  ? { perCall: 100, block: 20, warm: 20, conc: 100, rounds: 2, startup: 3, stub: 300, stubReps: 2, core: 2000, coreReps: 2,
+      leak: [100, 300, 1000], leakRef: [100, 300, 600], profileCalls: 100 }
+  : { perCall: 2000, block: 50, warm: 200, conc: 1000, rounds: 3, startup: 20, stub: 5000, stubReps: 7, core: 20000, coreReps: 7,
+      leak: [100, 1000, 4000, 10000], leakRef: [100, 1000, 3000], profileCalls: 1000 };
+const VARIANTS = ["sdk", "rust", "plain", "fetch"];
 const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-const DEADLINE_MS = 8 * 60 * 1000;
+const DEADLINE_MS = 15 * 60 * 1000;
 
 const log = (...a) => console.error("[bench]", ...a);
 const t0 = Date.now();
@@ -45,14 +48,14 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 process.env.MIGO_MOCK_BIN ??= path.join(root, "target", "release", "migo-mock");
-for (const need of [process.env.MIGO_MOCK_BIN, path.join(benchDir, "pkg/web/index.js"), path.join(benchDir, "pkg-release/web/index.js")]) {
+for (const need of [process.env.MIGO_MOCK_BIN, ...["pkg-release", "pkg-rust-release", "pkg-bench", "pkg-rust-bench"].map((d) => path.join(benchDir, d, "web/index.js"))]) {
   if (!existsSync(need)) {
     console.error(`[bench] missing ${need}: run bench/run.sh (make bench), which builds it`);
     process.exit(1);
   }
 }
 
-/** results.json: numbers to 4 decimals (0.1 µs for ms values), arrays of numbers on one line. */
+/** results.json: numbers to 4 decimals, arrays of numbers on one line. */
 const toJson = (x) =>
   JSON.stringify(x, (k, v) => (typeof v === "number" && !Number.isInteger(v) ? +v.toFixed(4) : v), 1)
     .replace(/\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g, (m, inner) => `[${inner.replace(/\s+/g, "")}]`) + "\n";
@@ -70,21 +73,25 @@ R.machine = {
   cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
   os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version,
   rustc: sh("rustc", ["--version"]), wasmBindgen: sh("wasm-bindgen", ["--version"]),
-  commit: sh("git", ["rev-parse", "--short", "HEAD"]), dirty: !!sh("git", ["status", "--porcelain", "--", "src", "js", "Cargo.toml", "Cargo.lock"]),
+  commit: sh("git", ["rev-parse", "--short", "HEAD"]),
+  dirty: !!sh("git", ["status", "--porcelain", "--", "src", "js", "bench", "Cargo.toml", "Cargo.lock"]),
 };
 
-log("sizes (esbuild bundles, gzip -9, brotli q11)");
-R.size = await measureSizes({ pkgDir: path.join(benchDir, "pkg-release"), benchPkgDir: path.join(benchDir, "pkg"), benchDir });
-const namedWasm = path.join(benchDir, "dist/names/web/migo_cards_bg.wasm");
-if (existsSync(namedWasm)) R.size.wasmBreakdown = wasmBreakdown(namedWasm);
+log("sizes of both drivers (gzip -9, brotli q11; esbuild lists and bundles the JS)");
+R.size = await measureSizes(benchDir);
+R.size.wasmBreakdown = {};
+for (const [k, dir] of [["sdk", "names"], ["rust", "names-rust"]]) {
+  const f = path.join(benchDir, "dist", dir, "web/migo_cards_bg.wasm");
+  if (existsSync(f)) R.size.wasmBreakdown[k] = wasmBreakdown(f);
+}
 phase("sizes");
 
 R.loadSamples = [];
 setInterval(() => R.loadSamples.push(+os.loadavg()[0].toFixed(2)), 5000).unref();
 
-const gateway = await startGateway(["--static", `/bench=${benchDir}`], { lifetime: 900 });
+const gateway = await startGateway(["--static", `/bench=${benchDir}`], { lifetime: 1200 });
 log("conformance: the plain client against the package (Node build), case by case");
-R.conformance = await conformance(await import(path.join(benchDir, "pkg-release/node/index.mjs")), gateway);
+R.conformance = await conformance(await import(path.join(benchDir, "pkg-release/node/index.mjs")), plain, gateway);
 log(`  ${R.conformance.agree} of ${R.conformance.cases} cases agree`);
 phase("conformance");
 {
@@ -134,7 +141,7 @@ async function openPage(context, url, { ready } = {}) {
   });
   await page.goto(url);
   if (ready) {
-    await page.waitForFunction(ready, undefined, { timeout: 30000 }).catch((e) => {
+    await page.waitForFunction(ready, undefined, { timeout: 60000 }).catch((e) => {
       throw new Error(`${url} did not get ready: ${errors.join("; ") || e.message}`);
     });
   }
@@ -186,10 +193,10 @@ async function profiled(cdp, page, fn, arg, name) {
 try {
   const origin = gateway.url;
 
-  // 3. Start-up: fresh page loads, each in a new browser context (nothing
+  // Start-up: fresh page loads, each in a new browser context (nothing
   // cached, no compiled module to reuse; the gateway sends no-store).
   log(`start-up: ${N.startup} fresh loads per variant, interleaved`);
-  const startup = { sdk: [], "sdk-bytes": [], plain: [] };
+  const startup = { sdk: [], "sdk-bytes": [], rust: [], "rust-bytes": [], plain: [] };
   for (let i = 0; i < N.startup; i++) {
     for (const variant of Object.keys(startup)) {
       const context = await browser.newContext();
@@ -203,85 +210,82 @@ try {
   R.startup = startup;
   phase("start-up");
 
-  // 1, 2, 4b: the release package, in one page.
+  // The release builds of both drivers, in one page.
   const context = await browser.newContext();
-  const main = await openPage(context, `${origin}/bench/page/index.html?pkg=release`, { ready: () => window.benchReady });
+  const main = await openPage(context, `${origin}/bench/page/index.html?build=release`, { ready: () => window.benchReady });
   R.page = await main.page.evaluate(() => ({ ...window.bench.info(), timerResolutionMs: window.bench.timerResolution() }));
   log("page:", JSON.stringify(R.page));
 
+  log("the two drivers, case by case (bench/conformance.mjs in the page)");
+  R.drivers = await main.page.evaluate(() => window.bench.driversAgree());
+  log(`  ${R.drivers.agree} of ${R.drivers.cases} cases agree${R.drivers.missingMethods.length ? `; Rust driver lacks ${R.drivers.missingMethods}` : ""}`);
+  await gateway.reset();
+  phase("drivers agree");
+
+  R.stubbed = {};
+  for (const c of ["ok", "validation", "apiError"]) {
+    log(`without the network (${c}): fetch stubbed, ${N.stub} calls x ${N.stubReps} runs per variant`);
+    R.stubbed[c] = await main.page.evaluate((a) => window.bench.stubbed(a), { case: c, n: N.stub, reps: N.stubReps, variants: VARIANTS });
+  }
+  phase("stubbed");
+
   log(`per call: ${N.perCall} sequential calls per variant, blocks of ${N.block}, interleaved`);
   let cardId = await freshCard();
-  R.perCall = await main.page.evaluate((a) => window.bench.perCall(a), {
-    cardId, n: N.perCall, block: N.block, warm: N.warm, variants: ["sdk", "fetch", "plain"],
-  });
-
-  log(`per call without the network: fetch stubbed, ${N.stub} calls x ${N.stubReps} runs per variant`);
-  R.stubbed = await main.page.evaluate((a) => window.bench.stubbed(a), { n: N.stub, reps: N.stubReps, variants: ["sdk", "fetch", "plain"] });
+  R.perCall = await main.page.evaluate((a) => window.bench.perCall(a), { cardId, n: N.perCall, block: N.block, warm: N.warm, variants: VARIANTS });
+  phase("per call");
 
   log(`concurrency: ${N.conc} calls in flight, ${N.rounds} rounds per variant`);
   cardId = await freshCard();
-  R.concurrency = await main.page.evaluate((a) => window.bench.concurrent(a), {
-    cardId, n: N.conc, rounds: N.rounds, variants: ["sdk", "fetch", "plain"],
-  });
-
-  log(`boundary: ${N.boundary} validation-failing calls x ${N.boundaryReps} reps`);
-  R.boundary = await main.page.evaluate((a) => window.bench.boundary(a), { n: N.boundary, reps: N.boundaryReps });
-
+  R.concurrency = await main.page.evaluate((a) => window.bench.concurrent(a), { cardId, n: N.conc, rounds: N.rounds, variants: VARIANTS });
   await context.close();
-  phase("calls");
+  phase("concurrency");
 
-  // Profiles, in a page with the bench variant whose wasm keeps its function
+  // Profiles, in a page with the bench builds whose wasm keeps its function
   // names (same code; the names only label the profile).
-  const names = existsSync(path.join(benchDir, "dist/names/web/index.js"));
   const pctx = await browser.newContext();
-  const pp = await openPage(pctx, `${origin}/bench/page/index.html?pkg=${names ? "names" : "bench"}`, { ready: () => window.benchReady });
-  log(`profiles (main thread, 100 µs sampling, ${names ? "named" : "unnamed"} wasm functions)`);
-  cardId = await freshCard();
+  const pp = await openPage(pctx, `${origin}/bench/page/index.html?build=names`, { ready: () => window.benchReady });
+  log("profiles (main thread, 100 µs sampling, named wasm functions)");
   R.profiles = {};
-  for (const v of ["sdk", "fetch"]) {
-    // A warm-up pass, then the profiled one.
-    await pp.page.evaluate((a) => window.bench.perCall(a), { cardId, n: 200, block: 200, warm: 0, variants: [v] });
+  for (const [c, vs] of [["ok", ["sdk", "rust", "plain", "fetch"]], ["apiError", ["sdk", "rust", "plain"]], ["validation", ["sdk", "rust", "plain"]]]) {
+    for (const v of vs) {
+      const n = N.stub;
+      R.profiles[`stubbed-${c}-${v}`] = await profiled(pp.cdp, pp.page, (a) => window.bench.stubbed(a),
+        { case: c, n, reps: 1, variants: [v] }, `stubbed-${c}-${v}`);
+      R.profiles[`stubbed-${c}-${v}`].calls = 2 * n + 1; // the check, the warm-up run and the measured one
+    }
+  }
+  cardId = await freshCard();
+  for (const v of ["sdk", "rust", "fetch"]) {
     R.profiles[`perCall-${v}`] = await profiled(pp.cdp, pp.page, (a) => window.bench.perCall(a),
       { cardId, n: N.profileCalls, block: N.profileCalls, warm: 0, variants: [v] }, `per-call-${v}`);
     R.profiles[`perCall-${v}`].calls = N.profileCalls;
   }
-  for (const v of ["sdk", "fetch"]) {
-    R.profiles[`stubbed-${v}`] = await profiled(pp.cdp, pp.page, (a) => window.bench.stubbed(a),
-      { n: N.stub, reps: 1, variants: [v] }, `stubbed-${v}`);
-    R.profiles[`stubbed-${v}`].calls = 2 * N.stub; // the warm-up run and the measured one
-  }
-  R.profiles["boundary"] = await profiled(pp.cdp, pp.page, (a) => window.bench.boundary(a),
-    { n: N.boundary, reps: 1 }, "boundary");
-  // Calls made by the SDK side during that profile: every case, the warm-up run and one more.
-  R.profiles["boundary"].sdkCalls = 2 * Object.keys(R.boundary).length * N.boundary;
   await pctx.close();
   phase("profiles");
 
-  // 4, 5: the bench variant (bench-only exports), in its own page.
+  // The bench builds (benchCall, benchMemory), in their own page.
   const bctx = await browser.newContext();
-  const bp = await openPage(bctx, `${origin}/bench/page/index.html?pkg=bench`, { ready: () => window.benchReady });
-  log(`cpu: ${N.cpu} requests per run, ${N.cpuReps} runs per side`);
-  R.cpu = await bp.page.evaluate((a) => window.bench.cpu(a), {
-    n: N.cpu, reps: N.cpuReps, endpoints: ["activateCard", "updateCardAlias", "linkCard", "getCardDetails", "createStatement"],
-  });
+  const bp = await openPage(bctx, `${origin}/bench/page/index.html?build=bench`, { ready: () => window.benchReady });
+  log(`the core alone: ${N.core} whole calls inside the module x ${N.coreReps} runs per case`);
+  R.core = await bp.page.evaluate((a) => window.bench.coreCall(a), { n: N.core, reps: N.coreReps, cases: ["ok", "validation", "apiError"] });
+  phase("core");
 
-  phase("cpu");
-  log(`memory: ${N.leak.join(" / ")} calls per SDK operation (${N.leakRef.join(" / ")} for the references), forced GC before each reading`);
+  log(`memory: ${N.leak.join(" / ")} calls per driver and path (${N.leakRef.join(" / ")} for the references), forced GC before each reading`);
   R.memory = {};
   const ops = await bp.page.evaluate(() => window.bench.leakOps);
   for (const op of ops) {
     cardId = await freshCard();
     const points = [];
     let done = 0;
-    for (const target of op.startsWith("sdk") ? N.leak : N.leakRef) {
+    for (const target of /^(sdk|rust):/.test(op) ? N.leak : N.leakRef) {
       await bp.page.evaluate((a) => window.bench.leakRun(a), { op, cardId, n: target - done });
       done = target;
       const h = await heap(bp.cdp);
-      const m = await bp.page.evaluate(() => window.bench.memory());
+      const m = await bp.page.evaluate((o) => window.bench.memory(o), op);
       points.push({ calls: done, ...h, ...m });
     }
     R.memory[op] = points;
-    log(`  ${op}: ${points.map((p) => `${p.calls}: js ${(p.jsHeapUsedBytes / 1024).toFixed(0)} KiB, rust ${p.rustHeapLiveBytes} B, externrefs ${p.externrefsLive}`).join(" | ")}`);
+    log(`  ${op}: ${points.map((p) => `${p.calls}: js ${(p.jsHeapUsedBytes / 1024).toFixed(0)} KiB, rust ${p.rustHeapLiveBytes ?? "–"} B, externrefs ${p.externrefsLive ?? "–"}`).join(" | ")}`);
   }
   phase("memory");
   const errors = [...main.errors, ...pp.errors, ...bp.errors];
@@ -297,6 +301,7 @@ if (process.env.BENCH_BUILD_SECONDS) R.buildSeconds = Number(process.env.BENCH_B
 R.loadAverageAtEnd = os.loadavg();
 R.summary = summarize(R);
 // A quick run never overwrites the figures of a real one.
+mkdirSync(path.join(benchDir, "dist"), { recursive: true });
 writeFileSync(QUICK ? path.join(benchDir, "dist", "results.quick.json") : path.join(benchDir, "results.json"), toJson(R));
 const { markdown, table } = report(R);
 if (!QUICK) writeFileSync(path.join(root, "BENCHMARKS.md"), markdown);

@@ -1,7 +1,8 @@
-// 6. Size: what a page downloads. The package's web build as published
-// (files as they are in the package, each compressed on its own as a server
-// would), the same files bundled and minified by esbuild, and the plain-JS
-// client bundled and minified by esbuild.
+// Size: what a page downloads, for both drivers. Each package's web build
+// as built (every JS file the browser loads from web/index.js, found by
+// esbuild's metafile, and the .wasm, each compressed on its own as a server
+// would), the same bundled and minified by esbuild, and the plain-JS client
+// bundled and minified by esbuild.
 import { readFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -20,34 +21,43 @@ function measure(files) {
   return { files: rows, total };
 }
 
-async function bundle(entry, outfile) {
-  await build({
+/** Bundles `entry`; `minify` false keeps the files apart and only lists them (metafile). */
+async function bundle(entry, outfile, minify = true) {
+  const r = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    minify: true,
+    minify,
     format: "esm",
     target: "es2022",
     platform: "browser",
     logLevel: "error",
+    metafile: true,
+    write: minify,
   });
-  return readFileSync(outfile);
+  return { js: minify ? readFileSync(outfile) : undefined, inputs: Object.keys(r.metafile.inputs) };
 }
 
-/** `pkgDir`: a package built by scripts/build-pkg.sh; `benchDir`: bench/. */
-export async function measureSizes({ pkgDir, benchPkgDir, benchDir }) {
+/** One package's web build: the files as loaded, and bundled. */
+async function sizesOf(pkgDir, dist, name) {
+  const { inputs } = await bundle(path.join(pkgDir, "web/index.js"), path.join(dist, `${name}.list.js`), false);
+  const files = inputs.map((f) => path.relative(pkgDir, path.resolve(f))).sort();
+  const asLoaded = measure([...files, "web/migo_cards_bg.wasm"].map((f) => [f, readFileSync(path.join(pkgDir, f))]));
+  const { js } = await bundle(path.join(pkgDir, "web/index.js"), path.join(dist, `${name}.min.js`));
+  const bundled = measure([[`${name}.min.js (esbuild: ${files.join(" + ")})`, js], ["web/migo_cards_bg.wasm", readFileSync(path.join(pkgDir, "web/migo_cards_bg.wasm"))]]);
+  return { asLoaded, bundled };
+}
+
+/** `benchDir`: bench/, with the release builds of both drivers in it. */
+export async function measureSizes(benchDir) {
   const dist = path.join(benchDir, "dist");
   mkdirSync(dist, { recursive: true });
-  const read = (dir, f) => [f, readFileSync(path.join(dir, f))];
-  const webFiles = ["web/migo_cards_bg.wasm", "web/migo_cards.js", "web/index.js", "error.js"];
-  const pkg = measure(webFiles.map((f) => read(pkgDir, f)));
-  const benchVariant = measure(webFiles.map((f) => read(benchPkgDir, f)));
-  const sdkJs = await bundle(path.join(pkgDir, "web/index.js"), path.join(dist, "sdk.min.js"));
-  const sdkBundled = measure([["sdk.min.js (esbuild: index.js + glue + error.js)", sdkJs], read(pkgDir, "web/migo_cards_bg.wasm")]);
-  const plainJs = await bundle(path.join(benchDir, "plain/client.js"), path.join(dist, "plain.min.js"));
+  const sdk = await sizesOf(path.join(benchDir, "pkg-release"), dist, "sdk");
+  const rust = await sizesOf(path.join(benchDir, "pkg-rust-release"), dist, "rust");
+  const { js: plainJs } = await bundle(path.join(benchDir, "plain/client.js"), path.join(dist, "plain.min.js"));
   const plain = measure([["plain.min.js (esbuild: bench/plain/client.js)", plainJs]]);
-  const plainSource = measure([read(benchDir, "plain/client.js")]);
-  return { package: pkg, benchVariant, sdkBundled, plain, plainSource };
+  const plainSource = measure([["bench/plain/client.js", readFileSync(path.join(benchDir, "plain/client.js"))]]);
+  return { sdk, rust, plain, plainSource };
 }
 
 /**
@@ -129,7 +139,7 @@ export function wasmBreakdown(file) {
   }
   const group = (name) => {
     if (!name) return "(unnamed)";
-    if (/^bench[A-Z]/.test(name)) return "migo_cards::wasm::bench";
+    if (/^bench[A-Z]/.test(name)) return "bench exports";
     if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^[a-z][A-Za-z]+$/.test(name) && !name.includes("::")) return "exports and wasm-bindgen shims";
     // `<X as Y>::f`: X's crate, or Y's when X is a primitive or a type parameter.
     const impl = /^<(?:&(?:mut )?)?(?:dyn )?([^ ]+?)(?:<[^ ]*)? as ([^ >]+)/.exec(name);
@@ -137,7 +147,7 @@ export function wasmBreakdown(file) {
     if (impl && !impl[1].includes("::")) path = impl[2];
     const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:::([A-Za-z_][A-Za-z0-9_]*))?(?:::([A-Za-z_][A-Za-z0-9_]*))?/.exec(path);
     if (!m) return "(other)";
-    if (m[1] === "migo_cards") return [m[1], m[2], m[3]].filter(Boolean).join("::");
+    if (m[1] === "migo_cards") return [m[1], m[2], m[2] === "core" ? m[3] : undefined].filter(Boolean).join("::");
     if (/^__(rustc|multi3|rust_)/.test(m[1])) return "compiler builtins";
     return m[2] || !/^[a-z]/.test(m[1]) ? m[1] : "core";
   };

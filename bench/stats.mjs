@@ -1,5 +1,5 @@
 // Statistics for bench/bench.mjs: medians, p99, ratios, the verdict on each
-// target of issue #6, and CPU-profile summaries.
+// target of issue #9 for each driver, and CPU-profile summaries.
 
 export function stats(xs) {
   const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
@@ -12,25 +12,29 @@ export function stats(xs) {
 
 const ratio = (a, b) => (a && b ? a / b : undefined);
 
+/** The drivers compared: the package's JS driver and the Rust-driver variant. */
+export const DRIVERS = ["sdk", "rust"];
+/** Issue 9's budget for everything a browser loads, gzip -9, and its stretch goal. */
+export const SIZE_BUDGET = 30_000;
+export const SIZE_STRETCH = 20_000;
+
 export function summarize(R) {
   const S = {};
   const pc = R.perCall;
   S.perCall = { bad: pc.bad };
   for (const v of Object.keys(pc.times)) S.perCall[v] = { call: stats(pc.times[v]), block: stats(pc.blocks[v]) };
   const paired = (v) => stats(pc.blocks[v].map((m, i) => m / pc.blocks.fetch[i]));
-  S.perCall.ratio = ratio(S.perCall.sdk.call.median, S.perCall.fetch.call.median);
-  S.perCall.ratioP99 = ratio(S.perCall.sdk.call.p99, S.perCall.fetch.call.p99);
-  S.perCall.pairedBlockRatio = paired("sdk");
-  S.perCall.plainRatio = ratio(S.perCall.plain.call.median, S.perCall.fetch.call.median);
-  S.perCall.plainPairedBlockRatio = paired("plain");
-  S.perCall.overheadUs = (S.perCall.sdk.call.median - S.perCall.fetch.call.median) * 1000;
+  for (const v of Object.keys(pc.times)) {
+    if (v === "fetch") continue;
+    S.perCall[v].ratio = ratio(S.perCall[v].call.median, S.perCall.fetch.call.median);
+    S.perCall[v].paired = paired(v);
+    S.perCall[v].overheadUs = (S.perCall[v].call.median - S.perCall.fetch.call.median) * 1000;
+  }
 
-  if (R.stubbed) {
-    S.stubbed = { bad: R.stubbed.bad };
-    for (const [v, xs] of Object.entries(R.stubbed.perCallUs)) S.stubbed[v] = stats(xs);
-    S.stubbed.overheadUs = S.stubbed.sdk.median - S.stubbed.fetch.median;
-    S.stubbed.plainOverheadUs = S.stubbed.plain.median - S.stubbed.fetch.median;
-    S.stubbed.ratio = ratio(S.stubbed.sdk.median, S.stubbed.fetch.median);
+  S.stubbed = {};
+  for (const [c, r] of Object.entries(R.stubbed)) {
+    S.stubbed[c] = { bad: r.bad };
+    for (const [v, xs] of Object.entries(r.perCallUs)) S.stubbed[c][v] = stats(xs);
   }
 
   S.concurrency = {};
@@ -38,8 +42,7 @@ export function summarize(R) {
     S.concurrency[v] = { wall: stats(o.wallMs), latency: stats(o.latencies), ok: o.ok, failed: o.failed,
       expected: R.counts.conc * R.counts.rounds };
   }
-  S.concurrency.ratio = ratio(S.concurrency.sdk.wall.median, S.concurrency.fetch.wall.median);
-  S.concurrency.plainRatio = ratio(S.concurrency.plain.wall.median, S.concurrency.fetch.wall.median);
+  for (const v of Object.keys(R.concurrency)) S.concurrency[v].ratio = ratio(S.concurrency[v].wall.median, S.concurrency.fetch.wall.median);
 
   S.startup = {};
   for (const [v, rs] of Object.entries(R.startup)) {
@@ -50,18 +53,8 @@ export function summarize(R) {
     }
   }
 
-  S.cpu = {};
-  for (const [ep, r] of Object.entries(R.cpu)) {
-    const wasm = stats(r.wasm), js = stats(r.js);
-    S.cpu[ep] = { wasm, js, ratio: ratio(wasm.median, js.median), sameRequest: r.sameRequest,
-      checksumsAgree: r.checksumsAgree, rustAllocationsPerRequest: r.rustAllocationsPerRequest };
-  }
-
-  S.boundary = {};
-  for (const [name, r] of Object.entries(R.boundary)) {
-    const sdk = stats(r.sdk), plain = stats(r.plain);
-    S.boundary[name] = { sdk, plain, ratio: ratio(sdk.median, plain.median), sameError: r.sameError };
-  }
+  S.core = {};
+  for (const [c, r] of Object.entries(R.core ?? {})) S.core[c] = { ns: stats(r.ns), rustAllocationsPerCall: r.rustAllocationsPerCall };
 
   // Growth from the first reading (after warm-up) to the last, and over the
   // last interval alone (where a leak shows as steady growth per call, while
@@ -69,7 +62,7 @@ export function summarize(R) {
   S.memory = {};
   for (const [op, pts] of Object.entries(R.memory)) {
     const a = pts[0], m = pts[pts.length - 2], b = pts[pts.length - 1];
-    const d = (x, y, k) => (y[k] ?? 0) - (x[k] ?? 0);
+    const d = (x, y, k) => (y[k] === undefined || x[k] === undefined ? undefined : y[k] - x[k]);
     S.memory[op] = { from: a.calls, mid: m.calls, to: b.calls, jsHeapGrowth: d(a, b, "jsHeapUsedBytes"),
       jsHeapGrowthLast: d(m, b, "jsHeapUsedBytes"), jsHeapGrowthPerCallLast: d(m, b, "jsHeapUsedBytes") / (b.calls - m.calls),
       wasmMemoryGrowth: d(a, b, "wasmMemoryBytes"), rustHeapGrowth: d(a, b, "rustHeapLiveBytes"),
@@ -77,26 +70,37 @@ export function summarize(R) {
   }
 
   const sz = R.size;
-  S.size = { sdkGzip: sz.package.total.gzip, sdkBrotli: sz.package.total.brotli, plainGzip: sz.plain.total.gzip,
-    plainBrotli: sz.plain.total.brotli, ratioGzip: ratio(sz.package.total.gzip, sz.plain.total.gzip) };
+  S.size = {};
+  for (const v of DRIVERS) S.size[v] = { gzip: sz[v].asLoaded.total.gzip, brotli: sz[v].asLoaded.total.brotli, raw: sz[v].asLoaded.total.raw,
+    bundledGzip: sz[v].bundled.total.gzip };
+  S.size.plain = { gzip: sz.plain.total.gzip, brotli: sz.plain.total.brotli, raw: sz.plain.total.raw };
 
   // Over the last interval, a JS heap that grows by less than 8 bytes per
   // call is noise: one closure or promise kept per call is 50-100+ bytes.
   const JS_LEAK_PER_CALL = 8;
-  const sdkOps = Object.keys(S.memory).filter((k) => k.startsWith("sdk"));
-  const leaks = sdkOps.filter((k) => {
+  const leaksOf = (v) => Object.keys(S.memory).filter((k) => k.startsWith(`${v}:`)).filter((k) => {
     const m = S.memory[k];
     return m.rustHeapGrowth > 0 || m.externrefGrowth > 0 || m.wasmMemoryGrowth > 0 || m.jsHeapGrowthPerCallLast > JS_LEAK_PER_CALL;
   });
-  S.targets = [
-    { id: "per-call", target: "SDK median ≤ 1.05 × fetch median", value: S.perCall.ratio, limit: 1.05,
-      met: S.perCall.ratio <= 1.05 },
-    { id: "concurrency", target: `all ${R.counts.conc} calls resolve correctly`, value: S.concurrency.sdk.failed,
-      met: S.concurrency.sdk.failed === 0 && S.concurrency.sdk.ok === S.concurrency.sdk.expected },
-    { id: "start-up", target: "await init() median ≤ 5 ms", value: S.startup.sdk.initMs?.median, limit: 5,
-      met: S.startup.sdk.initMs?.median <= 5 },
-    { id: "memory", target: "no growth after warm-up", value: leaks, met: leaks.length === 0 },
-  ];
+
+  // Issue 9's targets, for each driver.
+  S.targets = {};
+  for (const v of DRIVERS) {
+    const st = S.stubbed.ok;
+    S.targets[v] = [
+      { id: "size", target: `everything a browser loads ≤ ${SIZE_BUDGET / 1000} KB gzip -9 (stretch ${SIZE_STRETCH / 1000} KB)`,
+        value: S.size[v].gzip, limit: SIZE_BUDGET, met: S.size[v].gzip <= SIZE_BUDGET },
+      { id: "cpu", target: "CPU per call, fetch stubbed ≤ the plain-JS client's", value: st[v]?.median, limit: st.plain?.median,
+        met: st[v]?.median <= st.plain?.median },
+      { id: "per-call", target: "per call on the local gateway: median ≤ 1.05 × hand-written fetch", value: S.perCall[v]?.ratio,
+        limit: 1.05, met: S.perCall[v]?.ratio <= 1.05 },
+      { id: "start-up", target: "`await init()` median ≤ 5 ms", value: S.startup[v]?.initMs?.median, limit: 5,
+        met: S.startup[v]?.initMs?.median <= 5 },
+      { id: "memory", target: `memory flat over ${R.counts.leak.at(-1)} calls`, value: leaksOf(v), met: leaksOf(v).length === 0 },
+      { id: "concurrency", target: `${R.counts.conc} concurrent calls all correct`, value: S.concurrency[v]?.failed,
+        met: S.concurrency[v]?.failed === 0 && S.concurrency[v]?.ok === S.concurrency[v]?.expected },
+    ];
+  }
   return S;
 }
 
@@ -134,6 +138,7 @@ function category(f, url) {
   if (url.startsWith("wasm://") || url.endsWith(".wasm")) return "wasm code";
   if (url.endsWith("/migo_cards.js")) return "wasm-bindgen glue (migo_cards.js)";
   if (url.endsWith("/web/index.js") || url.endsWith("/error.js")) return "package entry and MigoError";
+  if (url.endsWith("/api.js")) return "JS driver (api.js)";
   if (url.includes("/plain/")) return "plain client";
   if (url.includes("/page/")) return "benchmark page";
   if (!url) return "engine built-ins (fetch, promises, JSON, ...)";

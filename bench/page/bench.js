@@ -1,28 +1,51 @@
-// The benchmark page: every measurement runs here, in one page, with the SDK
-// (the wasm package), the plain-JS client (bench/plain/client.js) and
-// hand-written fetch side by side. bench/bench.mjs drives it through
-// `window.bench` and does the statistics. Nothing here decides a verdict.
+// The benchmark page: every measurement runs here, in one page, with both
+// drivers of the SDK side by side — the package (its JavaScript driver,
+// js/api.js) and the Rust-driver variant (src/rust_driver/) — the plain-JS
+// client (bench/plain/client.js) and hand-written fetch. bench/bench.mjs
+// drives it through `window.bench` and does the statistics. Nothing here
+// decides a verdict.
+//
+// ?build=release (default) loads both drivers as built for release,
+// ?build=bench the same with the `bench` cargo feature (benchCall,
+// benchMemory, a counting allocator), ?build=names the bench builds with
+// their wasm function names kept (for CPU profiles).
 import * as plain from "../plain/client.js";
-import { jsPlan, jsPlanOnce } from "../plain/plan-bench.js";
+import { conformance } from "../conformance.mjs";
 
-const pkg = { bench: "../pkg", names: "../dist/names" }[new URLSearchParams(location.search).get("pkg")] ?? "../pkg-release";
-const sdkMod = await import(`${pkg}/web/index.js`);
-const glue = await import(`${pkg}/web/migo_cards.js`);
+const build = new URLSearchParams(location.search).get("build") ?? "release";
+const dirs = {
+  release: { sdk: "../pkg-release", rust: "../pkg-rust-release" },
+  bench: { sdk: "../pkg-bench", rust: "../pkg-rust-bench" },
+  names: { sdk: "../dist/names", rust: "../dist/names-rust" },
+}[build];
+const sdkMod = await import(`${dirs.sdk}/web/index.js`);
+const rustMod = await import(`${dirs.rust}/web/index.js`);
 await sdkMod.default();
+await rustMod.default();
+// The glue modules, for the bench-only exports (bench builds only).
+const glue = { sdk: await import(`${dirs.sdk}/web/migo_cards.js`), rust: await import(`${dirs.rust}/web/migo_cards.js`) };
 
 const API = `${location.origin}/rest`;
 const TOKEN = "migo-test-token";
-const sdk = new sdkMod.MigoClient({ accessToken: TOKEN, baseUrl: API });
-const pl = new plain.MigoClient({ accessToken: TOKEN, baseUrl: API });
+const PAN = "4111111111111111";
 const now = () => performance.now();
 const ALIASES = ["Groceries", "Travel", "Rent", "Fuel", "Coffee", "Books", "Gifts", "Online"];
+const REPLIES = {
+  ok: await (await fetch("../replies/ok.json")).text(),
+  apiError: await (await fetch("../replies/api-error.json")).text(),
+};
+
+// The clients against the gateway, one per variant.
+const sdk = new sdkMod.MigoClient({ accessToken: TOKEN, baseUrl: API });
+const rust = new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API });
+const pl = new plain.MigoClient({ accessToken: TOKEN, baseUrl: API });
 
 // Twenty lines of fetch: what a developer writes instead of the SDK. Same
 // method, path, headers and JSON.parse as the SDK's request.
-async function handFetch(method, path, body) {
+async function handFetch(f, method, path, body) {
   const headers = { authorization: `Bearer ${TOKEN}` };
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await f(API + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   const json = text ? JSON.parse(text) : undefined;
   if (!res.ok || json?.success === false) {
@@ -33,18 +56,20 @@ async function handFetch(method, path, body) {
   }
   return json?.data;
 }
+const realFetch = (...a) => fetch(...a);
 
 // One operation that always succeeds, however often it is repeated.
 const rename = {
   sdk: (card, alias) => sdk.updateCardAlias(card, alias),
+  rust: (card, alias) => rust.updateCardAlias(card, alias),
   plain: (card, alias) => pl.updateCardAlias(card, alias),
-  fetch: (card, alias) => handFetch("PATCH", `/cards/${card}`, { alias }),
+  fetch: (card, alias) => handFetch(realFetch, "PATCH", `/cards/${card}`, { alias }),
 };
 const renamed = (data, card, alias) => data && data.alias === alias && String(data.cardId) === String(card);
 
 const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 
-/** 1. Sequential calls, interleaved in blocks; every call timed on its own. */
+/** 1. Sequential calls against the gateway, interleaved in blocks; every call timed on its own. */
 async function perCall({ cardId, n, block, warm, variants }) {
   const times = {}, blocks = {};
   let bad = 0;
@@ -94,139 +119,140 @@ async function concurrent({ cardId, n, rounds, variants }) {
 }
 
 /**
- * 1b. The same calls with `fetch` replaced by a stub that answers at once with
- * the gateway's response: no network, so what is left is each variant's own
- * main-thread work per call (arguments, request, Response.text(), decoding,
- * promises and timers). µs per call, per run of `n` calls.
+ * The stubbed `fetch`: answers at once with a new Response holding the
+ * gateway's reply for the case, as the network would (status, JSON body,
+ * x-request-id). Every variant gets this same function, the SDKs and the
+ * plain client through their `fetch` option.
  */
-const STUB_BODY = JSON.stringify({ success: true, message: "Card alias updated", data: { cardId: 5000001, userId: "1001",
-  status: "ACTIVE", alias: "Groceries", maskedPan: "************1111", balance: "0.0000", createdAt: "2026-01-01T00:00:00Z" } });
-async function stubbed({ n, reps, variants }) {
-  const real = globalThis.fetch;
+const stubFor = (status, body) => () =>
+  Promise.resolve(new Response(body, { status, headers: { "content-type": "application/json", "x-request-id": "req-000001" } }));
+const okStub = stubFor(200, REPLIES.ok);
+const errorStub = stubFor(409, REPLIES.apiError);
+const stubbedClients = (f) => ({
+  sdk: new sdkMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
+  rust: new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
+  plain: new plain.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
+});
+const okClients = stubbedClients(okStub);
+const errorClients = stubbedClients(errorStub);
+
+const rejected = (p) => p.then(() => undefined, (e) => e);
+const secretFree = (e) => !e.message.includes(PAN) && !JSON.stringify(e.errors ?? "").includes(PAN) && !JSON.stringify(e.errors ?? "").includes(TOKEN);
+
+/**
+ * The cases of the calls without the network: what each variant calls and
+ * how its result is checked. `validation` sends nothing; `apiError` is a 409
+ * whose `errors` echo the card number and the token (decoded, scrubbed and
+ * made a MigoError by the SDKs and the plain client).
+ */
+const CASES = {
+  ok: {
+    sdk: () => okClients.sdk.updateCardAlias(5000001, "Groceries"),
+    rust: () => okClients.rust.updateCardAlias(5000001, "Groceries"),
+    plain: () => okClients.plain.updateCardAlias(5000001, "Groceries"),
+    fetch: () => handFetch(okStub, "PATCH", "/cards/5000001", { alias: "Groceries" }),
+    check: (r) => renamed(r, 5000001, "Groceries"),
+  },
+  validation: {
+    sdk: () => rejected(okClients.sdk.updateCardAlias(5000001, "")),
+    rust: () => rejected(okClients.rust.updateCardAlias(5000001, "")),
+    plain: () => rejected(okClients.plain.updateCardAlias(5000001, "")),
+    check: (e) => e?.kind === "validation" && e.field === "alias",
+  },
+  apiError: {
+    sdk: () => rejected(errorClients.sdk.linkCard("1001", { card: PAN, clientId: "acme" })),
+    rust: () => rejected(errorClients.rust.linkCard("1001", { card: PAN, clientId: "acme" })),
+    plain: () => rejected(errorClients.plain.linkCard("1001", { card: PAN, clientId: "acme" })),
+    fetch: () => rejected(handFetch(errorStub, "POST", "/users/1001/cards?clientId=acme", { card: PAN })),
+    check: (e, v) => e?.status === 409 && e.code === "7213" && (v === "fetch" || (e.kind === "api" && secretFree(e))),
+  },
+};
+
+/**
+ * 1b, 5. Sequential calls with `fetch` stubbed: no network, so what is left
+ * is each variant's own main-thread work per call. µs per call, per run of
+ * `n` calls; run 0 warms up; the order of the variants rotates per run.
+ */
+async function stubbed({ case: name, n, reps, variants }) {
+  const c = CASES[name];
   const out = {};
-  for (const v of variants) out[v] = [];
   let bad = 0;
-  globalThis.fetch = () => Promise.resolve(new Response(STUB_BODY, {
-    status: 200, headers: { "content-type": "application/json", "x-request-id": "req-000001" } }));
-  try {
-    for (let rep = 0; rep <= reps; rep++) {
-      for (const v of rotate(variants, rep)) {
-        const call = rename[v];
-        const t0 = now();
-        for (let i = 0; i < n; i++) if (!renamed(await call(5000001, "Groceries"), 5000001, "Groceries")) bad++;
-        if (rep > 0) out[v].push(((now() - t0) * 1000) / n); // rep 0 warms up
-      }
+  const vs = variants.filter((v) => c[v]);
+  for (const v of vs) {
+    out[v] = [];
+    if (!c.check(await c[v](), v)) throw new Error(`${name}: ${v} gave a wrong result`);
+  }
+  for (let rep = 0; rep <= reps; rep++) {
+    for (const v of rotate(vs, rep)) {
+      const call = c[v];
+      const t0 = now();
+      for (let i = 0; i < n; i++) if (!c.check(await call(), v)) bad++;
+      if (rep > 0) out[v].push(((now() - t0) * 1000) / n);
     }
-  } finally {
-    globalThis.fetch = real;
   }
   return { perCallUs: out, bad };
 }
 
-const errorShape = (e) =>
-  JSON.stringify({ instance: e instanceof Error, name: e.name, message: e.message, kind: e.kind, field: e.field,
-    attempts: e.attempts, retryable: e.retryable, outcome: e.outcome });
-
-/** 4b. The JS→wasm boundary: calls that fail validation (no network), SDK vs plain JS. */
-async function boundary({ n, reps }) {
-  const cases = {
-    "updateCardAlias(cardId, \"\") (last argument bad)": {
-      sdk: () => sdk.updateCardAlias(5000001, ""),
-      plain: () => pl.updateCardAlias(5000001, ""),
-    },
-    "activateCard(\"\", cardId) (first argument bad)": {
-      sdk: () => sdk.activateCard("", 5000001),
-      plain: () => pl.activateCard("", 5000001),
-    },
-  };
-  // The same first case with stack traces off, on both sides: how much of a
-  // rejection is capturing the Error's stack.
-  const first = Object.values(cases)[0];
-  const noStack = (f) => () => {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    try {
-      return f();
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
-  };
-  cases[`${Object.keys(cases)[0].replace(/ \(.*/, "")} (Error.stackTraceLimit = 0)`] = { sdk: noStack(first.sdk), plain: noStack(first.plain) };
+/** 5b. The same calls inside the module: the core alone, ns per call (bench builds). */
+function coreCall({ n, reps, cases }) {
   const out = {};
-  for (const [name, c] of Object.entries(cases)) {
-    const sdkErr = await c.sdk().then(() => null, (e) => e);
-    const plainErr = await c.plain().then(() => null, (e) => e);
-    out[name] = { sdk: [], plain: [], sameError: errorShape(sdkErr) === errorShape(plainErr),
-      sdkError: errorShape(sdkErr), plainError: errorShape(plainErr) };
-  }
-  // Every run measures every case and side, the order rotating; run 0 warms up.
-  const jobs = Object.entries(cases).flatMap(([name, c]) => ["sdk", "plain"].map((v) => [name, v, c[v]]));
-  for (let rep = 0; rep < reps + 1; rep++) {
-    for (const [name, v, f] of rotate(jobs, rep)) {
+  for (const name of cases) {
+    if (glue.sdk.benchCall(name, 100) === 0xffffffff) throw new Error(`benchCall(${name}) failed`);
+    const m0 = JSON.parse(glue.sdk.benchMemory()).rustAllocations;
+    glue.sdk.benchCall(name, 1000);
+    const allocs = (JSON.parse(glue.sdk.benchMemory()).rustAllocations - m0) / 1000;
+    out[name] = { ns: [], rustAllocationsPerCall: allocs };
+    for (let r = 0; r < reps; r++) {
       const t0 = now();
-      const ps = new Array(n);
-      for (let i = 0; i < n; i++) ps[i] = f().then(null, (e) => e);
-      const errs = await Promise.all(ps);
-      const dt = now() - t0;
-      if (!errs.every((e) => e && e.kind === "validation")) throw new Error(`${v}: a call did not fail validation`);
-      if (rep > 0) out[name][v].push((dt * 1e6) / n);
+      glue.sdk.benchCall(name, n);
+      out[name].ns.push(((now() - t0) * 1e6) / n);
     }
   }
   return out;
 }
 
-const PLAN_INPUTS = { userId: "1001", cardId: 5000001, alias: "Groceries", card: "4111 1111 1111 1111",
-  clientId: "acme", viewToken: "vt_abc/+" };
-const wasmPlan = (name, n, v) =>
-  glue.benchPlan(name, n, v.userId, v.cardId, v.alias, v.card, v.clientId, v.viewToken);
-
-/** 4. Validation and request building inside the module vs in plain JS, ns per request. */
-function cpu({ n, reps, endpoints }) {
-  const out = {};
-  const v = PLAN_INPUTS;
-  for (const ep of endpoints) {
-    const wasmOnce = glue.benchPlanOnce(ep, v.userId, v.cardId, v.alias, v.card, v.clientId, v.viewToken);
-    const jsOnce = jsPlanOnce(ep, v);
-    wasmPlan(ep, 5000, v);
-    jsPlan(ep, 5000, v);
-    const m0 = glue.benchMemory().rustAllocations;
-    wasmPlan(ep, 1000, v);
-    const allocs = (glue.benchMemory().rustAllocations - m0) / 1000;
-    const r = (out[ep] = { wasm: [], js: [], sameRequest: wasmOnce === jsOnce, request: wasmOnce, jsRequest: jsOnce,
-      checksumsAgree: true, rustAllocationsPerRequest: allocs });
-    for (let rep = 0; rep < reps; rep++) {
-      for (const side of rotate(["wasm", "js"], rep)) {
-        const t0 = now();
-        const sum = side === "wasm" ? wasmPlan(ep, n, v) : jsPlan(ep, n, v);
-        r[side].push(((now() - t0) * 1e6) / n);
-        r[`${side}Checksum`] = sum;
-      }
-      if (r.wasmChecksum !== r.jsChecksum) r.checksumsAgree = false;
-    }
-  }
-  return out;
+/** 3b. Do the two drivers behave the same? bench/conformance.mjs, in this page. */
+async function driversAgree() {
+  const admin = async (method, p, body) => {
+    const res = await fetch(`/__mock${p}`, { method, headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`admin ${method} ${p}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  };
+  const gateway = { api: API, reset: () => admin("POST", "/reset"), envelope: (kind) => admin("POST", "/config", { envelope: kind }),
+    fault: (spec) => admin("POST", "/faults", spec), clearFaults: () => admin("DELETE", "/faults") };
+  const methods = (C) => Object.getOwnPropertyNames(C.prototype).filter((k) => k !== "constructor").sort();
+  const missing = methods(sdkMod.MigoClient).filter((m) => !methods(rustMod.MigoClient).includes(m));
+  const r = await conformance(sdkMod, rustMod, gateway, { standardFetchOnly: true });
+  return { ...r, missingMethods: missing };
 }
 
-/** 5. Calls for the leak check; the driver forces GC and reads the heaps between runs. */
-const leakOps = {
-  "sdk: updateCardAlias (ok)": (card, i) => sdk.updateCardAlias(card, ALIASES[i % 8]),
-  "sdk: activateCard (API error 7213)": (card) => sdk.activateCard("1001", card).then(() => { throw new Error("expected 7213"); }, (e) => {
-    if (e.code !== "7213") throw e;
-  }),
-  "sdk: updateCardAlias (validation error)": (card) => sdk.updateCardAlias(card, "").then(() => { throw new Error("expected a rejection"); }, (e) => {
-    if (e.kind !== "validation") throw e;
-  }),
-  "plain: updateCardAlias (ok)": (card, i) => pl.updateCardAlias(card, ALIASES[i % 8]),
-  "fetch: updateCardAlias (ok)": (card, i) => rename.fetch(card, ALIASES[i % 8]),
-};
+/** 4. Calls for the leak check; the driver forces GC and reads the heaps between runs. */
+const leakOps = {};
+for (const v of ["sdk", "rust"]) {
+  leakOps[`${v}: updateCardAlias (ok, gateway)`] = { module: v, run: (card, i) => rename[v](card, ALIASES[i % 8]) };
+  leakOps[`${v}: linkCard (API error 409, stubbed fetch)`] = { module: v, run: async () => {
+    if (!CASES.apiError.check(await CASES.apiError[v]())) throw new Error("expected the 409");
+  } };
+  leakOps[`${v}: updateCardAlias (validation error)`] = { module: v, run: async () => {
+    if (!CASES.validation.check(await CASES.validation[v]())) throw new Error("expected a validation error");
+  } };
+}
+leakOps["plain: updateCardAlias (ok, gateway)"] = { run: (card, i) => rename.plain(card, ALIASES[i % 8]) };
+leakOps["fetch: updateCardAlias (ok, gateway)"] = { run: (card, i) => rename.fetch(card, ALIASES[i % 8]) };
 
 async function leakRun({ op, cardId, n }) {
-  const f = leakOps[op];
-  for (let i = 0; i < n; i++) await f(cardId, i);
+  const { run } = leakOps[op];
+  for (let i = 0; i < n; i++) await run(cardId, i);
   return n;
 }
 
-const memory = () => (glue.benchMemory ? glue.benchMemory() : { wasmMemoryBytes: glue.default && undefined });
+/** The module's memory figures for `op`'s driver (bench builds), or none. */
+function memory(op) {
+  const m = leakOps[op]?.module;
+  return m && glue[m].benchMemory ? JSON.parse(glue[m].benchMemory()) : {};
+}
 
 function timerResolution() {
   let min = Infinity;
@@ -240,9 +266,9 @@ function timerResolution() {
 }
 
 window.bench = {
-  perCall, stubbed, concurrent, boundary, cpu, leakRun, memory, timerResolution,
+  perCall, concurrent, stubbed, coreCall, driversAgree, leakRun, memory, timerResolution,
   leakOps: Object.keys(leakOps),
-  info: () => ({ pkg, crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent,
+  info: () => ({ build, dirs, crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency }),
 };
 window.benchReady = true;

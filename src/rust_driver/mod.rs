@@ -154,7 +154,12 @@ fn error_from(details: &JsValue, cause: JsValue) -> JsValue {
 
 /// A scrubbed copy of what `fetch` threw, for `cause`: name and message only.
 fn failure_cause(client: &RefCell<Client>, id: CallId, error: &JsValue) -> JsValue {
-    let message = get(error, "message").ok().and_then(|m| m.as_string()).unwrap_or_default();
+    let mut message =
+        get(error, "message").ok().and_then(|m| m.as_string()).or_else(|| error.as_string()).unwrap_or_default();
+    let inner = get(error, "cause").and_then(|c| get(&c, "message")).ok().and_then(|m| m.as_string());
+    if let Some(inner) = inner.filter(|m| !m.is_empty()) {
+        message = format!("{message} ({inner})");
+    }
     let name = get(error, "name").ok().and_then(|m| m.as_string()).unwrap_or_else(|| "Error".into());
     let scrubbed = match client.borrow().call(id) {
         Some(call) => call.scrub(&message),
