@@ -306,7 +306,7 @@ export async function conformance(a, b, gateway, { standardFetchOnly = false } =
   await compare("abort: while waiting between retries", (m) => {
     const ac = new AbortController();
     const p = F(m, answer(503, "", { "retry-after": "5" })).blockCard("1001", 1, { signal: ac.signal });
-    setTimeout(() => ac.abort(new Error("stop")), 50);
+    setTimeout(() => ac.abort(new Error("stop")), 300);
     return p;
   });
   await compare("abort: while waiting for getAccessToken", (m) => {
