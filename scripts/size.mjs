@@ -11,6 +11,8 @@ const files = [
   ["wasm", "web/migo_cards_bg.wasm"],
   ["JS glue", "web/migo_cards.js"],
   ["entry", "web/index.js"],
+  // web/index.js imports the driver, which imports MigoError: all three load.
+  ["driver", "api.js"],
   ["MigoError", "error.js"],
 ];
 
