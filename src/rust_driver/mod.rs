@@ -298,19 +298,27 @@ async fn attempt(inner: &Inner, id: CallId, abort: &web_sys::AbortSignal) -> Ans
         Ok(r) => r,
         Err(e) => return Answer::Failed(Transport::Network, Some(e)),
     };
-    let Ok(res) = res.dyn_into::<web_sys::Response>() else {
+    let Ok(raw) = res.dyn_into::<web_sys::Response>() else {
         return Answer::Failed(Transport::BadResponse, None);
     };
-    let res = Response::from(res);
+    // A second handle to the same object (`raw.clone()` would be `Response.clone()`).
+    let res = Response::from(Clone::clone(&raw));
     let status = if res.type_() == ResponseType::Opaqueredirect { 0 } else { res.status() };
     let headers = res.headers();
     let request_id = headers.get("x-request-id");
     let retry_after = headers.get("retry-after");
     let redirected = res.redirected();
-    match res.text().await {
-        Ok(body) => Answer::Reply(Reply { status, body, request_id, retry_after, redirected }),
+    // web-sys's `text` rather than gloo-net's, which unwraps (a panic) when
+    // a subclass's `text()` throws.
+    let body = match raw.text() {
+        Ok(p) => JsFuture::from(p).await.map(|t| t.as_string()),
+        Err(e) => Err(e),
+    };
+    match body {
+        Ok(Some(body)) => Answer::Reply(Reply { status, body, request_id, retry_after, redirected }),
+        Ok(None) => Answer::Failed(Transport::BadResponse, None),
         // The body could not be read: the connection failed mid-answer.
-        Err(_) => Answer::Failed(Transport::Network, None),
+        Err(e) => Answer::Failed(Transport::Network, Some(e)),
     }
 }
 
