@@ -25,9 +25,9 @@ const root = path.resolve(benchDir, "..");
 const QUICK = process.env.BENCH_QUICK === "1";
 const N = QUICK
   ? { perCall: 100, block: 20, warm: 20, conc: 100, rounds: 2, startup: 3, stub: 300, stubReps: 2, core: 2000, coreReps: 2,
-      leak: [100, 300, 1000], leakRef: [100, 300, 600], profileCalls: 100 }
+      leak: [100, 300, 1000], leakRef: [100, 300, 600] }
   : { perCall: 2000, block: 50, warm: 200, conc: 1000, rounds: 3, startup: 20, stub: 5000, stubReps: 7, core: 20000, coreReps: 7,
-      leak: [100, 1000, 4000, 10000], leakRef: [100, 1000, 3000], profileCalls: 1000 };
+      leak: [100, 1000, 4000, 10000], leakRef: [100, 1000, 3000] };
 const VARIANTS = ["sdk", "rust", "plain", "fetch"];
 const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
@@ -253,12 +253,6 @@ try {
         { case: c, n, reps: 1, variants: [v] }, `stubbed-${c}-${v}`);
       R.profiles[`stubbed-${c}-${v}`].calls = 2 * n + 1; // the check, the warm-up run and the measured one
     }
-  }
-  cardId = await freshCard();
-  for (const v of ["sdk", "rust", "fetch"]) {
-    R.profiles[`perCall-${v}`] = await profiled(pp.cdp, pp.page, (a) => window.bench.perCall(a),
-      { cardId, n: N.profileCalls, block: N.profileCalls, warm: 0, variants: [v] }, `per-call-${v}`);
-    R.profiles[`perCall-${v}`].calls = N.profileCalls;
   }
   await pctx.close();
   phase("profiles");

@@ -55,6 +55,28 @@ function verdict(t) {
   }
 }
 
+/**
+ * The success case's µs per call by contributor: each variant's profile
+ * shares (idle left out) scaled to its measured median, so the columns add
+ * up to the medians of the table above rather than to profiled times.
+ */
+function scaledTable(ok, prof) {
+  const vs = ["sdk", "rust", "plain", "fetch"].filter((v) => prof[`stubbed-ok-${v}`] && ok[v]);
+  if (!vs.length) return "";
+  const cats = [...new Set(vs.flatMap((v) => Object.keys(prof[`stubbed-ok-${v}`].categoriesMs)))].filter((k) => k !== "(idle)");
+  const est = (v, k) => {
+    const p = prof[`stubbed-ok-${v}`];
+    const busy = p.busyMs;
+    return busy ? ((p.categoriesMs[k] ?? 0) / busy) * ok[v].median : undefined;
+  };
+  const rows = cats.map((k) => [k, ...vs.map((v) => f1(est(v, k)))]).filter((r) => r.slice(1).some((x) => x !== "0.0"));
+  rows.push(["**total (the measured median)**", ...vs.map((v) => `**${f1(ok[v].median)}**`)]);
+  return `The success case by contributor, in µs per call: each variant's profile shares scaled to its measured
+median above (an estimate: sampling attributes native work imprecisely).
+
+${table(["contributor", ...vs.map((v) => SHORT[v])], rows)}`;
+}
+
 export function report(R) {
   const S = R.summary;
   const sz = R.size, pc = S.perCall, cc = S.concurrency, su = S.startup, st = S.stubbed, prof = R.profiles ?? {};
@@ -146,12 +168,15 @@ ${table(["case", "ns per call (median)", "min", "Rust heap allocations per call"
   };
   if (prof["stubbed-ok-sdk"]) {
     md.push(`Where each variant's time goes (CPU profiles of the same calls, 100 µs sampling, in a page loading the
-bench builds with their wasm function names kept — the same code plus the counting allocator;
-profiling slows everything, so read the shares; \`bench/profiles/*.cpuprofile\` open in DevTools):
+bench builds with their wasm function names kept — the same code plus the counting allocator). The
+profiles are taken one variant after another, not interleaved, and profiling slows everything: read
+the shares within a row, not the totals across rows. \`bench/profiles/*.cpuprofile\` open in DevTools.
 
 ${Object.keys(CASE).map((c) => `${CASE[c]}:
 
 ${table(["variant", "busy per call", "by category, per call"], contributors(c), "lrl")}`).join("\n\n")}
+
+${scaledTable(st.ok, prof)}
 
 Top functions by self time, success case (ms over ${prof["stubbed-ok-sdk"].calls} calls) — JS driver: ${prof["stubbed-ok-sdk"].topFunctionsMs.slice(0, 10).map(([k, v]) => `\`${k}\` ${v}`).join(", ")}.
 Rust driver: ${prof["stubbed-ok-rust"]?.topFunctionsMs.slice(0, 10).map(([k, v]) => `\`${k}\` ${v}`).join(", ")}.
@@ -187,16 +212,6 @@ ${table(["variant", "median", "p90", "p99", "mean", "median ratio", "paired bloc
 
 Target ≤ 1.05 × fetch: JS driver ${f2(pc.sdk.ratio)} × (${f0(pc.sdk.overheadUs)} µs more per call; the paired ratios' middle half
 ${f2(pc.sdk.paired.p25)}–${f2(pc.sdk.paired.p75)}), Rust driver ${f2(pc.rust.ratio)} × (${f0(pc.rust.overheadUs)} µs; ${f2(pc.rust.paired.p25)}–${f2(pc.rust.paired.p75)}).`);
-  if (prof["perCall-sdk"]) {
-    md.push(`Main-thread CPU of these calls (profile of ${prof["perCall-sdk"].calls} sequential calls per variant):
-
-${table(["variant", "busy per call", "by category, per call"], ["sdk", "rust", "fetch"].filter((v) => prof[`perCall-${v}`])
-      .map((v) => [NAME[v], `${f0(busyPerCall(prof[`perCall-${v}`]))} µs`, categories(prof[`perCall-${v}`], prof[`perCall-${v}`].calls)]), "lrl")}
-
-"(program)" is native work V8 does not attribute to a JS function (Blink's side of \`fetch\`, IPC to the
-network service, task scheduling, DevTools instrumentation).`);
-  }
-
   // 4. Start-up
   const suRow = (v, name) => [name, f1(su[v].importMs?.median), f2(su[v].initMs?.median), f2(su[v].initMs?.p99),
     f2(su[v].initMs?.min), f2(su[v].firstCallMs?.median), f2(su[v].secondCallMs?.median), f1(su[v].wasmFetchMs?.median)];
