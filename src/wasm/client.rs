@@ -158,7 +158,7 @@ fn judge(sent: Result<transport::Reply, SendError>, timeout_ms: u32, secrets: &[
     match response::decode(raw, secrets) {
         Ok(Body::Empty) => Step::Done(Ok(JsValue::UNDEFINED)),
         Ok(Body::Json(text)) => Step::Done(
-            JSON::parse(text).map_err(|_| Error::decode(reply.status, "the response body could not be parsed")),
+            JSON::parse(&text).map_err(|_| Error::decode(reply.status, "the response body could not be parsed")),
         ),
         Err(e) if e.kind == ErrorKind::Decode => Step::Failed(Failure::Undecodable, e),
         Err(e) => {
