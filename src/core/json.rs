@@ -293,7 +293,7 @@ pub fn exact_numbers(raw: &str) -> Cow<'_, str> {
 /// 2^53 − 1, `Number.MAX_SAFE_INTEGER`.
 const MAX_SAFE_INTEGER: &[u8] = b"9007199254740991";
 /// The first 15 significant digits of the largest double, 1.7976931348623157e308.
-const MAX_DOUBLE_15: &[u8] = b"179769313486231";
+const MAX_DOUBLE_15: &[u8; 15] = b"179769313486231";
 
 /// Whether `JSON.parse` gives the JSON number literal `raw` a JS number of
 /// exactly the value written. Decided by counting digits, so the module needs
@@ -314,63 +314,67 @@ const MAX_DOUBLE_15: &[u8] = b"179769313486231";
 ///
 /// `raw` that is not a number literal is reported as not exact.
 pub fn is_exact_in_js(raw: &str) -> bool {
-    let b = raw.as_bytes();
-    let b = b.strip_prefix(b"-").unwrap_or(b);
-    let int_len = b.iter().position(|c| !c.is_ascii_digit()).unwrap_or(b.len());
-    let (int, rest) = b.split_at(int_len);
-    if int.is_empty() {
-        return false;
+    let b = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
+    // One pass over the mantissa: digits from the first non-zero one (up to
+    // 16 kept), how many up to the last non-zero one, where the first is.
+    let (mut sig, mut n, mut last) = ([b'0'; 16], 0, 0);
+    let (mut int_len, mut lead, mut seen, mut point, mut i) = (0i64, 0i64, 0i64, false, 0);
+    while let Some(&c) = b.get(i) {
+        if c == b'.' && !point && int_len > 0 {
+            point = true;
+        } else if c.is_ascii_digit() {
+            if n == 0 && c == b'0' {
+                lead += 1;
+            } else {
+                if let Some(slot) = sig.get_mut(n) {
+                    *slot = c;
+                }
+                n += 1;
+                if c != b'0' {
+                    last = n;
+                }
+            }
+            int_len += i64::from(!point);
+            seen += 1;
+        } else {
+            break;
+        }
+        i += 1;
     }
-    if rest.is_empty() {
-        let first = int.iter().position(|&d| d != b'0').unwrap_or(int.len());
-        let int = &int[first..];
-        return int.len() < MAX_SAFE_INTEGER.len() || (int.len() == MAX_SAFE_INTEGER.len() && int <= MAX_SAFE_INTEGER);
+    let rest = &b[i..];
+    if int_len == 0 || (point && seen == int_len) {
+        return false; // no digits before the point, or none after it
     }
-    let (frac, exp) = match rest.strip_prefix(b".") {
-        Some(r) => r.split_at(r.iter().position(|c| !c.is_ascii_digit()).unwrap_or(r.len())),
-        None => (&[][..], rest),
-    };
-    let exp = match exp {
+    if rest.is_empty() && !point {
+        // An integer literal: at most 2^53 - 1.
+        return n < 16 || (n == 16 && sig.as_slice() <= MAX_SAFE_INTEGER);
+    }
+    let exp = match rest {
         [] => 0,
         [b'e' | b'E', tail @ ..] => {
-            let (negative, digits) = match tail {
-                [b'-', d @ ..] => (true, d),
-                [b'+', d @ ..] => (false, d),
-                d => (false, d),
+            let (sign, digits) = match tail {
+                [b'-', d @ ..] => (-1, d),
+                [b'+', d @ ..] => (1, d),
+                d => (1, d),
             };
             if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
                 return false;
             }
             // Saturates far beyond any double's range, so no overflow.
-            let v = digits.iter().fold(0i64, |v, d| (v * 10 + i64::from(d - b'0')).min(1_000_000));
-            if negative {
-                -v
-            } else {
-                v
-            }
+            sign * digits.iter().fold(0i64, |v, d| (v * 10 + i64::from(d - b'0')).min(1_000_000))
         }
         _ => return false,
     };
-    let digit = |k: usize| if k < int.len() { int[k] } else { frac[k - int.len()] };
-    let all = int.len() + frac.len();
-    let Some(lead) = (0..all).find(|&k| digit(k) != b'0') else {
+    if n == 0 {
         return true; // zero
-    };
-    let last = (0..all).rev().find(|&k| digit(k) != b'0').unwrap_or(lead);
-    if last - lead + 1 > 15 {
+    }
+    if last > 15 {
         return false;
     }
-    // The decimal exponent of the leading significant digit.
-    let e = int.len() as i64 - 1 - lead as i64 + exp;
-    match e {
+    // The decimal exponent of the first significant digit.
+    match int_len - 1 - lead + exp {
         -307..=307 => true,
-        308 => {
-            let mut sig = [b'0'; 15];
-            for (k, slot) in (lead..=last).zip(sig.iter_mut()) {
-                *slot = digit(k);
-            }
-            sig.as_slice() <= MAX_DOUBLE_15
-        }
+        308 => sig[..15] <= MAX_DOUBLE_15[..],
         _ => false,
     }
 }
@@ -612,6 +616,11 @@ mod tests {
             ("1.7976931348623157e308", false),
             ("1e99999999999999999999", false),
             ("abc", false),
+            (".5", false),
+            ("1.", false),
+            ("1e", false),
+            ("1e+", false),
+            ("--1", false),
             ("", false),
         ] {
             assert_eq!(is_exact_in_js(text), exact, "{text}");

@@ -69,10 +69,10 @@ pub struct Raw<'a> {
 
 /// Decodes a response. `secrets` are the request's secret values; anything
 /// the server echoes back is scrubbed of them before it reaches an error.
-/// Builds a [`Scrubber`] each time: a caller decoding several attempts of one
-/// call builds one and uses [`decode_with`].
+/// A [`Scrubber`] is built only for an error: a caller decoding several
+/// attempts of one call builds one and uses [`decode_with`].
 pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
-    decode_with(raw, &Scrubber::new(secrets))
+    read(raw).map_err(|r| r.into_error(raw, &Scrubber::new(secrets)))
 }
 
 /// Decodes a response: the value of a success, or an [`Error`] of kind `api`
@@ -85,61 +85,79 @@ pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
 /// In both the value and `errors`, numbers a JS number cannot hold exactly
 /// become strings of their digits ([`json::is_exact_in_js`]).
 pub fn decode_with<'a>(raw: Raw<'a>, scrubber: &Scrubber) -> Result<Body<'a>, Error> {
+    read(raw).map_err(|r| r.into_error(raw, scrubber))
+}
+
+/// An error response as the gateway wrote it, not yet scrubbed.
+enum Refusal<'a> {
+    /// A 2xx whose body is not JSON.
+    NotJson,
+    /// An error status, or a 2xx envelope that says it failed.
+    Api {
+        status: u16,
+        /// The envelope, when there is one.
+        env: Option<Envelope<'a>>,
+        /// Said instead of the gateway's message.
+        note: Option<&'static str>,
+    },
+}
+
+fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
     let ok = (200..300).contains(&raw.status);
+    let plain = |note| Err(Refusal::Api { status: raw.status, env: None, note });
     let trimmed = raw.body.trim();
-    let with_id = |mut e: Error| {
-        e.request_id = raw
-            .request_id
-            .filter(|id| id.len() <= MAX_REQUEST_ID && id.bytes().all(|b| b.is_ascii_graphic()))
-            .map(|id| scrubber.scrub(id).into_owned());
-        e
-    };
     if trimmed.is_empty() {
-        return if ok {
-            Ok(Body::Empty)
-        } else {
-            Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
-        };
+        return if ok { Ok(Body::Empty) } else { plain(None) };
     }
     if !json::is_valid(trimmed) {
-        return Err(with_id(if ok {
-            Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
-        } else {
-            Error::api(raw.status, status_message(raw.status, None, Some("the body is not JSON")))
-        }));
+        return if ok { Err(Refusal::NotJson) } else { plain(Some("the body is not JSON")) };
     }
     let Some(env) = Envelope::read(trimmed) else {
-        return if ok {
-            Ok(Body::json(trimmed))
-        } else {
-            Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
-        };
+        return if ok { Ok(Body::json(trimmed)) } else { plain(None) };
     };
     let flag_failed = env.success == Some("false");
     let body_failed = env.status_code.is_some_and(|s| s >= 400);
     if ok && !flag_failed && !body_failed {
         return Ok(env.data.map_or(Body::Empty, Body::json));
     }
-    // An error: an HTTP error status, or a 2xx whose envelope says it failed.
     let status = if ok { env.status_code.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
-    let errors = env.errors.and_then(json::array).unwrap_or_default();
-    let first = errors.first().and_then(|e| json::object(e));
-    let code = first
-        .as_ref()
-        .and_then(|m| json::member(m, "code"))
-        .and_then(code_text)
-        .map(|c| scrubber.scrub(&c).into_owned());
-    let detail = first
-        .as_ref()
-        .and_then(|m| json::member(m, "message"))
-        .or(env.message)
-        .and_then(json::string)
-        // Control characters go first, so none can split an echo in two.
-        .map(|m| clip(&scrubber.scrub(&m.replace(char::is_control, ""))));
-    let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
-    e.code = code;
-    e.errors_json = env.errors.filter(|e| e.starts_with('[')).and_then(|e| scrubber.scrub_json(e));
-    Err(with_id(e))
+    Err(Refusal::Api { status, env: Some(env), note: None })
+}
+
+impl Refusal<'_> {
+    fn into_error(self, raw: Raw<'_>, scrubber: &Scrubber) -> Error {
+        let mut e = match self {
+            Refusal::NotJson => {
+                Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
+            }
+            Refusal::Api { status, env: None, note } => Error::api(status, status_message(status, None, note)),
+            Refusal::Api { status, env: Some(env), .. } => {
+                let errors = env.errors.and_then(json::array).unwrap_or_default();
+                let first = errors.first().and_then(|e| json::object(e));
+                let code = first
+                    .as_ref()
+                    .and_then(|m| json::member(m, "code"))
+                    .and_then(code_text)
+                    .map(|c| scrubber.scrub(&c).into_owned());
+                let detail = first
+                    .as_ref()
+                    .and_then(|m| json::member(m, "message"))
+                    .or(env.message)
+                    .and_then(json::string)
+                    // Control characters go first, so none can split an echo in two.
+                    .map(|m| clip(&scrubber.scrub(&m.replace(char::is_control, ""))));
+                let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
+                e.code = code;
+                e.errors_json = env.errors.filter(|e| e.starts_with('[')).and_then(|e| scrubber.scrub_json(e));
+                e
+            }
+        };
+        e.request_id = raw
+            .request_id
+            .filter(|id| id.len() <= MAX_REQUEST_ID && id.bytes().all(|b| b.is_ascii_graphic()))
+            .map(|id| scrubber.scrub(id).into_owned());
+        e
+    }
 }
 
 /// Error codes are strings on the wire ("7213"); a number is accepted too.

@@ -81,7 +81,7 @@ impl Default for Scrubber {
 
 #[derive(Clone)]
 struct Target {
-    chars: Vec<char>,
+    secret: String,
     /// The first byte of its raw form: where a raw echo can start.
     first: u8,
     mask: Mask,
@@ -98,12 +98,15 @@ impl Scrubber {
     /// A scrubber for `secrets` (empty strings and duplicates are fine).
     pub fn new(secrets: &[&str]) -> Scrubber {
         let mut out: Vec<Target> = Vec::with_capacity(secrets.len());
-        for s in secrets {
-            let chars: Vec<char> = s.chars().collect();
-            if chars.len() < 4 || out.iter().any(|t| t.chars == chars) {
+        for &s in secrets {
+            if s.chars().nth(3).is_none() || out.iter().any(|t| t.secret == s) {
                 continue;
             }
-            out.push(Target { mask: card_mask(s.as_bytes()).unwrap_or(Mask::Stars), first: s.as_bytes()[0], chars });
+            out.push(Target {
+                mask: card_mask(s.as_bytes()).unwrap_or(Mask::Stars),
+                first: s.as_bytes()[0],
+                secret: s.into(),
+            });
         }
         let mut starts = [false; 256];
         for b in out.iter().map(|t| t.first).chain(*b"%\\+") {
@@ -125,16 +128,16 @@ impl Scrubber {
             return Cow::Borrowed(HIDDEN);
         }
         let mut m = Matcher::new(text, steps);
-        let mut spans = Vec::new();
-        m.secret_spans(&self.secrets, &self.starts, &mut spans);
-        m.card_spans(&mut spans);
+        let (mut echoes, mut cards) = (Vec::new(), Vec::new());
+        m.secret_spans(&self.secrets, &self.starts, &mut echoes);
+        m.card_spans(&mut cards);
         if m.exhausted {
             return Cow::Borrowed(HIDDEN);
         }
-        if spans.is_empty() {
+        if echoes.is_empty() && cards.is_empty() {
             return Cow::Borrowed(text);
         }
-        Cow::Owned(replace(text, spans))
+        Cow::Owned(replace(text, &echoes, &cards))
     }
 
     /// Scrubs every string (keys too) and number of a JSON document, after
@@ -148,9 +151,8 @@ impl Scrubber {
 /// The card mask for `digits` when it is a card number (12 to 19 ASCII
 /// digits passing the Luhn check).
 fn card_mask(digits: &[u8]) -> Option<Mask> {
-    let ok = (12..=19).contains(&digits.len())
-        && digits.iter().all(u8::is_ascii_digit)
-        && super::validate::luhn(core::str::from_utf8(digits).ok()?);
+    let ok =
+        (12..=19).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) && super::validate::luhn(digits);
     let last: &[u8; 4] = digits.get(digits.len().checked_sub(4)?..)?.try_into().ok()?;
     ok.then_some(Mask::Card(*last))
 }
@@ -163,12 +165,29 @@ struct Span {
     mask: Mask,
 }
 
-/// Writes `text` with `spans` replaced; overlapping spans merge (into `***`
-/// unless all of them were card masks, then the last card's mask).
-fn replace(text: &str, mut spans: Vec<Span>) -> String {
-    spans.sort_unstable_by_key(|s| s.start);
-    let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
-    for s in spans {
+/// Writes `text` with the spans of `echoes` and `cards` (each in order of
+/// their starts) replaced; overlapping spans merge (into `***` unless all of
+/// them were card masks, then the last card's mask).
+fn replace(text: &str, echoes: &[Span], cards: &[Span]) -> String {
+    // A merge of the two ordered lists: slice sorting cost 3.5 KB of wasm.
+    let (mut e, mut c) = (0, 0);
+    let mut merged: Vec<Span> = Vec::with_capacity(echoes.len() + cards.len());
+    loop {
+        let s = match (echoes.get(e), cards.get(c)) {
+            (Some(&a), Some(&b)) if a.start <= b.start => {
+                e += 1;
+                a
+            }
+            (_, Some(&b)) => {
+                c += 1;
+                b
+            }
+            (Some(&a), None) => {
+                e += 1;
+                a
+            }
+            (None, None) => break,
+        };
         match merged.last_mut() {
             Some(m) if s.start < m.end => {
                 if s.mask == Mask::Stars || m.mask == Mask::Stars {
@@ -189,7 +208,7 @@ fn replace(text: &str, mut spans: Vec<Span>) -> String {
             Mask::Stars => out.push_str("***"),
             Mask::Card(last) => {
                 out.push_str("************");
-                out.extend(last.iter().map(|&b| char::from(b)));
+                out.extend(last.map(char::from));
             }
         }
         copied = s.end;
@@ -220,8 +239,10 @@ impl Alts {
         a
     }
 
-    fn iter(self) -> impl Iterator<Item = (u32, usize)> {
-        self.a.into_iter().take(self.n).map(|(v, e)| (v, e as usize))
+    /// The `k`th alternative, its end as a position.
+    fn get(&self, k: usize) -> (u32, usize) {
+        let (v, e) = self.a[k];
+        (v, e as usize)
     }
 
     fn is_empty(&self) -> bool {
@@ -229,16 +250,12 @@ impl Alts {
     }
 
     fn longest(&self) -> Option<usize> {
-        self.iter().map(|(_, e)| e).max()
+        self.a[..self.n].iter().map(|&(_, e)| e as usize).max()
     }
 }
 
 fn is_escape(b: u8) -> bool {
     matches!(b, b'%' | b'\\' | b'+')
-}
-
-fn hex_value(c: u32) -> Option<u32> {
-    char::from_u32(c)?.to_digit(16)
 }
 
 /// Reads the text as every layering of escapes at once: [`Matcher::at`]
@@ -315,90 +332,100 @@ impl<'t> Matcher<'t> {
         }
         self.steps -= 1;
         let l = layers - 1;
-        for (c, e) in self.at(p, l).iter() {
-            match char::from_u32(c) {
-                Some('+') => self.push(&mut out, (u32::from(' '), e)),
-                Some('%') => {
-                    for (byte, e) in self.percent_after(e, l).iter() {
-                        self.byte(&mut out, byte, e, l);
-                    }
-                }
-                Some('\\') => self.backslash_after(e, l, &mut out),
-                _ => {}
+        let first = self.at(p, l);
+        for k in 0..first.n {
+            let (c, e) = first.get(k);
+            if c == u32::from('+') {
+                self.push(&mut out, (u32::from(' '), e));
+            } else if c == u32::from('%') {
+                self.percent_after(e, l, &mut out);
+            } else if c == u32::from('\\') {
+                self.backslash_after(e, l, &mut out);
             }
         }
         self.memo[index][layer] = Some(out);
         out
     }
 
-    /// Two hex digits after a `%`: the byte's value and end.
-    fn percent_after(&mut self, p: usize, layers: u8) -> Alts {
+    /// After each alternative of `from`, the character `c`: the ends.
+    fn then(&mut self, from: Alts, c: char, layers: u8) -> Alts {
         let mut out = Alts::NONE;
-        for (h, e) in self.at(p, layers).iter() {
-            let Some(h) = hex_value(h) else { continue };
-            for (g, e) in self.at(e, layers).iter() {
-                if let Some(g) = hex_value(g) {
-                    self.push(&mut out, (h * 16 + g, e));
+        for k in 0..from.n {
+            let (_, p) = from.get(k);
+            let next = self.at(p, layers);
+            for j in 0..next.n {
+                let (x, e) = next.get(j);
+                if x == u32::from(c) {
+                    self.push(&mut out, (0, e));
                 }
             }
         }
         out
     }
 
-    /// A percent-encoded byte: ASCII as itself; above, as a Latin-1
-    /// character and as the start of a UTF-8 sequence of `%XX`.
-    fn byte(&mut self, out: &mut Alts, byte: u32, end: usize, layers: u8) {
-        self.push(out, (byte, end));
-        let more = match byte {
-            0xC2..=0xDF => 1,
-            0xE0..=0xEF => 2,
-            0xF0..=0xF4 => 3,
-            _ => return,
-        };
-        let mut seqs = Alts::one(byte & (0x7F >> (more + 1)), end);
-        for _ in 0..more {
-            let mut next = Alts::NONE;
-            for (v, e) in seqs.iter() {
-                for (c, e) in self.at(e, layers).iter() {
-                    if c != u32::from('%') {
-                        continue;
+    /// `digits` hex digits after each alternative of `from` (whose values
+    /// are carried over as the high digits): the values and ends.
+    fn hex(&mut self, mut from: Alts, digits: u32, layers: u8) -> Alts {
+        for _ in 0..digits {
+            let mut out = Alts::NONE;
+            for k in 0..from.n {
+                let (v, p) = from.get(k);
+                let next = self.at(p, layers);
+                for j in 0..next.n {
+                    let (h, e) = next.get(j);
+                    if let Some(h) = char::from_u32(h).and_then(|h| h.to_digit(16)) {
+                        self.push(&mut out, ((v << 4) | h, e));
                     }
-                    for (b, e) in self.percent_after(e, layers).iter() {
-                        if b & 0xC0 == 0x80 {
-                            self.push(&mut next, ((v << 6) | (b & 0x3F), e));
+                }
+            }
+            from = out;
+        }
+        from
+    }
+
+    /// After a `%`: a byte. ASCII is itself; above, a Latin-1 character and
+    /// the start of a UTF-8 sequence whose other bytes are `%XX` too.
+    fn percent_after(&mut self, p: usize, layers: u8, out: &mut Alts) {
+        let bytes = self.hex(Alts::one(0, p), 2, layers);
+        for k in 0..bytes.n {
+            let (b, e) = bytes.get(k);
+            self.push(out, (b, e));
+            let more = match b {
+                0xC2..=0xDF => 1,
+                0xE0..=0xEF => 2,
+                0xF0..=0xF4 => 3,
+                _ => continue,
+            };
+            let mut seqs = Alts::one(b & (0x7F >> (more + 1)), e);
+            for _ in 0..more {
+                let mut next = Alts::NONE;
+                for i in 0..seqs.n {
+                    let (v, start) = seqs.get(i);
+                    let pct = self.then(Alts::one(0, start), '%', layers);
+                    let cont = self.hex(pct, 2, layers);
+                    for j in 0..cont.n {
+                        let (byte, end) = cont.get(j);
+                        if byte & 0xC0 == 0x80 {
+                            self.push(&mut next, ((v << 6) | (byte & 0x3F), end));
                         }
                     }
                 }
+                seqs = next;
             }
-            seqs = next;
-        }
-        for (v, e) in seqs.iter() {
-            if char::from_u32(v).is_some() {
-                self.push(out, (v, e));
-            }
-        }
-    }
-
-    /// Four hex digits: a UTF-16 code unit and its end.
-    fn hex4(&mut self, p: usize, layers: u8) -> Alts {
-        let mut acc = Alts::one(0, p);
-        for _ in 0..4 {
-            let mut next = Alts::NONE;
-            for (v, e) in acc.iter() {
-                for (h, e) in self.at(e, layers).iter() {
-                    if let Some(h) = hex_value(h) {
-                        self.push(&mut next, (v * 16 + h, e));
-                    }
+            for k in 0..seqs.n {
+                let (v, e) = seqs.get(k);
+                if char::from_u32(v).is_some() {
+                    self.push(out, (v, e));
                 }
             }
-            acc = next;
         }
-        acc
     }
 
-    /// What follows a backslash: a JSON (or JavaScript) escape.
+    /// After a backslash: a JSON (or JavaScript) escape.
     fn backslash_after(&mut self, p: usize, layers: u8, out: &mut Alts) {
-        for (x, e) in self.at(p, layers).iter() {
+        let next = self.at(p, layers);
+        for k in 0..next.n {
+            let (x, e) = next.get(k);
             let c = match char::from_u32(x) {
                 Some('n') => '\n',
                 Some('r') => '\r',
@@ -407,28 +434,21 @@ impl<'t> Matcher<'t> {
                 Some('f') => '\u{c}',
                 Some(c) if c.is_ascii_punctuation() => c,
                 Some('u') => {
-                    for (unit, e) in self.hex4(e, layers).iter() {
+                    let units = self.hex(Alts::one(0, e), 4, layers);
+                    for i in 0..units.n {
+                        let (unit, e) = units.get(i);
                         if !(0xD800..0xDC00).contains(&unit) {
-                            if char::from_u32(unit).is_some() {
-                                self.push(out, (unit, e));
-                            }
+                            self.push(out, (unit, e));
                             continue;
                         }
                         // A high surrogate: the low one follows as `\uXXXX`.
-                        for (s, e) in self.at(e, layers).iter() {
-                            if s != u32::from('\\') {
-                                continue;
-                            }
-                            for (u, e) in self.at(e, layers).iter() {
-                                if u != u32::from('u') {
-                                    continue;
-                                }
-                                for (low, e) in self.hex4(e, layers).iter() {
-                                    if (0xDC00..0xE000).contains(&low) {
-                                        let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
-                                        self.push(out, (c, e));
-                                    }
-                                }
+                        let slash = self.then(Alts::one(0, e), '\\', layers);
+                        let u = self.then(slash, 'u', layers);
+                        let lows = self.hex(u, 4, layers);
+                        for j in 0..lows.n {
+                            let (low, e) = lows.get(j);
+                            if (0xDC00..0xE000).contains(&low) {
+                                self.push(out, (0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00), e));
                             }
                         }
                     }
@@ -441,9 +461,9 @@ impl<'t> Matcher<'t> {
     }
 
     /// The end of the longest spelling of `secret` starting at `p`.
-    fn find(&mut self, p: usize, secret: &[char]) -> Option<usize> {
+    fn find(&mut self, p: usize, secret: &str) -> Option<usize> {
         let mut ends = Alts::one(0, p);
-        for &c in secret {
+        for c in secret.chars() {
             // The common case, one raw byte against an ASCII character: no
             // decoding (it halved the cost of scrubbing ordinary text).
             if ends.n == 1 && c.is_ascii() {
@@ -457,14 +477,7 @@ impl<'t> Matcher<'t> {
                     continue;
                 }
             }
-            let mut next = Alts::NONE;
-            for (_, q) in ends.iter() {
-                for (x, e) in self.at(q, LAYERS).iter() {
-                    if x == u32::from(c) {
-                        self.push(&mut next, (0, e));
-                    }
-                }
-            }
+            let next = self.then(ends, c, LAYERS);
             if next.is_empty() {
                 return None;
             }
@@ -488,7 +501,7 @@ impl<'t> Matcher<'t> {
                 if b != s.first && !is_escape(b) {
                     continue;
                 }
-                if let Some(end) = self.find(p, &s.chars) {
+                if let Some(end) = self.find(p, &s.secret) {
                     spans.push(Span { start: p, end, mask: s.mask });
                 }
             }
@@ -502,8 +515,15 @@ impl<'t> Matcher<'t> {
     /// its longest spelling.
     fn one_of(&mut self, p: usize, wanted: &[u8]) -> Option<(u8, usize)> {
         let alts = self.at(p, LAYERS);
-        let found = alts.iter().filter_map(|(c, e)| Some((u8::try_from(c).ok().filter(|c| wanted.contains(c))?, e)));
-        found.max_by_key(|&(_, e)| e)
+        let mut found = None;
+        for k in 0..alts.n {
+            let (c, e) = alts.get(k);
+            match u8::try_from(c) {
+                Ok(c) if wanted.contains(&c) && found.map_or(true, |(_, f)| e > f) => found = Some((c, e)),
+                _ => {}
+            }
+        }
+        found
     }
 
     fn digit(&mut self, p: usize) -> Option<(u8, usize)> {
