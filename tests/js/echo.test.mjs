@@ -215,20 +215,32 @@ test("a request id carrying a card number or a secret is masked", async () => {
   }
 });
 
-test(
-  "onRequest's requestId is masked the same way",
-  { todo: "the request loop (src/wasm) passes the header through: the lead's rewrite scrubs it" },
-  async () => {
-    const gw = await serve(() => ({ status: 500, body: "", headers: { "x-request-id": "req-4111111111111111" } }));
-    try {
-      const events = [];
-      await rejection(gw.client({ onRequest: (ev) => events.push(ev) }).activateCard("1001", 5000001));
-      assert.equal(events[0].requestId, "req-************1111");
-    } finally {
-      await gw.stop();
-    }
-  },
-);
+test("onRequest's requestId and URL are masked the same way", async () => {
+  const gw = await serve(() => ({ status: 404, body: "", headers: { "x-request-id": "req-4111111111111111" } }));
+  try {
+    const events = [];
+    await rejection(gw.client({ onRequest: (ev) => events.push(ev) }).getCardDetails("1001", 5000001, VIEW_TOKEN));
+    assert.equal(events[0].requestId, "req-************1111");
+    assert.ok(events[0].url.endsWith("/rest/users/1001/cards/5000001?token=***"), events[0].url);
+  } finally {
+    await gw.stop();
+  }
+});
+
+test("a fetch failure that names the URL reaches `cause` scrubbed", async () => {
+  // Some fetch implementations (and proxies' error pages) quote the URL.
+  const failing = (url) => {
+    const e = new TypeError(`fetch failed: ${url} (also ${decodeURIComponent(String(url))})`);
+    e.cause = new Error(`connect ECONNREFUSED for ${String(url).replace(/%/g, "%25")}`);
+    return Promise.reject(e);
+  };
+  const client = new MigoClient({ accessToken: TOKEN, baseUrl: "http://127.0.0.1:9/rest", maxRetries: 0, fetch: failing });
+  const e = await rejection(client.getCardDetails("1001", 5000001, VIEW_TOKEN));
+  assert.equal(e.kind, "network");
+  assertHidden(e, "Q2FyZA");
+  const cause = seen(e.cause);
+  assert.ok(!cause.includes("Q2FyZA") && cause.includes("token=***"), cause);
+});
 
 // ---- 3. numbers a JS number cannot hold exactly ------------------------------
 
