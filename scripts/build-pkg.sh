@@ -29,12 +29,11 @@ for f in "$out"/web/migo_cards_bg.wasm "$out"/node/migo_cards_bg.wasm; do
 done
 rm -f "$out"/*/migo_cards_bg.wasm.d.ts "$out"/node/migo_cards.d.ts "$out"/*/.gitignore
 
-cp js/error.js js/index.d.ts "$out/"
+cp js/error.js js/api.js js/index.d.ts "$out/"
 cp js/web/index.js "$out/web/"
 cp js/node/index.cjs js/node/index.mjs "$out/node/"
-# One MigoError source; the CommonJS copy is derived from it.
-sed -e 's/^export //' js/error.js > "$out/error.cjs"
-printf '\nmodule.exports = { MigoError, guardReceiver };\n' >> "$out/error.cjs"
+# One source for the API; the CommonJS copy (MigoError included) is derived from it.
+node_modules/.bin/esbuild js/api.js --bundle --format=cjs --platform=neutral --log-level=warning --outfile="$out/api.cjs"
 # The Node build is CommonJS inside an ES-module package.
 printf '{ "type": "commonjs" }\n' > "$out/node/package.json"
 # The npm README is the repository's, without its developer-only sections.
@@ -66,7 +65,8 @@ cat > "$out/package.json" <<JSON
   "files": [
     "index.d.ts",
     "error.js",
-    "error.cjs",
+    "api.js",
+    "api.cjs",
     "web/index.js",
     "web/migo_cards.js",
     "web/migo_cards.d.ts",

@@ -1,11 +1,10 @@
 // Node entry (CommonJS). The .wasm is read and compiled synchronously when
 // this file is required, so no init call is needed.
 "use strict";
-const wasm = require("./migo_cards.js");
-const { MigoError, guardReceiver } = require("../error.cjs");
+const glue = require("./migo_cards.js");
+const api = require("../api.cjs");
 
-wasm.__setErrorClass(MigoError);
-guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
+api.bind(glue);
 
 /** A no-op in Node: the module is ready once imported. */
 async function init() {}
@@ -14,8 +13,8 @@ module.exports = {
   __esModule: true,
   default: init,
   init,
-  MigoClient: wasm.MigoClient,
-  MigoError,
-  activationUrl: wasm.activationUrl,
-  isValidCardNumber: wasm.isValidCardNumber,
+  MigoClient: api.MigoClient,
+  MigoError: api.MigoError,
+  activationUrl: api.activationUrl,
+  isValidCardNumber: api.isValidCardNumber,
 };

@@ -1,12 +1,9 @@
 // Browser and bundler entry. The .wasm is found next to the glue with
 // `new URL(..., import.meta.url)`, which Vite and webpack 5 both follow.
-import wasmInit, * as wasm from "./migo_cards.js";
-import { MigoError, guardReceiver } from "../error.js";
-
-guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
+import wasmInit, * as glue from "./migo_cards.js";
+import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
 let ready;
-let loaded = false;
 
 /**
  * Loads the WebAssembly module once; later calls return the same promise.
@@ -15,10 +12,7 @@ let loaded = false;
  */
 export default function init(input) {
   if (!ready) {
-    ready = wasmInit(input === undefined ? undefined : { module_or_path: input }).then(() => {
-      wasm.__setErrorClass(MigoError);
-      loaded = true;
-    });
+    ready = wasmInit(input === undefined ? undefined : { module_or_path: input }).then(() => bind(glue));
     // A failed load (offline, wrong path) may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;
@@ -27,35 +21,4 @@ export default function init(input) {
   return ready;
 }
 
-// Before `init()` has finished, the glue would fail with a TypeError from
-// inside wasm-bindgen; say what to do instead.
-function requireLoaded() {
-  if (!loaded) {
-    throw new MigoError("migo-cards is not loaded yet: call `await init()` first", {
-      kind: "config",
-      field: "init",
-      attempts: 0,
-      retryable: false,
-      outcome: "notSent",
-    });
-  }
-}
-
-export class MigoClient extends wasm.MigoClient {
-  constructor(options) {
-    requireLoaded();
-    super(options);
-  }
-}
-
-export function activationUrl(options) {
-  requireLoaded();
-  return wasm.activationUrl(options);
-}
-
-export function isValidCardNumber(card) {
-  requireLoaded();
-  return wasm.isValidCardNumber(card);
-}
-
-export { MigoError };
+export { MigoClient, MigoError, activationUrl, isValidCardNumber };
