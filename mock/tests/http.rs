@@ -299,6 +299,8 @@ on_both_skins!(
     request_ids_on_every_response,
     request_log_is_redacted,
     reset_clears_everything,
+    seeded_cards_and_the_state_listing,
+    extra_users_from_config,
 );
 
 // ---- auth -----------------------------------------------------------------
@@ -910,6 +912,65 @@ fn reset_clears_everything(start: Start) {
     assert_eq!(res.status, 403);
     let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 1, "year": 2026})));
     assert_eq!(res.data()["statementId"], "stmt-1");
+}
+
+fn seeded_cards_and_the_state_listing(start: Start) {
+    let addr = start(cfg());
+    let res = admin(addr, "POST", "/cards", Some(json!({"userId": "1002", "status": "BLOCKED", "alias": "Old"})));
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(
+        res.json(),
+        json!({"cardId": 5_000_001, "userId": "1002", "status": "BLOCKED", "alias": "Old",
+               "maskedPan": res.json()["maskedPan"].clone()})
+    );
+    // A seeded card behaves like any other; seeding is not an API request.
+    assert_eq!(api(addr, "POST", "/users/1002/cards/5000001/activate", None).code(), "7213");
+    assert_eq!(api(addr, "POST", "/users/1002/cards/5000001/unblock", None).status, 200);
+    let res =
+        admin(addr, "POST", "/cards", Some(json!({"userId": 1001, "pan": "4111111111111111", "status": "ACTIVE"})));
+    assert_eq!((res.status, res.json()["maskedPan"].clone()), (201, json!("************1111")));
+    let token = view_token(addr, 5_000_002);
+    let res = api(addr, "GET", &format!("/users/1001/cards/5000002?token={token}"), None);
+    assert_eq!(res.data()["pan"], "4111111111111111");
+    assert_eq!(card_status(addr, 5_000_002), "ACTIVE");
+
+    for (body, status) in [
+        (json!({"userId": "ghost"}), 404),
+        (json!({"userId": "1001", "status": "LOST"}), 400),
+        (json!({"userId": "1001", "alias": ""}), 400),
+        (json!({"userId": "1001", "pan": "4111111111111112"}), 400),
+        (json!({"userId": "1001", "pan": 4111111111111111u64}), 400),
+        (json!({"userId": "1001", "cvv": "123"}), 400),
+        (json!({}), 400),
+    ] {
+        let res = admin(addr, "POST", "/cards", Some(body.clone()));
+        assert_eq!(res.status, status, "{body}: {}", res.text());
+        assert_eq!(res.json()["ok"], false);
+        assert!(!res.text().contains("4111111111111111"), "{}", res.text());
+    }
+    assert_eq!(admin(addr, "GET", "/cards", None).status, 405);
+
+    fault(addr, json!({"method": "POST", "path": "/cards/*", "status": 503, "retryAfter": 3, "times": 2}));
+    admin(addr, "POST", "/config", Some(json!({"envelope": "statusCode"})));
+    let st = state(addr);
+    assert_eq!(st["cards"].as_array().unwrap().len(), 2);
+    assert_eq!(st["requests"].as_array().unwrap().len(), 3, "the API calls only");
+    assert_eq!(st["envelope"], "statusCode");
+    assert_eq!(st["users"], json!(["1001", "1002", "1003", "alice"]));
+    assert_eq!(
+        st["faults"],
+        json!([{"method": "POST", "path": "/cards/*", "status": 503, "retryAfter": "3", "delayMs": null, "drop": false,
+                "malformed": false, "body": null, "contentType": null, "after": false, "times": 2}])
+    );
+}
+
+fn extra_users_from_config(start: Start) {
+    let mut config = cfg();
+    config.users.push("bob".into());
+    let addr = start(config);
+    assert_eq!(api(addr, "POST", "/users/bob/cards/virtuals", None).status, 201);
+    assert_eq!(api(addr, "POST", "/users/carol/cards/virtuals", None).code(), "7100");
+    assert_eq!(state(addr)["users"], json!(["1001", "1002", "1003", "alice", "bob"]));
 }
 
 // ---- static files -------------------------------------------------------------
