@@ -87,7 +87,7 @@ describe("migo-cards/testing in a consumer's test runners and page", { timeout: 
   test("Node's test runner: the card flow and mock timers", async () => {
     const t0 = performance.now();
     // NODE_TEST_CONTEXT from this runner would make the inner one report to it instead of printing.
-    const { stdout } = await run(process.execPath, ["--test", "--test-reporter=tap", "node/flow.test.mjs"], {
+    const { stdout } = await run(process.execPath, ["--test", "--test-reporter=tap", "node/card-flow.mjs"], {
       cwd: dir,
       env: { NODE_TEST_CONTEXT: undefined },
     });

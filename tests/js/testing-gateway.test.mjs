@@ -311,6 +311,9 @@ test("abort: before sending, while held back (never processed) and while the ans
     [null, null],
   ]);
   assert.equal(tg.cards().length, 1, "only the request whose answer was held back acted");
+  // An init's signal: null means none, even over the Request's own.
+  const res = await tg.fetch(new Request(url, { method: "POST", headers: AUTH, signal: done.signal }), { signal: null });
+  assert.equal(res.status, 201);
   // A signal on the Request object counts too.
   tg.fault({ delayMs: 60_000 });
   const ctrl = new AbortController();
