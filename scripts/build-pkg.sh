@@ -27,7 +27,7 @@ for f in "$out"/web/migo_cards_bg.wasm "$out"/node/migo_cards_bg.wasm; do
   "$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$f" -o "$f.opt"
   mv "$f.opt" "$f"
 done
-rm -f "$out"/*/migo_cards_bg.wasm.d.ts "$out"/node/migo_cards.d.ts "$out"/*/.gitignore
+rm -f "$out"/*/migo_cards_bg.wasm.d.ts "$out"/*/migo_cards.d.ts "$out"/*/.gitignore
 
 cp js/error.js js/api.js js/index.d.ts "$out/"
 cp js/web/index.js "$out/web/"
@@ -69,7 +69,6 @@ cat > "$out/package.json" <<JSON
     "api.cjs",
     "web/index.js",
     "web/migo_cards.js",
-    "web/migo_cards.d.ts",
     "web/migo_cards_bg.wasm",
     "node/index.cjs",
     "node/index.mjs",

@@ -1,6 +1,7 @@
 // migo-cards/testing, used as the README's "Testing your app" shows it. This
 // file must compile with `tsc --noEmit --strict` (types.test.mjs); the
 // `Assert<...>` lines pin the declared types and check nothing is `any`.
+import { MigoClient, type MigoClientOptions } from "migo-cards";
 import {
   createTestGateway,
   type EnvelopeReading,
@@ -49,6 +50,8 @@ export type TypeChecks = [
   Assert<FnNoAny<typeof createTestGateway>>,
   Assert<Equals<ReturnType<TestGateway["viewToken"]>, string>>,
   Assert<Equals<TestGateway["fetch"], typeof fetch>>,
+  // The client's fetch option takes the gateway's fetch.
+  Assert<TestGateway["fetch"] extends NonNullable<MigoClientOptions["fetch"]> ? true : false>,
 ];
 
 export async function flow(): Promise<JsonValue> {
@@ -56,6 +59,8 @@ export async function flow(): Promise<JsonValue> {
   createTestGateway();
   // The gateway's fetch is a fetch: it fits wherever one is expected.
   const f: typeof fetch = gateway.fetch;
+  const client = new MigoClient({ accessToken: gateway.accessToken, environment: "sandbox", fetch: gateway.fetch });
+  void client;
   const res: Response = await f(`https://ali-qa.ali.app${gateway.basePath}/users/1001/cards/virtuals`, {
     method: "POST",
     headers: { authorization: `Bearer ${gateway.accessToken}` },
