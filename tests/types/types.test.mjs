@@ -122,6 +122,11 @@ test("no `any` in the exported declarations (wasm-bindgen's InitOutput internals
   t.diagnostic(`InitOutput (excluded) has ${anyIn(removed).length} lines with \`any\``);
   assert.deepEqual(anyIn(index), [], "pkg/index.d.ts");
   assert.deepEqual(anyIn(glueApi), [], "pkg/web/migo_cards.d.ts outside InitOutput");
+});
+
+test("no `any` in migo-cards/testing's declarations, exported as ./testing with its types", async () => {
   const testing = stripComments(await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
-  assert.deepEqual(anyIn(testing), [], "pkg/testing/index.d.ts");
+  assert.deepEqual(testing.split("\n").filter((l) => /\bany\b/.test(l)), [], "pkg/testing/index.d.ts");
+  const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
+  assert.deepEqual(manifest.exports["./testing"], { types: "./testing/index.d.ts", require: "./testing/index.cjs", default: "./testing/index.js" });
 });
