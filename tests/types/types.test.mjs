@@ -117,9 +117,16 @@ test("no `any` in the exported declarations (wasm-bindgen's InitOutput internals
     assert.doesNotMatch(index, new RegExp(`\\b${internal}\\b`), `index.d.ts must not re-export ${internal}`);
   }
   const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
-  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json"], "no subpath exposes the raw glue");
+  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json", "./testing"], "no subpath exposes the raw glue");
   const anyIn = (src) => src.split("\n").filter((l) => /\bany\b/.test(l)).map((l) => l.trim());
   t.diagnostic(`InitOutput (excluded) has ${anyIn(removed).length} lines with \`any\``);
   assert.deepEqual(anyIn(index), [], "pkg/index.d.ts");
   assert.deepEqual(anyIn(glueApi), [], "pkg/web/migo_cards.d.ts outside InitOutput");
+});
+
+test("no `any` in migo-cards/testing's declarations, exported as ./testing with its types", async () => {
+  const testing = stripComments(await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
+  assert.deepEqual(testing.split("\n").filter((l) => /\bany\b/.test(l)), [], "pkg/testing/index.d.ts");
+  const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
+  assert.deepEqual(manifest.exports["./testing"], { types: "./testing/index.d.ts", require: "./testing/index.cjs", default: "./testing/index.js" });
 });
