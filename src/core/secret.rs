@@ -35,9 +35,11 @@ impl<T> fmt::Display for Secret<T> {
 /// echo (`\u00252B`); the third a JSON string embedded in a JSON message.
 const LAYERS: u8 = 3;
 
-/// Matching steps allowed per byte of text (ordinary text needs under 10):
-/// past that the text is crafted nesting, and is hidden whole (fail closed).
-const STEPS_PER_BYTE: usize = 256;
+/// Decoding steps (alternatives found) allowed per byte of text: ordinary
+/// text needs under 1, the densest double-encoded echoes of the property
+/// tests under 6. Past it the text is crafted nesting, and is hidden whole
+/// (fail closed), so the cost stays linear whatever the text.
+const STEPS_PER_BYTE: usize = 64;
 
 /// What the whole text becomes when it cannot be scrubbed within the budget.
 const HIDDEN: &str = "***";
@@ -64,13 +66,21 @@ const HIDDEN: &str = "***";
 ///   chain of groups, any consecutive groups that make one are masked.
 ///
 /// Text crafted to make matching expensive (deeply nested escapes) is
-/// replaced whole by `***`: the cost stays linear in the text's length.
+/// replaced whole by `***`: the cost stays linear in the text's length
+/// (see [`STEPS_PER_BYTE`]).
 #[derive(Clone)]
 pub struct Scrubber {
     secrets: Vec<Target>,
     /// Bytes where an echo can start: a secret's first byte, or an escape.
     /// One lookup per byte of text instead of one per secret.
     starts: [bool; 256],
+}
+
+/// Shows how many secrets, never one of them.
+impl fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Scrubber {{ secrets: {} }}", self.secrets.len())
+    }
 }
 
 impl Default for Scrubber {
@@ -282,6 +292,12 @@ impl<'t> Matcher<'t> {
     }
 
     fn push(&mut self, out: &mut Alts, (v, end): (u32, usize)) {
+        // Every alternative found is a step of work, wherever it is found.
+        if self.steps == 0 {
+            self.exhausted = true;
+            return;
+        }
+        self.steps -= 1;
         let item = (v, end as u32);
         if out.a[..out.n].contains(&item) {
             return;
@@ -326,11 +342,6 @@ impl<'t> Matcher<'t> {
             return done;
         }
         let mut out = Alts::one(u32::from(b), p + 1);
-        if self.steps == 0 {
-            self.exhausted = true;
-            return out;
-        }
-        self.steps -= 1;
         let l = layers - 1;
         let first = self.at(p, l);
         for k in 0..first.n {
@@ -466,10 +477,13 @@ impl<'t> Matcher<'t> {
         for c in secret.chars() {
             // The common case, one raw byte against an ASCII character: no
             // decoding (it halved the cost of scrubbing ordinary text).
-            if ends.n == 1 && c.is_ascii() {
+            if ends.n == 1 && c.is_ascii() && self.steps > 0 {
                 let q = ends.a[0].1 as usize;
                 let b = *self.t.get(q)?;
                 if !is_escape(b) {
+                    // Counted too: text made of a long secret's prefix, over
+                    // and over, would otherwise cost length × secret length.
+                    self.steps -= 1;
                     if u32::from(b) != u32::from(c) {
                         return None;
                     }
@@ -661,6 +675,11 @@ mod tests {
         assert_eq!(s.expose(), "tok_live_123");
     }
 
+    #[test]
+    fn a_scrubber_never_shows_its_secrets() {
+        assert_eq!(format!("{:?}", call()), "Scrubber { secrets: 3 }");
+    }
+
     /// Issue 10, case 2: the view token echoed as the gateway received it.
     #[test]
     fn a_view_token_echoed_percent_encoded_in_the_url() {
@@ -793,6 +812,25 @@ mod tests {
     #[test]
     fn short_secrets_are_ignored() {
         assert_eq!(Scrubber::new(&["", "ab", "abc"]).scrub("abc ab"), "abc ab");
+    }
+
+    #[test]
+    fn a_long_secret_prefix_over_and_over_stays_linear() {
+        let secret = format!("{}!", "a".repeat(2000));
+        let s = Scrubber::new(&[&secret]);
+        // Naive matching would compare 2000 characters at each of 200 000 places.
+        let text = "a".repeat(200_000);
+        assert_eq!(s.scrub(&text), HIDDEN);
+        // A real (random) long secret, many times over, is well within it.
+        let mut x = 12345u32;
+        let token: String = (0..2000)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[(x >> 16) as usize % 64])
+            })
+            .collect();
+        let text = format!("{token} ").repeat(100);
+        assert_eq!(Scrubber::new(&[&token]).scrub(&text), "*** ".repeat(100));
     }
 
     #[test]
