@@ -268,7 +268,7 @@ fn is_escape(b: u8) -> bool {
     matches!(b, b'%' | b'\\' | b'+')
 }
 
-/// Reads the text as every layering of escapes at once: [`Matcher::at`]
+/// Reads the text as every layering of escapes at once: [`Matcher::at_into`]
 /// gives each character the text spells at a position, with where the
 /// spelling ends. Cheaper than generating the encoded forms of each secret
 /// (there are exponentially many mixes), and sees through all of them.
@@ -314,17 +314,23 @@ impl<'t> Matcher<'t> {
 
     /// Every character spelled at `p`, raw or through up to `layers` layers
     /// of escapes (each escape's own characters spelled with one layer
-    /// fewer), with the end of each spelling.
-    fn at(&mut self, p: usize, layers: u8) -> Alts {
-        let Some(&b) = self.t.get(p) else { return Alts::NONE };
+    /// fewer), with the end of each spelling, written into `buf`. Only the
+    /// alternatives found are copied: copying whole sets was a fifth of the
+    /// time.
+    fn at_into(&mut self, p: usize, layers: u8, buf: &mut Alts) {
+        buf.n = 0;
+        let Some(&b) = self.t.get(p) else { return };
         if b < 0x80 && !(layers > 0 && is_escape(b)) {
-            return Alts::one(u32::from(b), p + 1);
+            buf.a[0] = (u32::from(b), p as u32 + 1);
+            buf.n = 1;
+            return;
         }
         if b >= 0x80 {
-            return match self.text.get(p..).and_then(|rest| rest.chars().next()) {
-                Some(c) => Alts::one(u32::from(c), p + c.len_utf8()),
-                None => Alts::NONE,
-            };
+            if let Some(c) = self.text.get(p..).and_then(|rest| rest.chars().next()) {
+                buf.a[0] = (u32::from(c), (p + c.len_utf8()) as u32);
+                buf.n = 1;
+            }
+            return;
         }
         if self.slot.is_empty() {
             self.slot = vec![0; self.t.len()];
@@ -338,32 +344,36 @@ impl<'t> Matcher<'t> {
             }
             k => k as usize - 1,
         };
-        if let Some(done) = self.memo[index][layer] {
-            return done;
-        }
-        let mut out = Alts::one(u32::from(b), p + 1);
-        let l = layers - 1;
-        let first = self.at(p, l);
-        for k in 0..first.n {
-            let (c, e) = first.get(k);
-            if c == u32::from('+') {
-                self.push(&mut out, (u32::from(' '), e));
-            } else if c == u32::from('%') {
-                self.percent_after(e, l, &mut out);
-            } else if c == u32::from('\\') {
-                self.backslash_after(e, l, &mut out);
+        if self.memo[index][layer].is_none() {
+            let mut out = Alts::one(u32::from(b), p + 1);
+            let l = layers - 1;
+            let mut first = Alts::NONE;
+            self.at_into(p, l, &mut first);
+            for k in 0..first.n {
+                let (c, e) = first.get(k);
+                if c == u32::from('+') {
+                    self.push(&mut out, (u32::from(' '), e));
+                } else if c == u32::from('%') {
+                    self.percent_after(e, l, &mut out);
+                } else if c == u32::from('\\') {
+                    self.backslash_after(e, l, &mut out);
+                }
             }
+            self.memo[index][layer] = Some(out);
         }
-        self.memo[index][layer] = Some(out);
-        out
+        if let Some(done) = &self.memo[index][layer] {
+            buf.a[..done.n].copy_from_slice(&done.a[..done.n]);
+            buf.n = done.n;
+        }
     }
 
     /// After each alternative of `from`, the character `c`: the ends.
-    fn then(&mut self, from: Alts, c: char, layers: u8) -> Alts {
+    fn then(&mut self, from: &Alts, c: char, layers: u8) -> Alts {
         let mut out = Alts::NONE;
+        let mut next = Alts::NONE;
         for k in 0..from.n {
             let (_, p) = from.get(k);
-            let next = self.at(p, layers);
+            self.at_into(p, layers, &mut next);
             for j in 0..next.n {
                 let (x, e) = next.get(j);
                 if x == u32::from(c) {
@@ -376,12 +386,13 @@ impl<'t> Matcher<'t> {
 
     /// `digits` hex digits after each alternative of `from` (whose values
     /// are carried over as the high digits): the values and ends.
-    fn hex(&mut self, mut from: Alts, digits: u32, layers: u8) -> Alts {
+    fn hex(&mut self, from: &Alts, digits: u32, layers: u8) -> Alts {
+        let (mut cur, mut out, mut next) = (*from, Alts::NONE, Alts::NONE);
         for _ in 0..digits {
-            let mut out = Alts::NONE;
-            for k in 0..from.n {
-                let (v, p) = from.get(k);
-                let next = self.at(p, layers);
+            out.n = 0;
+            for k in 0..cur.n {
+                let (v, p) = cur.get(k);
+                self.at_into(p, layers, &mut next);
                 for j in 0..next.n {
                     let (h, e) = next.get(j);
                     if let Some(h) = char::from_u32(h).and_then(|h| h.to_digit(16)) {
@@ -389,15 +400,16 @@ impl<'t> Matcher<'t> {
                     }
                 }
             }
-            from = out;
+            cur.a[..out.n].copy_from_slice(&out.a[..out.n]);
+            cur.n = out.n;
         }
-        from
+        cur
     }
 
     /// After a `%`: a byte. ASCII is itself; above, a Latin-1 character and
     /// the start of a UTF-8 sequence whose other bytes are `%XX` too.
     fn percent_after(&mut self, p: usize, layers: u8, out: &mut Alts) {
-        let bytes = self.hex(Alts::one(0, p), 2, layers);
+        let bytes = self.hex(&Alts::one(0, p), 2, layers);
         for k in 0..bytes.n {
             let (b, e) = bytes.get(k);
             self.push(out, (b, e));
@@ -412,8 +424,8 @@ impl<'t> Matcher<'t> {
                 let mut next = Alts::NONE;
                 for i in 0..seqs.n {
                     let (v, start) = seqs.get(i);
-                    let pct = self.then(Alts::one(0, start), '%', layers);
-                    let cont = self.hex(pct, 2, layers);
+                    let pct = self.then(&Alts::one(0, start), '%', layers);
+                    let cont = self.hex(&pct, 2, layers);
                     for j in 0..cont.n {
                         let (byte, end) = cont.get(j);
                         if byte & 0xC0 == 0x80 {
@@ -434,7 +446,8 @@ impl<'t> Matcher<'t> {
 
     /// After a backslash: a JSON (or JavaScript) escape.
     fn backslash_after(&mut self, p: usize, layers: u8, out: &mut Alts) {
-        let next = self.at(p, layers);
+        let mut next = Alts::NONE;
+        self.at_into(p, layers, &mut next);
         for k in 0..next.n {
             let (x, e) = next.get(k);
             let c = match char::from_u32(x) {
@@ -445,7 +458,7 @@ impl<'t> Matcher<'t> {
                 Some('f') => '\u{c}',
                 Some(c) if c.is_ascii_punctuation() => c,
                 Some('u') => {
-                    let units = self.hex(Alts::one(0, e), 4, layers);
+                    let units = self.hex(&Alts::one(0, e), 4, layers);
                     for i in 0..units.n {
                         let (unit, e) = units.get(i);
                         if !(0xD800..0xDC00).contains(&unit) {
@@ -453,9 +466,9 @@ impl<'t> Matcher<'t> {
                             continue;
                         }
                         // A high surrogate: the low one follows as `\uXXXX`.
-                        let slash = self.then(Alts::one(0, e), '\\', layers);
-                        let u = self.then(slash, 'u', layers);
-                        let lows = self.hex(u, 4, layers);
+                        let slash = self.then(&Alts::one(0, e), '\\', layers);
+                        let u = self.then(&slash, 'u', layers);
+                        let lows = self.hex(&u, 4, layers);
                         for j in 0..lows.n {
                             let (low, e) = lows.get(j);
                             if (0xDC00..0xE000).contains(&low) {
@@ -491,7 +504,7 @@ impl<'t> Matcher<'t> {
                     continue;
                 }
             }
-            let next = self.then(ends, c, LAYERS);
+            let next = self.then(&ends, c, LAYERS);
             if next.is_empty() {
                 return None;
             }
@@ -528,7 +541,8 @@ impl<'t> Matcher<'t> {
     /// The first of the characters `wanted` spelled at `p`, with the end of
     /// its longest spelling.
     fn one_of(&mut self, p: usize, wanted: &[u8]) -> Option<(u8, usize)> {
-        let alts = self.at(p, LAYERS);
+        let mut alts = Alts::NONE;
+        self.at_into(p, LAYERS, &mut alts);
         let mut found = None;
         for k in 0..alts.n {
             let (c, e) = alts.get(k);
