@@ -41,14 +41,13 @@ struct Envelope<'a> {
 }
 
 impl<'a> Envelope<'a> {
-    fn read(body: &'a str) -> Option<Envelope<'a>> {
-        let m = json::object(body)?;
+    fn read(m: &[(std::borrow::Cow<'_, str>, &'a str)]) -> Option<Envelope<'a>> {
         let env = Envelope {
-            success: json::member(&m, "success").filter(|s| matches!(*s, "true" | "false")),
-            status_code: json::member(&m, "statusCode").and_then(|s| s.parse().ok()),
-            message: json::member(&m, "message"),
-            data: json::member(&m, "data"),
-            errors: json::member(&m, "errors"),
+            success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
+            status_code: json::member(m, "statusCode").and_then(|s| s.parse().ok()),
+            message: json::member(m, "message"),
+            data: json::member(m, "data"),
+            errors: json::member(m, "errors"),
         };
         (env.success.is_some() || env.status_code.is_some()).then_some(env)
     }
@@ -109,10 +108,14 @@ fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
     if trimmed.is_empty() {
         return if ok { Ok(Body::Empty) } else { plain(None) };
     }
-    if !json::is_valid(trimmed) {
+    // An object is validated by reading its members; anything else here.
+    let object = trimmed.starts_with('{');
+    let members = if object { json::object(trimmed) } else { None };
+    let valid = if object { members.is_some() } else { json::is_valid(trimmed) };
+    if !valid {
         return if ok { Err(Refusal::NotJson) } else { plain(Some("the body is not JSON")) };
     }
-    let Some(env) = Envelope::read(trimmed) else {
+    let Some(env) = members.as_deref().and_then(Envelope::read) else {
         return if ok { Ok(Body::json(trimmed)) } else { plain(None) };
     };
     let flag_failed = env.success == Some("false");
