@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds pkg/, the npm package: a browser/bundler build (wasm-bindgen --target
-# web) and a Node build (--target nodejs, loaded synchronously), both
-# size-optimised with wasm-opt, behind the hand-written entry points in js/.
+# Builds pkg/, the npm package: one wasm (wasm-bindgen --target web, then
+# wasm-opt -Oz) inlined into two builds behind the entry points in js/: the
+# browser build (web/, loaded by an async init()) and the node build
+# (node/index.cjs, one self-contained file loaded synchronously on first use).
+# The .wasm itself is also exported, for runtimes that must be handed a
+# compiled module. How each environment picks its build: package.json below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,22 +24,23 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CA
 rm -rf "$out"
 mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
-wasm-bindgen --target nodejs --out-dir "$out/node" "$wasm"
-for f in "$out"/web/migo_cards_bg.wasm "$out"/node/migo_cards_bg.wasm; do
-  # shellcheck disable=SC2086
-  "$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$f" -o "$f.opt"
-  mv "$f.opt" "$f"
-done
-rm -f "$out"/*/migo_cards_bg.wasm.d.ts "$out"/node/migo_cards.d.ts "$out"/*/.gitignore
+# shellcheck disable=SC2086
+"$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
+rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/migo_cards_bg.wasm.d.ts "$out"/web/.gitignore
 
-cp js/error.js js/index.d.ts "$out/"
+cp js/error.js "$out/"
+mkdir -p "$out/load" "$out/node"
+cp js/load/base64.js js/load/inflate.js "$out/load/"
 cp js/web/index.js "$out/web/"
-cp js/node/index.cjs js/node/index.mjs "$out/node/"
-# One MigoError source; the CommonJS copy is derived from it.
-sed -e 's/^export //' js/error.js > "$out/error.cjs"
-printf '\nmodule.exports = { MigoError, guardReceiver };\n' >> "$out/error.cjs"
-# The Node build is CommonJS inside an ES-module package.
-printf '{ "type": "commonjs" }\n' > "$out/node/package.json"
+cp js/node/index.mjs "$out/node/"
+# The inlined wasm of both builds and the bundled node build.
+node scripts/build-pkg-js.mjs "$out"
+# Declarations: index.d.ts for import, index.d.cts for require (a CommonJS
+# consumer under node16/nodenext may not import an ES-module .d.ts), each
+# with its own copy of the glue's types.
+cp js/index.d.ts "$out/index.d.ts"
+sed 's|"./web/migo_cards.js"|"./web/migo_cards.cjs"|' js/index.d.ts > "$out/index.d.cts"
+cp "$out/web/migo_cards.d.ts" "$out/web/migo_cards.d.cts"
 # The npm README is the repository's, without its developer-only sections.
 sed '/<!-- dev-only -->/,/<!-- \/dev-only -->/d' README.md > "$out/README.md"
 cp LICENSE "$out/LICENSE"
@@ -54,30 +58,33 @@ cat > "$out/package.json" <<JSON
   "types": "./index.d.ts",
   "exports": {
     ".": {
-      "types": "./index.d.ts",
       "node": {
-        "import": "./node/index.mjs",
-        "require": "./node/index.cjs"
+        "import": { "types": "./index.d.ts", "default": "./node/index.mjs" },
+        "require": { "types": "./index.d.cts", "default": "./node/index.cjs" }
       },
-      "default": "./web/index.js"
+      "require": { "types": "./index.d.cts", "default": "./node/index.cjs" },
+      "default": { "types": "./index.d.ts", "default": "./web/index.js" }
     },
+    "./migo_cards_bg.wasm": "./migo_cards_bg.wasm",
     "./package.json": "./package.json"
   },
   "files": [
     "index.d.ts",
+    "index.d.cts",
     "error.js",
-    "error.cjs",
+    "load/base64.js",
+    "load/inflate.js",
+    "migo_cards_bg.wasm",
     "web/index.js",
     "web/migo_cards.js",
     "web/migo_cards.d.ts",
-    "web/migo_cards_bg.wasm",
+    "web/migo_cards.d.cts",
+    "web/wasm.js",
     "node/index.cjs",
-    "node/index.mjs",
-    "node/migo_cards.js",
-    "node/migo_cards_bg.wasm",
-    "node/package.json"
+    "node/index.mjs"
   ],
   "sideEffects": [
+    "./web/index.js",
     "./node/index.cjs",
     "./node/index.mjs"
   ],

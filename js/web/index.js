@@ -1,6 +1,8 @@
-// Browser and bundler entry. The .wasm is found next to the glue with
-// `new URL(..., import.meta.url)`, which Vite and webpack 5 both follow.
+// Browser and bundler entry. The wasm is inlined (./wasm.js, see
+// ../load/inflate.js): no asset for a bundler to emit, no request in init().
 import wasmInit, * as wasm from "./migo_cards.js";
+import deflatedWasm from "./wasm.js";
+import { inflatedWasm } from "../load/inflate.js";
 import { MigoError, guardReceiver } from "../error.js";
 
 guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
@@ -9,16 +11,20 @@ let ready;
 let loaded = false;
 
 /**
- * Loads the WebAssembly module once; later calls return the same promise.
- * `input` optionally overrides where the .wasm comes from (URL, Response,
- * bytes or a compiled WebAssembly.Module).
+ * Compiles and instantiates the inlined WebAssembly module once; later calls
+ * return the same promise. `input` optionally supplies the module instead
+ * (a URL of `migo-cards/migo_cards_bg.wasm`, a Response, bytes or a
+ * compiled WebAssembly.Module, e.g. where a runtime forbids compiling
+ * bytes).
  */
 export default function init(input) {
   if (!ready) {
-    ready = wasmInit(input === undefined ? undefined : { module_or_path: input }).then(() => {
-      wasm.__setErrorClass(MigoError);
-      loaded = true;
-    });
+    ready = Promise.resolve()
+      .then(() => wasmInit({ module_or_path: input === undefined ? inflatedWasm(deflatedWasm) : input }))
+      .then(() => {
+        wasm.__setErrorClass(MigoError);
+        loaded = true;
+      });
     // A failed load (offline, wrong path) may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;
