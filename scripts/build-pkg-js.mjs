@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The JavaScript half of scripts/build-pkg.sh, given the package folder being
 // built (with web/migo_cards.js from wasm-bindgen --target web and the
-// optimised migo_cards_bg.wasm at its root):
+// optimised migo_cards_bg.wasm at its root, which ends up inlined only):
 //  - the glue loses its default `new URL("migo_cards_bg.wasm", import.meta.url)`,
 //    which bundlers would follow to emit a file nobody loads;
 //  - web/wasm.js: the wasm as base64 of its deflate-raw compression, for the
-//    browser build (why: js/load/inflate.js);
+//    browser build (why: js/load/inline.js);
 //  - node/index.cjs: js/node/index.js bundled by esbuild with the glue, the
 //    loader, MigoError and the wasm as plain base64 (size matters less than a
 //    synchronous load there), the UTF-8 fallback injected for the globals.
@@ -34,11 +34,22 @@ const patched = glue.replace(defaultUrl, 'throw new Error("migo-cards: init() pa
 if (patched.includes("import.meta")) fail("the glue still uses import.meta");
 writeFileSync(glueFile, patched);
 
+// The glue's declarations, as web/migo_cards.d.cts (why CommonJS-format:
+// build-pkg.sh), without wasm-bindgen's loader internals (InitInput,
+// InitOutput, initSync, ...), which the package never exports and whose
+// DOM-only names (BufferSource, WebAssembly) a Node project with
+// skipLibCheck false could not compile.
+const dts = readFileSync(path.join(out, "web", "migo_cards.d.ts"), "utf8");
+const internals = dts.indexOf("\nexport type InitInput");
+if (internals < 0) fail("the glue's declarations have no InitInput: wasm-bindgen changed its output");
+writeFileSync(path.join(out, "web", "migo_cards.d.cts"), `${dts.slice(0, internals).trimEnd()}\n`);
+rmSync(path.join(out, "web", "migo_cards.d.ts"));
+
 // 2. The browser build's inlined module.
 const deflated = deflateRawSync(wasm, { level: constants.Z_BEST_COMPRESSION, memLevel: 9 });
 writeFileSync(
   path.join(out, "web", "wasm.js"),
-  `// migo_cards_bg.wasm (${wasm.length} bytes), deflate-raw, base64: see ../load/inflate.js.\nexport default "${deflated.toString("base64")}";\n`,
+  `// migo_cards_bg.wasm (${wasm.length} bytes), deflate-raw, base64: see ../load/inline.js.\nexport default "${deflated.toString("base64")}";\n`,
 );
 
 // 3. The node build, bundled from a staging copy of the sources.
@@ -69,4 +80,5 @@ const cjs = readFileSync(path.join(out, "node", "index.cjs"), "utf8");
 for (const forbidden of ["require(", "__dirname", "import.meta", "readFileSync"]) {
   if (cjs.includes(forbidden)) fail(`node/index.cjs mentions ${forbidden}: it must load nothing from disk or Node`);
 }
-console.log(`web/wasm.js ${deflated.length} bytes deflated; node/index.cjs ${cjs.length} bytes`);
+rmSync(path.join(out, "migo_cards_bg.wasm"));
+console.log(`inlined the wasm (${wasm.length} bytes; deflated ${deflated.length}); node/index.cjs ${cjs.length} bytes`);

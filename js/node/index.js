@@ -6,7 +6,7 @@
 // too. The module is compiled synchronously on first use: no init() needed.
 import * as wasm from "../web/migo_cards.js";
 import wasmBase64 from "./wasm-base64.js";
-import { fromBase64 } from "../load/base64.js";
+import { fromBase64 } from "../load/inline.js";
 import { MigoError, guardReceiver } from "../error.js";
 
 guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);

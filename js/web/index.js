@@ -1,8 +1,8 @@
 // Browser and bundler entry. The wasm is inlined (./wasm.js, see
-// ../load/inflate.js): no asset for a bundler to emit, no request in init().
+// ../load/inline.js): no asset for a bundler to emit, no request in init().
 import wasmInit, * as wasm from "./migo_cards.js";
 import deflatedWasm from "./wasm.js";
-import { inflatedWasm } from "../load/inflate.js";
+import { inflatedWasm } from "../load/inline.js";
 import { MigoError, guardReceiver } from "../error.js";
 
 guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
@@ -12,10 +12,8 @@ let loaded = false;
 
 /**
  * Compiles and instantiates the inlined WebAssembly module once; later calls
- * return the same promise. `input` optionally supplies the module instead
- * (a URL of `migo-cards/migo_cards_bg.wasm`, a Response, bytes or a
- * compiled WebAssembly.Module, e.g. where a runtime forbids compiling
- * bytes).
+ * return the same promise. `input` optionally supplies this package's
+ * module instead: a URL, a Response, bytes or a compiled WebAssembly.Module.
  */
 export default function init(input) {
   if (!ready) {

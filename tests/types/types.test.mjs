@@ -94,32 +94,34 @@ test("the declarations compile for a consumer with lib ES2022 and skipLibCheck f
 /** `src` without comments (the declarations have no `//` or `/*` in strings). */
 const stripComments = (src) => src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
 
-/** Removes `export interface NAME { ... }` (balanced braces) from `src`. */
-function withoutInterface(src, name) {
-  const start = src.indexOf(`export interface ${name} {`);
-  if (start < 0) return { src, removed: "" };
-  let depth = 0;
-  for (let i = src.indexOf("{", start); i < src.length; i++) {
-    if (src[i] === "{") depth++;
-    else if (src[i] === "}" && --depth === 0) return { src: src.slice(0, start) + src.slice(i + 1), removed: src.slice(start, i + 1) };
+test("no `any` in the shipped declarations, and none of wasm-bindgen's loader internals", async () => {
+  const files = ["index.d.ts", "index.d.cts", "web/migo_cards.d.cts"];
+  const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
+  assert.deepEqual(manifest.files.filter((f) => /\.d\.c?ts$/.test(f)).sort(), [...files].sort(), "these are all the declaration files");
+  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json"], "no subpath exposes the raw glue");
+  for (const file of files) {
+    const src = stripComments(await readFile(path.join(root, "pkg", file), "utf8"));
+    assert.deepEqual(src.split("\n").filter((l) => /\bany\b/.test(l)).map((l) => l.trim()), [], file);
+    for (const internal of ["InitOutput", "initSync", "SyncInitInput", "__wbg_init", "__setErrorClass"]) {
+      assert.doesNotMatch(src, new RegExp(`\\b${internal}\\b`), `${file} must not declare ${internal}`);
+    }
   }
-  throw new Error(`unbalanced interface ${name}`);
+});
+
+/** The names a declaration file exports (`export {…}`, `export type {…}`, `export declare …`, `export default`). */
+function exportedNames(src) {
+  const names = new Set();
+  for (const m of src.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
+    for (const part of m[1].split(",").map((p) => p.trim()).filter(Boolean)) names.add(part.split(/\s+as\s+/).at(-1));
+  }
+  for (const m of src.matchAll(/export\s+(?:declare\s+)?(?:function|class|type|interface|const)\s+(\w+)/g)) names.add(m[1]);
+  if (/export\s+default\b/.test(src)) names.add("default");
+  return names;
 }
 
-test("no `any` in the exported declarations (wasm-bindgen's InitOutput internals aside)", async (t) => {
-  const index = stripComments(await readFile(path.join(root, "pkg", "index.d.ts"), "utf8"));
-  const glue = stripComments(await readFile(path.join(root, "pkg", "web", "migo_cards.d.ts"), "utf8"));
-  // The internals wasm-bindgen emits (the raw wasm exports) are excluded,
-  // which is sound only because the package's entry does not re-export them
-  // and `exports` does not expose web/migo_cards.js.
-  const { src: glueApi, removed } = withoutInterface(glue, "InitOutput");
-  for (const internal of ["InitOutput", "initSync", "SyncInitInput", "__wbg_init"]) {
-    assert.doesNotMatch(index, new RegExp(`\\b${internal}\\b`), `index.d.ts must not re-export ${internal}`);
-  }
-  const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
-  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json"], "no subpath exposes the raw glue");
-  const anyIn = (src) => src.split("\n").filter((l) => /\bany\b/.test(l)).map((l) => l.trim());
-  t.diagnostic(`InitOutput (excluded) has ${anyIn(removed).length} lines with \`any\``);
-  assert.deepEqual(anyIn(index), [], "pkg/index.d.ts");
-  assert.deepEqual(anyIn(glueApi), [], "pkg/web/migo_cards.d.ts outside InitOutput");
+test("index.d.ts (import) offers what index.d.cts (require) declares, less the CommonJS-only `init` name", async () => {
+  const esm = exportedNames(stripComments(await readFile(path.join(root, "pkg", "index.d.ts"), "utf8")));
+  const cjs = exportedNames(stripComments(await readFile(path.join(root, "pkg", "index.d.cts"), "utf8")));
+  cjs.delete("init");
+  assert.deepEqual([...esm].sort(), [...cjs].sort());
 });

@@ -3,8 +3,19 @@
 // server to find, and no request in init(). Deflated first because gzip -9
 // of the result is 1.006 x the gzip of the bare .wasm, where plain base64
 // costs 1.28 x (measured on a 106.6 KB module).
-import { fromBase64 } from "./base64.js";
 import { MigoError } from "../error.js";
+
+/**
+ * The bytes of a base64 string: `Uint8Array.fromBase64` where the engine
+ * has it, otherwise `atob` (every browser, Node >= 16, Bun, Deno, jsdom).
+ */
+export function fromBase64(text) {
+  if (typeof Uint8Array.fromBase64 === "function") return Uint8Array.fromBase64(text);
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
 
 /**
  * A Response that streams the inflated module, so that
