@@ -34,17 +34,6 @@ const patched = glue.replace(defaultUrl, 'throw new Error("migo-cards: init() pa
 if (patched.includes("import.meta")) fail("the glue still uses import.meta");
 writeFileSync(glueFile, patched);
 
-// The glue's declarations, as web/migo_cards.d.cts (why CommonJS-format:
-// build-pkg.sh), without wasm-bindgen's loader internals (InitInput,
-// InitOutput, initSync, ...), which the package never exports and whose
-// DOM-only names (BufferSource, WebAssembly) a Node project with
-// skipLibCheck false could not compile.
-const dts = readFileSync(path.join(out, "web", "migo_cards.d.ts"), "utf8");
-const internals = dts.indexOf("\nexport type InitInput");
-if (internals < 0) fail("the glue's declarations have no InitInput: wasm-bindgen changed its output");
-writeFileSync(path.join(out, "web", "migo_cards.d.cts"), `${dts.slice(0, internals).trimEnd()}\n`);
-rmSync(path.join(out, "web", "migo_cards.d.ts"));
-
 // 2. The browser build's inlined module.
 const deflated = deflateRawSync(wasm, { level: constants.Z_BEST_COMPRESSION, memLevel: 9 });
 writeFileSync(

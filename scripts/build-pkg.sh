@@ -2,7 +2,7 @@
 # Builds pkg/, the npm package: one wasm (wasm-bindgen --target web, then
 # wasm-opt -Oz) inlined into two builds behind the entry points in js/: the
 # browser build (web/, loaded by an async init()) and the node build
-# (node/index.cjs, one self-contained file loaded synchronously on first use).
+# (node/index.cjs, one self-contained file that loads it synchronously).
 # No .wasm file ships: inlined, it costs 1.007 x its gzip as a file, and a
 # file would only add a request and a copy step. How each environment picks
 # its build: package.json below.
@@ -27,21 +27,26 @@ mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
 # shellcheck disable=SC2086
 "$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
-rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/migo_cards_bg.wasm.d.ts "$out"/web/.gitignore
+rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/*.d.ts "$out"/web/.gitignore
 # Inlined into both builds by build-pkg-js.mjs, which then removes it.
 
-cp js/error.js "$out/"
+cp js/error.js js/api.js "$out/"
 mkdir -p "$out/load" "$out/node"
 cp js/load/inline.js "$out/load/"
 cp js/web/index.js "$out/web/"
 cp js/node/index.mjs "$out/node/"
-# The inlined wasm of both builds, the bundled node build, the glue's types.
+# The inlined wasm of both builds and the bundled node build.
 node scripts/build-pkg-js.mjs "$out"
-# Declarations, once and CommonJS-format (index.d.cts and the glue's, as
-# .d.cts), so that `require` may read them under node16/nodenext and one
-# program that both imports and requires sees one MigoClient; index.d.ts,
-# for `import`, re-exports them.
-cp js/index.d.ts js/index.d.cts "$out/"
+# The declarations (js/index.d.ts), once and CommonJS-format, so that
+# `require` may read them under node16/nodenext and a program that both
+# imports and requires sees one MigoClient and one MigoError, as at run time;
+# index.d.ts, for `import`, re-exports them.
+cp js/index.d.ts "$out/index.d.cts"
+cat > "$out/index.d.ts" <<'DTS'
+// The declarations for `import`: those of index.d.cts (one copy for both).
+export * from "./index.cjs";
+export { init as default } from "./index.cjs";
+DTS
 # The npm README is the repository's, without its developer-only sections.
 sed '/<!-- dev-only -->/,/<!-- \/dev-only -->/d' README.md > "$out/README.md"
 cp LICENSE "$out/LICENSE"
@@ -72,10 +77,10 @@ cat > "$out/package.json" <<JSON
     "index.d.ts",
     "index.d.cts",
     "error.js",
+    "api.js",
     "load/inline.js",
     "web/index.js",
     "web/migo_cards.js",
-    "web/migo_cards.d.cts",
     "web/wasm.js",
     "node/index.cjs",
     "node/index.mjs"

@@ -12,6 +12,7 @@ const files = [
   ["wasm", "web/wasm.js"],
   ["JS glue", "web/migo_cards.js"],
   ["entry", "web/index.js"],
+  ["API", "api.js"],
   ["loader", "load/inline.js"],
   ["MigoError", "error.js"],
 ];

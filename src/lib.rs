@@ -1,10 +1,11 @@
 //! migo-cards: the Migo Wallet Gateway card lifecycle, for JavaScript.
 //!
 //! - [`core`]: pure Rust, no I/O. Validation, the endpoint table, request
-//!   building, response decoding, retry rules, the activation URL.
-//! - `wasm` (only on `wasm32`): the JavaScript skin. It converts JS values to
-//!   [`core::input::Input`], runs `fetch` with timeouts and retries as the core
-//!   decides, and turns [`core::error::Error`] into a JS `MigoError`.
+//!   building, response decoding, and the whole call as a state machine
+//!   ([`core::call`]): attempts, retries, tokens, deadlines, outcome.
+//! - `wasm` (only on `wasm32`): exports that move numbers and strings
+//!   between the core and the JavaScript driver (`js/api.js`), which only
+//!   performs what the core decides: `fetch`, timers, the token provider.
 
 // `Error` is large (it carries everything a MigoError shows) but built only
 // on the failure path; boxing it would buy nothing measurable.
@@ -14,3 +15,9 @@ pub mod core;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+// talc instead of the default dlmalloc: a well-kept allocator made for
+// wasm, and smaller (see README, Measured).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "bench")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

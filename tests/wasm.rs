@@ -1,153 +1,171 @@
-//! wasm-bindgen tests: the compiled module, driven from Rust through the same
-//! exports JavaScript sees, against a local gateway. They run in Node and in
-//! headless Chromium (`make test` does both); the gateway URL is baked in at
-//! compile time from MIGO_GATEWAY_URL.
+//! wasm-bindgen tests: the compiled module's exports, driven from Rust the way
+//! js/api.js drives them, in Node and in headless Chromium (`make test` runs
+//! both). They check what only the wasm build can show: the exports' value
+//! crossing, the core's rules under wasm32 (Retry-After dates use
+//! `SystemTime` arithmetic, which must not reach an unsupported clock), and
+//! that hostile numbers and tags from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use js_sys::{Object, Promise, Reflect};
-use migo_cards::wasm::{activation_url, is_valid_card_number, MigoClient};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use migo_cards::wasm::{activation_url, describe, is_valid_card_number, push, Core};
 use wasm_bindgen_test::*;
 
-const TOKEN: &str = "migo-test-token";
+const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_with(url: &str, init: &JsValue) -> Promise;
+fn tag(name: &str) -> u8 {
+    migo_cards::core::input::TAGS.iter().position(|t| *t == name).unwrap() as u8
 }
 
-fn gateway() -> &'static str {
-    match option_env!("MIGO_GATEWAY_URL") {
-        Some(url) => url,
-        None => panic!("build with MIGO_GATEWAY_URL set (scripts/with-gateway.mjs does it)"),
+fn string(s: &str) {
+    push(tag("string"), Some(s.into()), 0.0);
+}
+
+fn absent() {
+    push(tag("undefined"), None, 0.0);
+}
+
+/// A client with a fixed token and a loopback base URL, as `new MigoClient` pushes it.
+fn core() -> Core {
+    push(tag("object"), None, 0.0);
+    // environment, baseUrl, applicationId, clientId, maxRetries, timeoutMs,
+    // accessToken, getAccessToken, onRequest, fetch
+    absent();
+    string("http://127.0.0.1:3010/rest");
+    string("app-1");
+    absent();
+    absent();
+    absent();
+    string("tok_wasm_test_secret");
+    absent();
+    absent();
+    absent();
+    let c = Core::new();
+    assert_eq!(c.config_error(), None);
+    c
+}
+
+/// The operation's index, as `describe()` lists them.
+fn op(name: &str) -> u8 {
+    assert!(describe().contains(&format!("[\"{name}\",")));
+    migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
+}
+
+const SEND: u8 = 0;
+const WAIT: u8 = 1;
+const DONE: u8 = 4;
+const FAIL: u8 = 5;
+
+#[wasm_bindgen_test]
+fn a_call_crosses_as_tags_numbers_and_strings() {
+    let mut c = core();
+    string("1001");
+    push(tag("number"), None, 5_000_001.0);
+    let id = c.start(
+        op("activateCard"),
+        true,
+        tag("undefined"),
+        tag("undefined"),
+        0.0,
+        tag("undefined"),
+        0.0,
+        tag("undefined"),
+    );
+    assert_eq!(c.next(id, T0), SEND);
+    assert_eq!(c.deadline(), T0 + 30_000.0);
+    let req = c.request(id);
+    let lines: Vec<&str> = req.split('\n').collect();
+    assert_eq!(
+        lines,
+        [
+            "POST",
+            "http://127.0.0.1:3010/rest/users/1001/cards/5000001/activate",
+            "",
+            "authorization",
+            "Bearer tok_wasm_test_secret",
+            "x-application-id",
+            "app-1"
+        ]
+    );
+    let body = r#"{"success":true,"data":{"cardId":5000001,"status":"ACTIVE"}}"#.to_owned();
+    assert_eq!(c.on_reply(id, 200, body, Some("req-1".into()), None, false, T0 + 5.0, 0.5), DONE);
+    assert_eq!(c.value(id).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
+    assert!(c.event(id).unwrap().contains("\"durationMs\":5"));
+    c.finish(id);
+    assert_eq!(c.live(), 0);
+}
+
+#[wasm_bindgen_test]
+fn retry_after_dates_work_under_wasm32() {
+    for date in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
+        let mut c = core();
+        string("1001");
+        let id = c.start(
+            op("issueCard"),
+            true,
+            tag("undefined"),
+            tag("undefined"),
+            0.0,
+            tag("undefined"),
+            0.0,
+            tag("undefined"),
+        );
+        assert_eq!(c.next(id, T0), SEND);
+        assert_eq!(c.on_reply(id, 503, String::new(), None, Some(date.into()), false, T0, 0.0), WAIT, "{date}");
+        assert_eq!(c.deadline(), T0 + 3000.0, "{date}");
     }
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &JsValue::from_str(k), v).unwrap();
+#[wasm_bindgen_test]
+fn errors_cross_as_one_json_object() {
+    let mut c = core();
+    push(tag("badString"), None, 0.0);
+    let id = c.start(
+        op("issueCard"),
+        true,
+        tag("undefined"),
+        tag("undefined"),
+        0.0,
+        tag("undefined"),
+        0.0,
+        tag("undefined"),
+    );
+    assert_eq!(c.next(id, T0), FAIL);
+    let e = c.error(id);
+    assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
+    assert!(e.contains(r#""field":"userId""#) && e.contains(r#""outcome":"notSent""#), "{e}");
+}
+
+#[wasm_bindgen_test]
+fn hostile_numbers_tags_and_ids_never_trap() {
+    let mut c = core();
+    for t in [0u8, 4, 5, 14, 15, 200, 255] {
+        for n in [f64::NAN, f64::INFINITY, -0.0, 1e300, -1.0, 9_007_199_254_740_993.0] {
+            push(t, Some("x".into()), n);
+            push(t, None, n);
+            for o in 0..=12u8 {
+                let id = c.start(o, n.is_nan(), t, t, n, t, n, t);
+                let _ = c.next(id, n);
+                let _ = c.on_reply(id, 0, String::new(), None, Some("\u{0}".into()), true, n, n);
+                let _ = c.on_transport(id, t, n, n);
+                let _ = c.on_timeout(id, n, n);
+                let _ = c.on_token(id, u32::MAX, t, t, None, n);
+                let _ = c.on_abort(id, true, n);
+                let _ = (c.error(id), c.value(id), c.event(id), c.request(id), c.scrub(id, "4111 1111 1111 1111"));
+                c.finish(id);
+            }
+        }
     }
-    o.into()
-}
-
-fn prop(v: &JsValue, key: &str) -> JsValue {
-    Reflect::get(v, &JsValue::from_str(key)).unwrap()
-}
-
-fn client() -> MigoClient {
-    let base = format!("{}/rest", gateway());
-    MigoClient::new(obj(&[("accessToken", TOKEN.into()), ("baseUrl", base.into()), ("clientId", "acme".into())]))
-        .unwrap()
-}
-
-async fn ok(p: Promise) -> JsValue {
-    JsFuture::from(p).await.expect("the call should succeed")
-}
-
-async fn err(p: Promise) -> JsValue {
-    JsFuture::from(p).await.expect_err("the call should fail")
-}
-
-async fn admin_state() -> JsValue {
-    let resp = JsFuture::from(fetch_with(&format!("{}/__mock/state", gateway()), &JsValue::UNDEFINED)).await.unwrap();
-    let json =
-        Reflect::get(&resp, &"json".into()).unwrap().dyn_into::<js_sys::Function>().unwrap().call0(&resp).unwrap();
-    JsFuture::from(json.dyn_into::<Promise>().unwrap()).await.unwrap()
-}
-
-async fn request_count() -> u32 {
-    js_sys::Array::from(&prop(&admin_state().await, "requests")).length()
-}
-
-async fn view_token(card_id: &JsValue) -> JsValue {
-    let body = js_sys::JSON::stringify(&obj(&[("cardId", card_id.clone())])).unwrap();
-    let init = obj(&[("method", "POST".into()), ("body", body.into())]);
-    let resp = JsFuture::from(fetch_with(&format!("{}/__mock/view-tokens", gateway()), &init)).await.unwrap();
-    let json =
-        Reflect::get(&resp, &"json".into()).unwrap().dyn_into::<js_sys::Function>().unwrap().call0(&resp).unwrap();
-    prop(&JsFuture::from(json.dyn_into::<Promise>().unwrap()).await.unwrap(), "token")
-}
-
-#[wasm_bindgen_test]
-async fn lifecycle_of_an_issued_card() {
-    let c = client();
-    let card = ok(c.issue_card("1001".into(), JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&card, "status"), "INACTIVE");
-    let id = prop(&card, "cardId");
-    assert!(id.as_f64().is_some());
-    let u = || JsValue::from("1001");
-    assert_eq!(prop(&ok(c.activate_card(u(), id.clone(), JsValue::UNDEFINED)).await, "status"), "ACTIVE");
-    assert_eq!(prop(&ok(c.block_card(u(), id.clone(), JsValue::UNDEFINED)).await, "status"), "BLOCKED");
-    assert_eq!(prop(&ok(c.unblock_card(u(), id.clone(), JsValue::UNDEFINED)).await, "status"), "ACTIVE");
-    assert_eq!(
-        prop(&ok(c.block_card_for_user(id.clone(), "1002".into(), JsValue::UNDEFINED)).await, "status"),
-        "BLOCKED"
-    );
-    assert_eq!(
-        prop(&ok(c.unblock_card_for_user(id.clone(), "1002".into(), JsValue::UNDEFINED)).await, "status"),
-        "ACTIVE"
-    );
-    let renamed = ok(c.update_card_alias(id.clone(), "Travel".into(), JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&renamed, "alias"), "Travel");
-    let token = view_token(&id).await;
-    let details = ok(c.get_card_details(u(), id.clone(), token, JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&details, "pan").as_string().unwrap().len(), 16);
-    let period = obj(&[("month", 3.into()), ("year", 2026.into())]);
-    let st = ok(c.create_statement(id.clone(), period, JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&st, "month"), 3);
-}
-
-#[wasm_bindgen_test]
-async fn link_card_with_the_client_default_client_id() {
-    let c = client();
-    let input = obj(&[("card", "4111-1111-1111-1111".into()), ("alias", "Personal".into())]);
-    let card = ok(c.link_card("1003".into(), input, JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&card, "alias"), "Personal");
-    assert_eq!(prop(&card, "maskedPan"), "************1111");
-}
-
-#[wasm_bindgen_test]
-async fn api_errors_carry_status_and_code() {
-    let c = client();
-    let card = ok(c.issue_card("1001".into(), JsValue::UNDEFINED)).await;
-    let e = err(c.block_card("1001".into(), prop(&card, "cardId"), JsValue::UNDEFINED)).await;
-    assert!(e.is_instance_of::<js_sys::Error>());
-    assert_eq!(prop(&e, "kind"), "api");
-    assert_eq!(prop(&e, "status"), 409);
-    assert_eq!(prop(&e, "code"), "7213");
-    assert_eq!(prop(&e, "attempts"), 1);
-}
-
-#[wasm_bindgen_test]
-async fn validation_errors_send_nothing() {
-    let c = client();
-    let before = request_count().await;
-    let e = err(c.activate_card("1001".into(), "12a".into(), JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&e, "kind"), "validation");
-    assert_eq!(prop(&e, "field"), "cardId");
-    let bad_card = obj(&[("card", "4111111111111112".into())]);
-    let e = err(c.link_card("1001".into(), bad_card, JsValue::UNDEFINED)).await;
-    assert_eq!(prop(&e, "field"), "card");
-    assert!(!prop(&e, "message").as_string().unwrap().contains("4111"));
-    assert_eq!(request_count().await, before);
-}
-
-#[wasm_bindgen_test]
-fn config_errors_are_thrown() {
-    let e = MigoClient::new(obj(&[("accessToken", TOKEN.into()), ("baseUrl", "http://example.com".into())]))
-        .err()
-        .expect("plain http to a remote host is refused");
-    assert_eq!(prop(&e, "kind"), "config");
-    assert_eq!(prop(&e, "field"), "baseUrl");
-}
-
-#[wasm_bindgen_test]
-fn free_functions() {
-    let url = activation_url(obj(&[("userId", "u 1".into()), ("environment", "sandbox".into())])).unwrap();
-    assert_eq!(url, "https://sandbox.migopayments.com/card-activation?userId=u%201");
-    assert!(is_valid_card_number("4111 1111 1111 1111".into()));
-    assert!(!is_valid_card_number(JsValue::NULL));
+    for id in [u32::MAX, 7, 0] {
+        assert_eq!(c.next(id, T0), FAIL);
+        c.finish(id);
+    }
+    assert_eq!(c.live(), 0);
+    // Free functions.
+    push(200, None, f64::NAN);
+    assert!(activation_url().starts_with('{'));
+    assert!(!is_valid_card_number(255, None));
+    assert!(is_valid_card_number(tag("string"), Some("4111-1111-1111-1111".into())));
+    // A client whose options are not an object.
+    push(tag("number"), None, 1.0);
+    let bad = Core::new();
+    assert!(bad.config_error().unwrap().contains(r#""field":"options""#));
 }

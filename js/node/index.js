@@ -3,45 +3,16 @@
 // base64: nothing is read from disk, so it keeps working once Next.js,
 // esbuild or any other tool has bundled it, and it needs no Node built-in,
 // so Jest's jsdom environment and a browser bundler's `require` can load it
-// too. The module is compiled synchronously on first use: no init() needed.
-import * as wasm from "../web/migo_cards.js";
+// too. The module is compiled synchronously on import: no init() needed.
+import * as glue from "../web/migo_cards.js";
 import wasmBase64 from "./wasm-base64.js";
 import { fromBase64 } from "../load/inline.js";
-import { MigoError, guardReceiver } from "../error.js";
+import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
-guardReceiver(wasm.MigoClient, ["toJSON", "toString"]);
+glue.initSync({ module: fromBase64(wasmBase64) });
+bind(glue);
 
-let loaded = false;
+/** A no-op: the module is ready once imported. */
+export async function init() {}
 
-/** Compiles and instantiates the inlined module, once (about 3 ms for 107 KB). */
-function load() {
-  if (!loaded) {
-    wasm.initSync({ module: fromBase64(wasmBase64) });
-    wasm.__setErrorClass(MigoError);
-    loaded = true;
-  }
-}
-
-/** Loads the module now rather than on first use; never needed here. */
-export async function init() {
-  load();
-}
-
-export class MigoClient extends wasm.MigoClient {
-  constructor(options) {
-    load();
-    super(options);
-  }
-}
-
-export function activationUrl(options) {
-  load();
-  return wasm.activationUrl(options);
-}
-
-export function isValidCardNumber(card) {
-  load();
-  return wasm.isValidCardNumber(card);
-}
-
-export { MigoError, init as default };
+export { init as default, MigoClient, MigoError, activationUrl, isValidCardNumber };

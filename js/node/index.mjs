@@ -4,4 +4,4 @@
 // hands a default import its `default` (init), Node its whole exports.
 import { init, MigoClient, MigoError, activationUrl, isValidCardNumber } from "./index.cjs";
 
-export { init as default, MigoClient, MigoError, activationUrl, isValidCardNumber };
+export { init as default, init, MigoClient, MigoError, activationUrl, isValidCardNumber };

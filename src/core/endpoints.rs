@@ -99,11 +99,23 @@ pub enum Op {
     CreateStatement,
 }
 
+/// One positional argument of the JS method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsArg {
+    /// The argument is the value of this parameter.
+    One(Param),
+    /// The argument is an object whose properties (named by
+    /// [`Param::field`]) are these parameters.
+    Fields(&'static [Param]),
+}
+
 #[derive(Debug)]
 pub struct Endpoint {
     pub op: Op,
     /// The JS method name.
     pub name: &'static str,
+    /// The JS method's arguments, before the last optional `CallOptions`.
+    pub args: &'static [JsArg],
     pub method: Method,
     pub path: &'static [Seg],
     pub query: &'static [Param],
@@ -135,6 +147,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::IssueCard,
         name: "issueCard",
+        args: &[JsArg::One(UserId)],
         method: Method::Post,
         path: &[Lit("users"), Arg(UserId), Lit("cards"), Lit("virtuals")],
         query: &[],
@@ -145,6 +158,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::LinkCard,
         name: "linkCard",
+        args: &[JsArg::One(UserId), JsArg::Fields(&[Card, Alias, ClientId])],
         method: Method::Post,
         path: &[Lit("users"), Arg(UserId), Lit("cards")],
         query: &[ClientId],
@@ -155,6 +169,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::ActivateCard,
         name: "activateCard",
+        args: &[JsArg::One(UserId), JsArg::One(CardId)],
         method: Method::Post,
         path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("activate")],
         query: &[],
@@ -165,6 +180,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::BlockCard,
         name: "blockCard",
+        args: &[JsArg::One(UserId), JsArg::One(CardId)],
         method: Method::Post,
         path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("block")],
         query: &[],
@@ -175,6 +191,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::UnblockCard,
         name: "unblockCard",
+        args: &[JsArg::One(UserId), JsArg::One(CardId)],
         method: Method::Post,
         path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId), Lit("unblock")],
         query: &[],
@@ -185,6 +202,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::BlockCardForUser,
         name: "blockCardForUser",
+        args: &[JsArg::One(CardId), JsArg::One(AuthUserId)],
         method: Method::Post,
         path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("block")],
         query: &[],
@@ -195,6 +213,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::UnblockCardForUser,
         name: "unblockCardForUser",
+        args: &[JsArg::One(CardId), JsArg::One(AuthUserId)],
         method: Method::Post,
         path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("unblock")],
         query: &[],
@@ -205,6 +224,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::UpdateCardAlias,
         name: "updateCardAlias",
+        args: &[JsArg::One(CardId), JsArg::One(Alias)],
         method: Method::Patch,
         path: &[Lit("cards"), Arg(CardId)],
         query: &[],
@@ -215,6 +235,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::GetCardDetails,
         name: "getCardDetails",
+        args: &[JsArg::One(UserId), JsArg::One(CardId), JsArg::One(ViewToken)],
         method: Method::Get,
         path: &[Lit("users"), Arg(UserId), Lit("cards"), Arg(CardId)],
         query: &[ViewToken],
@@ -225,6 +246,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
     Endpoint {
         op: Op::CreateStatement,
         name: "createStatement",
+        args: &[JsArg::One(CardId), JsArg::Fields(&[Month, Year])],
         method: Method::Post,
         path: &[Lit("cards"), Arg(CardId), Lit("statements")],
         query: &[],
@@ -253,6 +275,24 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ENDPOINTS.len());
+    }
+
+    #[test]
+    fn the_js_arguments_carry_exactly_the_endpoints_parameters() {
+        for e in &ENDPOINTS {
+            let mut from_args: Vec<Param> = e
+                .args
+                .iter()
+                .flat_map(|a| match a {
+                    JsArg::One(p) => std::slice::from_ref(p).iter().copied(),
+                    JsArg::Fields(ps) => ps.iter().copied(),
+                })
+                .collect();
+            let mut from_table: Vec<Param> = e.params().collect();
+            from_args.sort_by_key(|p| p.index());
+            from_table.sort_by_key(|p| p.index());
+            assert_eq!(from_args, from_table, "{}", e.name);
+        }
     }
 
     #[test]

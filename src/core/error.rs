@@ -92,6 +92,8 @@ pub struct Error {
     /// Whether the same call could succeed if tried again later.
     pub retryable: bool,
     pub outcome: Outcome,
+    /// What led to this error, when it is another error of the call.
+    pub cause: Option<Box<Error>>,
 }
 
 impl Error {
@@ -107,6 +109,7 @@ impl Error {
             attempts: 0,
             retryable: false,
             outcome: Outcome::NotSent,
+            cause: None,
         }
     }
 
@@ -144,13 +147,15 @@ impl Error {
 }
 
 impl Error {
-    /// Every field a `MigoError` carries besides its message, as one JSON
-    /// object (`kind`, `field`, `status`, `code`, `errors`, `requestId`,
-    /// `attempts`, `retryable`, `outcome`; absent ones left out), so the wasm
-    /// layer crosses into JavaScript once, through `JSON.parse`.
-    pub fn details_json(&self) -> String {
+    /// Every field a `MigoError` carries, as one JSON object (`message`,
+    /// `kind`, `field`, `status`, `code`, `errors`, `requestId`, `attempts`,
+    /// `retryable`, `outcome`, and `cause` as a nested object of the same
+    /// shape; absent ones left out), so an error crosses into JavaScript once.
+    pub fn to_json(&self) -> String {
         use super::request::json_string_into;
-        let mut out = String::from("{\"kind\":");
+        let mut out = String::from("{\"message\":");
+        json_string_into(&self.message, &mut out);
+        out.push_str(",\"kind\":");
         json_string_into(self.kind.as_str(), &mut out);
         let text = |name: &str, value: Option<&str>, out: &mut String| {
             if let Some(v) = value {
@@ -177,6 +182,10 @@ impl Error {
         out.push_str(if self.retryable { ",\"retryable\":true" } else { ",\"retryable\":false" });
         out.push_str(",\"outcome\":");
         json_string_into(self.outcome.as_str(), &mut out);
+        if let Some(cause) = &self.cause {
+            out.push_str(",\"cause\":");
+            out.push_str(&cause.to_json());
+        }
         out.push('}');
         out
     }
@@ -201,16 +210,18 @@ mod tests {
         e.errors_json = Some(r#"[{"code":"7213","message":"a \"quoted\" word"}]"#.into());
         e.request_id = Some("req-1".into());
         e.attempts = 2;
-        let v: serde_json::Value = serde_json::from_str(&e.details_json()).unwrap();
+        e.cause = Some(Box::new(Error::network("lost")));
+        let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"kind": "api", "status": 409, "code": "7213", "requestId": "req-1", "attempts": 2,
+            serde_json::json!({"message": "conflict", "kind": "api", "cause": {"message": "lost", "kind": "network",
+                "attempts": 0, "retryable": true, "outcome": "unknown"}, "status": 409, "code": "7213", "requestId": "req-1", "attempts": 2,
                 "retryable": false, "outcome": "rejected", "errors": [{"code": "7213", "message": "a \"quoted\" word"}]})
         );
-        let v: serde_json::Value = serde_json::from_str(&Error::validation("userId", "x").details_json()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&Error::validation("userId", "x").to_json()).unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"kind": "validation", "field": "userId", "attempts": 0, "retryable": false, "outcome": "notSent"})
+            serde_json::json!({"message": "x", "kind": "validation", "field": "userId", "attempts": 0, "retryable": false, "outcome": "notSent"})
         );
     }
 }

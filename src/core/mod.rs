@@ -3,6 +3,8 @@
 //! checks it natively.
 
 pub mod activation;
+pub mod call;
+pub mod client;
 pub mod config;
 pub mod endpoints;
 pub mod error;
@@ -12,4 +14,5 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod token;
 pub mod validate;

@@ -25,6 +25,9 @@ pub enum Failure {
     Undecodable,
     /// An error status. `retry_after_ms` is the parsed `Retry-After`.
     Status { status: u16, retry_after_ms: Option<u64> },
+    /// A redirect answer; `followed` when the transport followed it anyway,
+    /// so the request reached another location.
+    Redirect { followed: bool },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,7 +46,7 @@ const JITTER: f64 = 0.25;
 fn transient(f: Failure) -> bool {
     match f {
         Failure::Network | Failure::Timeout => true,
-        Failure::Undecodable => false,
+        Failure::Undecodable | Failure::Redirect { .. } => false,
         Failure::Status { status, .. } => matches!(status, 408 | 429 | 500 | 502 | 503 | 504),
     }
 }
@@ -52,6 +55,13 @@ fn transient(f: Failure) -> bool {
 pub fn outcome(f: Failure) -> Outcome {
     match f {
         Failure::Network | Failure::Timeout | Failure::Undecodable => Outcome::Unknown,
+        Failure::Redirect { followed } => {
+            if followed {
+                Outcome::Unknown
+            } else {
+                Outcome::Rejected
+            }
+        }
         // These come from the edge or the server before it acts.
         Failure::Status { status: 429, .. } | Failure::Status { status: 503, retry_after_ms: Some(_) } => {
             Outcome::Rejected
@@ -66,7 +76,7 @@ fn safe_to_retry(class: RetryClass, f: Failure) -> bool {
         RetryClass::Never => false,
         RetryClass::Idempotent => match f {
             Failure::Network | Failure::Timeout => true,
-            Failure::Undecodable => false,
+            Failure::Undecodable | Failure::Redirect { .. } => false,
             Failure::Status { status, .. } => matches!(status, 408 | 429 | 502 | 503 | 504),
         },
         RetryClass::Creating => {
@@ -107,46 +117,18 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
     (base * (1.0 - JITTER * j)).round() as u32
 }
 
-/// Parses `Retry-After`: delay-seconds or an IMF-fixdate
-/// (`Sun, 06 Nov 1994 08:49:37 GMT`), relative to `now_ms` (Unix epoch).
+/// Parses `Retry-After` (RFC 9110 §10.2.3): delay-seconds, or an HTTP date
+/// in any of the three forms §5.6.7 requires recipients to accept (IMF-fixdate,
+/// RFC 850, asctime), relative to `now_ms` (Unix epoch ms). A date in the
+/// past means no wait.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     let v = value.trim();
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
         return v.parse::<u64>().ok().map(|s| s * 1000);
     }
-    let at = parse_http_date(v)?;
-    let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms as i64 } else { 0 };
-    Some((at - now).max(0) as u64)
-}
-
-fn parse_http_date(v: &str) -> Option<i64> {
-    // "Sun, 06 Nov 1994 08:49:37 GMT"
-    let rest = v.get(5..)?;
-    let parts: Vec<&str> = rest.split(' ').collect();
-    if parts.len() != 5 || parts[4] != "GMT" || v.as_bytes().get(3) != Some(&b',') {
-        return None;
-    }
-    let day: i64 = parts[0].parse().ok().filter(|d| (1..=31).contains(d))?;
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = MONTHS.iter().position(|m| *m == parts[1])? as i64 + 1;
-    let year: i64 = parts[2].parse().ok().filter(|y| (1970..=9999).contains(y))?;
-    let hms: Vec<i64> = parts[3].split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    if hms.len() != 3 || hms[0] > 23 || hms[1] > 59 || hms[2] > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 24 + hms[0]) * 60 + hms[1]) * 60_000 + hms[2] * 1000)
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let at = httpdate::parse_http_date(v).ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms as u64 } else { 0 };
+    Some((at.as_millis() as u64).saturating_sub(now))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -239,8 +221,17 @@ mod tests {
         let now = 784_111_777_000.0;
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(10_000));
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now), Some(0));
-        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT"] {
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37", "tomorrow"] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn retry_after_accepts_every_http_date_form() {
+        // The case: 2026-11-29T22:44:06Z, three seconds before each date.
+        let now = 1_795_992_246_000.0;
+        for form in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
+            assert_eq!(parse_retry_after(form, now), Some(3000), "{form}");
         }
     }
 

@@ -1,12 +1,378 @@
-//! The JavaScript skin: converts values, performs `fetch`, and builds
-//! `MigoError`s. Every rule it applies comes from `crate::core`.
+//! The JavaScript skin: exports that move numbers and strings between the
+//! JS driver (`js/api.js`) and [`crate::core`]. No rule lives here, no JS
+//! object is touched (no `JsValue`), and nothing here can panic on what
+//! JavaScript passes: every value arrives as a tag with its string or number.
+//!
+//! Inputs cross by [`push`]: the driver pushes each argument, then the call
+//! that consumes them (`new Core()`, `Core.start`, `activationUrl`) pops them
+//! in the order [`describe`] gives.
 
 #[cfg(feature = "bench")]
 mod bench;
-mod client;
-mod convert;
-mod error;
-mod transport;
-mod types;
 
-pub use client::{activation_url, is_valid_card_number, MigoClient};
+use std::cell::RefCell;
+
+use wasm_bindgen::prelude::*;
+
+use crate::core::activation;
+use crate::core::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
+use crate::core::client::{Client, ClientInput};
+use crate::core::config::ConfigInput;
+use crate::core::endpoints::{JsArg, ENDPOINTS};
+use crate::core::error::Error;
+use crate::core::input::{Input, TAGS};
+use crate::core::request::{json_string_into, Request};
+use crate::core::validate;
+
+thread_local! {
+    static PUSHED: RefCell<Vec<Input>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Pushes one argument for the next consuming call.
+#[wasm_bindgen]
+pub fn push(tag: u8, text: Option<String>, number: f64) {
+    PUSHED.with(|p| p.borrow_mut().push(Input::from_tag(tag, text, number)));
+}
+
+/// Takes everything pushed, in push order.
+fn take() -> Vec<Input> {
+    PUSHED.with(|p| std::mem::take(&mut *p.borrow_mut()))
+}
+
+/// The options of `new MigoClient`, in the order the driver pushes them.
+const CLIENT_OPTIONS: [&str; 10] = [
+    "environment",
+    "baseUrl",
+    "applicationId",
+    "clientId",
+    "maxRetries",
+    "timeoutMs",
+    "accessToken",
+    "getAccessToken",
+    "onRequest",
+    "fetch",
+];
+
+/// Action codes, in [`describe`]'s `actions` order.
+const ACTIONS: [&str; 6] = ["send", "wait", "fetchToken", "awaitToken", "done", "fail"];
+/// Transport failures, in [`describe`]'s `transport` order.
+const TRANSPORT: [&str; 3] = ["network", "notSent", "badResponse"];
+
+/// What the driver needs to know of the core, as JSON: the value tags, the
+/// client options, the action and transport codes, and every operation's
+/// JS name with its arguments (a parameter name, or a list of property names
+/// for an object argument), straight from the endpoint table.
+#[wasm_bindgen]
+pub fn describe() -> String {
+    let list = |names: &[&str], out: &mut String| {
+        out.push('[');
+        for (i, n) in names.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_string_into(n, out);
+        }
+        out.push(']');
+    };
+    let mut out = String::from("{\"tags\":");
+    list(&TAGS, &mut out);
+    out.push_str(",\"options\":");
+    list(&CLIENT_OPTIONS, &mut out);
+    out.push_str(",\"actions\":");
+    list(&ACTIONS, &mut out);
+    out.push_str(",\"transport\":");
+    list(&TRANSPORT, &mut out);
+    out.push_str(",\"operations\":[");
+    for (i, ep) in ENDPOINTS.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        json_string_into(ep.name, &mut out);
+        out.push_str(",[");
+        for (j, arg) in ep.args.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            match arg {
+                JsArg::One(p) => json_string_into(p.field(), &mut out),
+                JsArg::Fields(ps) => list(&ps.iter().map(|p| p.field()).collect::<Vec<_>>(), &mut out),
+            }
+        }
+        out.push_str("]]");
+    }
+    out.push_str("]}");
+    out
+}
+
+fn action_code(a: Action) -> u8 {
+    match a {
+        Action::Send { .. } => 0,
+        Action::Wait { .. } => 1,
+        Action::FetchToken { .. } => 2,
+        Action::AwaitToken { .. } => 3,
+        Action::Done => 4,
+        Action::Fail => 5,
+    }
+}
+
+/// A client's core: its options, token and calls. `MigoClient` in
+/// `js/api.js` owns one.
+#[wasm_bindgen]
+pub struct Core {
+    client: Result<Client, Error>,
+    /// The last action's time and ticket, read right after it is returned.
+    deadline: f64,
+    ticket: u32,
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// Pops the client options pushed in `options` order (after one value
+    /// for the options argument itself).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Core {
+        let mut pushed = take().into_iter();
+        let mut next = || pushed.next();
+        let options = next().unwrap_or(Input::Absent);
+        let client = if matches!(options, Input::Other("object")) {
+            let mut input = ClientInput {
+                config: ConfigInput {
+                    environment: next(),
+                    base_url: next(),
+                    application_id: next(),
+                    client_id: next(),
+                    max_retries: next(),
+                    timeout_ms: next(),
+                },
+                ..Default::default()
+            };
+            input.access_token = next();
+            input.get_access_token = next();
+            input.on_request = next();
+            input.fetch = next();
+            Client::new(&input)
+        } else {
+            Err(Error::config("options", "new MigoClient(options) needs an options object"))
+        };
+        Core { client, deadline: 0.0, ticket: 0 }
+    }
+
+    /// The error of unusable options, as MigoError JSON; `undefined` when fine.
+    #[wasm_bindgen(js_name = configError)]
+    pub fn config_error(&self) -> Option<String> {
+        self.client.as_ref().err().map(Error::to_json)
+    }
+
+    /// `{environment, baseUrl, applicationId?}`.
+    pub fn summary(&self) -> String {
+        self.client.as_ref().map(Client::summary_json).unwrap_or_default()
+    }
+
+    /// Starts operation `op` (its index in `operations`) with its arguments
+    /// pushed in order, and the call options as tags and numbers. Returns the
+    /// call id. `has_fetch`: a fetch function exists.
+    #[allow(clippy::too_many_arguments)]
+    pub fn start(
+        &mut self,
+        op: u8,
+        has_fetch: bool,
+        options: u8,
+        retries_tag: u8,
+        retries: f64,
+        timeout_tag: u8,
+        timeout: f64,
+        signal: u8,
+    ) -> u32 {
+        let pushed = take();
+        let (Ok(client), Some(ep)) = (self.client.as_mut(), ENDPOINTS.get(usize::from(op))) else {
+            return u32::MAX;
+        };
+        let params = ep.args.iter().flat_map(|a| match a {
+            JsArg::One(p) => std::slice::from_ref(p).iter(),
+            JsArg::Fields(ps) => ps.iter(),
+        });
+        let inputs: Vec<_> = params.copied().zip(pushed).collect();
+        let input = CallInput {
+            options: Input::from_tag(options, None, 0.0),
+            max_retries: Input::from_tag(retries_tag, None, retries),
+            timeout_ms: Input::from_tag(timeout_tag, None, timeout),
+            signal: SignalInput::from_tag(signal),
+        };
+        client.start(ep, &inputs, &input, has_fetch)
+    }
+
+    fn act(&mut self, a: Action) -> u8 {
+        match a {
+            Action::Send { deadline } | Action::Wait { until: deadline } => self.deadline = deadline,
+            Action::FetchToken { ticket, deadline } | Action::AwaitToken { ticket, deadline } => {
+                self.deadline = deadline;
+                self.ticket = ticket;
+            }
+            Action::Done | Action::Fail => {}
+        }
+        action_code(a)
+    }
+
+    fn drive(&mut self, f: impl FnOnce(&mut Client) -> Action) -> u8 {
+        let a = match self.client.as_mut() {
+            Ok(c) => f(c),
+            Err(_) => Action::Fail,
+        };
+        self.act(a)
+    }
+
+    /// What call `id` does now (an action code).
+    pub fn next(&mut self, id: u32, now: f64) -> u8 {
+        self.drive(|c| c.next(id, now))
+    }
+
+    /// The last action's time (epoch ms): a deadline or the end of a wait.
+    #[wasm_bindgen(getter)]
+    pub fn deadline(&self) -> f64 {
+        self.deadline
+    }
+
+    /// The last token action's ticket.
+    #[wasm_bindgen(getter)]
+    pub fn ticket(&self) -> u32 {
+        self.ticket
+    }
+
+    /// The request to send, as lines: method, URL, body (empty for none),
+    /// then header names and values alternating.
+    pub fn request(&self, id: u32) -> String {
+        self.client.as_ref().ok().and_then(|c| c.call(id)).and_then(|c| c.request()).map(encode).unwrap_or_default()
+    }
+
+    #[wasm_bindgen(js_name = onReply)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_reply(
+        &mut self,
+        id: u32,
+        status: u16,
+        body: String,
+        request_id: Option<String>,
+        retry_after: Option<String>,
+        redirected: bool,
+        now: f64,
+        jitter: f64,
+    ) -> u8 {
+        let reply = Reply { status, body, request_id, retry_after, redirected };
+        self.drive(|c| c.on_reply(id, reply, now, jitter))
+    }
+
+    /// The attempt failed without a reply (`transport` order).
+    #[wasm_bindgen(js_name = onTransport)]
+    pub fn on_transport(&mut self, id: u32, what: u8, now: f64, jitter: f64) -> u8 {
+        let what = match what {
+            1 => Transport::NotSent,
+            2 => Transport::BadResponse,
+            _ => Transport::Network,
+        };
+        self.drive(|c| c.on_transport(id, what, now, jitter))
+    }
+
+    #[wasm_bindgen(js_name = onTimeout)]
+    pub fn on_timeout(&mut self, id: u32, now: f64, jitter: f64) -> u8 {
+        self.drive(|c| c.on_timeout(id, now, jitter))
+    }
+
+    #[wasm_bindgen(js_name = onAbort)]
+    pub fn on_abort(&mut self, id: u32, timeout: bool, now: f64) -> u8 {
+        self.drive(|c| c.on_abort(id, timeout, now))
+    }
+
+    /// The provider settled for `ticket`: `how` 0 resolved (the value as a
+    /// tag with its string), 1 rejected, 2 threw.
+    #[wasm_bindgen(js_name = onToken)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_token(&mut self, id: u32, ticket: u32, how: u8, tag: u8, text: Option<String>, now: f64) -> u8 {
+        let result = match how {
+            0 => TokenResult::Value(Input::from_tag(tag, text, f64::NAN)),
+            1 => TokenResult::Rejected,
+            _ => TokenResult::Threw,
+        };
+        self.drive(|c| c.on_token(id, ticket, result, now))
+    }
+
+    /// The value of a finished call: JSON text, `undefined` for no body.
+    pub fn value(&self, id: u32) -> Option<String> {
+        self.client.as_ref().ok()?.call(id)?.value().map(str::to_owned)
+    }
+
+    /// The error of a failed call, as MigoError JSON.
+    pub fn error(&self, id: u32) -> String {
+        let call = self.client.as_ref().ok().and_then(|c| c.call(id));
+        match (call.and_then(|c| c.error()), &self.client) {
+            (Some(e), _) => e.to_json(),
+            (None, Err(e)) => e.to_json(),
+            (None, Ok(_)) => Error::config("this", "this call is not known to the client").to_json(),
+        }
+    }
+
+    /// The `onRequest` event of the call's last attempt, as JSON.
+    pub fn event(&self, id: u32) -> Option<String> {
+        self.client.as_ref().ok()?.event_json(id)
+    }
+
+    /// `text` without any secret of call `id` nor any card number, for what
+    /// the driver passes on from elsewhere (a fetch error's message).
+    pub fn scrub(&self, id: u32, text: &str) -> String {
+        match self.client.as_ref().ok().and_then(|c| c.call(id)) {
+            Some(call) => call.scrub(text),
+            None => crate::core::secret::redact(text, &[]),
+        }
+    }
+
+    /// Forgets call `id`.
+    pub fn finish(&mut self, id: u32) {
+        if let Ok(c) = self.client.as_mut() {
+            c.finish(id);
+        }
+    }
+
+    /// Calls started and not finished (for leak checks).
+    #[wasm_bindgen(getter)]
+    pub fn live(&self) -> u32 {
+        self.client.as_ref().map_or(0, |c| c.live_calls() as u32)
+    }
+}
+
+impl Default for Core {
+    fn default() -> Self {
+        Core::new()
+    }
+}
+
+fn encode(r: &Request) -> String {
+    let mut out = String::from(r.method.as_str());
+    out.push('\n');
+    out.push_str(&r.url());
+    out.push('\n');
+    out.push_str(r.body().unwrap_or(""));
+    for (name, value) in r.headers() {
+        out.push('\n');
+        out.push_str(name);
+        out.push('\n');
+        out.push_str(value);
+    }
+    out
+}
+
+/// The hosted card-activation webview URL, from the three values pushed
+/// (`userId`, `client`, `environment`); an error comes back as MigoError
+/// JSON, which starts with `{` where a URL never does.
+#[wasm_bindgen(js_name = activationUrl)]
+pub fn activation_url() -> String {
+    let mut pushed = take().into_iter();
+    let mut next = || pushed.next().unwrap_or(Input::Absent);
+    let (user_id, client, environment) = (next(), next(), next());
+    activation::activation_url(&user_id, &client, &environment).unwrap_or_else(|e| e.to_json())
+}
+
+/// The card-number verification `linkCard` applies. Never throws.
+#[wasm_bindgen(js_name = isValidCardNumber)]
+pub fn is_valid_card_number(tag: u8, text: Option<String>) -> bool {
+    validate::card_number(&Input::from_tag(tag, text, f64::NAN)).is_ok()
+}

@@ -1,0 +1,443 @@
+// The public API over the wasm core: `MigoClient`, `activationUrl`,
+// `isValidCardNumber`, and the driver that runs each call.
+//
+// The core (src/core/call.rs) decides everything: validation, the request,
+// attempts, retries, deadlines, the token, the outcome, every error field.
+// This file only moves values across (a tag per JS value, see `put`) and
+// performs what the core says: `fetch`, timers, `getAccessToken`,
+// `onRequest`. The methods, value tags, option names and action codes all
+// come from the core's own `describe()`, so nothing here restates the
+// endpoint table.
+import { MigoError } from "./error.js";
+
+let wasm; // the wasm-bindgen exports, once loaded
+let D; // describe(): tags, options, actions, transport, operations
+let T; // tag name -> number
+
+/** Hands the loaded module to the API; the entry points call it once. */
+export function bind(exports) {
+  wasm = exports;
+  D = JSON.parse(wasm.describe());
+  T = Object.fromEntries(D.tags.map((n, i) => [n, i]));
+  D.operations.forEach(([name, shape], op) => {
+    const method = {
+      [name](...args) {
+        return call(this, op, shape, args);
+      },
+    }[name];
+    Object.defineProperty(MigoClient.prototype, name, { value: method, writable: true, configurable: true });
+  });
+}
+
+const NOT_LOADED = {
+  kind: "config",
+  field: "init",
+  attempts: 0,
+  retryable: false,
+  outcome: "notSent",
+};
+
+function requireLoaded() {
+  if (!wasm) throw new MigoError("migo-cards is not loaded yet: call `await init()` first", NOT_LOADED);
+}
+
+const NO_VALUE = Symbol("unreadable");
+
+/** `obj[key]`, for objects only; a throwing getter or Proxy trap gives NO_VALUE. */
+function read(obj, key) {
+  if (obj === null || typeof obj !== "object") return undefined;
+  try {
+    return obj[key];
+  } catch {
+    return NO_VALUE;
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.test(s));
+
+/** The core's tag for a JS value (`TAGS` in src/core/input.rs). */
+function tag(v) {
+  switch (typeof v) {
+    case "string":
+      return wellFormed(v) ? T.string : T.badString;
+    case "number":
+      return T.number;
+    case "boolean":
+      return v ? T.true : T.false;
+    case "undefined":
+      return T.undefined;
+    case "object":
+      return v === null ? T.null : T.object;
+    case "symbol":
+      return v === NO_VALUE ? T.unreadable : T.symbol;
+    default:
+      return T[typeof v]; // bigint, function
+  }
+}
+
+/** Pushes one value for the next consuming call of the core. */
+function put(v) {
+  const t = tag(v);
+  wasm.push(t, t === T.string ? v : undefined, typeof v === "number" ? v : 0);
+}
+
+function signalTag(s) {
+  if (s === undefined || s === null || s === NO_VALUE) return tag(s);
+  try {
+    if (typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function") {
+      return tag(s);
+    }
+    if (!s.aborted) return T.signal;
+    return isTimeout(s.reason) ? T.timedOutSignal : T.abortedSignal;
+  } catch {
+    return T.unreadable;
+  }
+}
+
+function isTimeout(reason) {
+  try {
+    return reason?.name === "TimeoutError";
+  } catch {
+    return false;
+  }
+}
+
+/** A MigoError from the core's JSON (`Error::to_json`), `cause` nested or given. */
+function toError(details, cause) {
+  const { message, cause: inner, ...fields } = typeof details === "string" ? JSON.parse(details) : details;
+  return new MigoError(message, fields, inner ? toError(inner) : cause);
+}
+
+/** Each live client's state; a detached or freed receiver has none. */
+const clients = new WeakMap();
+
+export class MigoClient {
+  /**
+   * Validates `options` now; throws a MigoError of kind "config" naming the
+   * option at fault.
+   */
+  constructor(options) {
+    requireLoaded();
+    // Everything is read before anything is pushed: a getter may run any code.
+    const values = {};
+    const isObject = tag(options) === T.object;
+    if (isObject) for (const name of D.options) values[name] = read(options, name);
+    put(options);
+    if (isObject) for (const name of D.options) put(values[name]);
+    const core = new wasm.Core();
+    const bad = core.configError();
+    if (bad !== undefined) {
+      core.free();
+      throw toError(bad);
+    }
+    clients.set(this, {
+      core,
+      fetch: values.fetch ?? undefined,
+      getToken: values.getAccessToken,
+      onRequest: values.onRequest ?? undefined,
+      summary: JSON.parse(core.summary()),
+      token: undefined, // the token fetch in progress: { ticket, promise }
+      running: 0, // calls in flight
+      freed: false,
+    });
+  }
+
+  /** The environment this client talks to. */
+  get environment() {
+    return live(this).summary.environment;
+  }
+
+  /** The API base URL in use (no trailing slash). */
+  get baseUrl() {
+    return live(this).summary.baseUrl;
+  }
+
+  /** A summary without secrets, so logging a client leaks nothing. */
+  toJSON() {
+    return { ...live(this).summary };
+  }
+
+  toString() {
+    const s = live(this).summary;
+    return `MigoClient(${s.environment}, ${s.baseUrl})`;
+  }
+
+  /** Releases the client's wasm memory; the client is unusable afterwards. */
+  free() {
+    const c = clients.get(this);
+    if (c) {
+      clients.delete(this);
+      // Calls in flight finish first; the last one frees the core.
+      c.freed = true;
+      if (c.running === 0) c.core.free();
+    }
+  }
+
+  [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
+    this.free();
+  }
+}
+
+function live(self) {
+  const c = clients.get(self);
+  if (!c) throw misuse();
+  return c;
+}
+
+/** Starts operation `op` with the method's `args`: the call's promise. */
+function call(self, op, shape, args) {
+  const c = clients.get(self);
+  if (!c) return Promise.reject(misuse());
+  // Everything is read before anything is pushed: a getter may run any code,
+  // even another call of this client.
+  const values = [];
+  for (let i = 0; i < shape.length; i++) {
+    const s = shape[i];
+    if (typeof s === "string") values.push(args[i]);
+    else for (const field of s) values.push(read(args[i], field));
+  }
+  const options = args[shape.length];
+  const ot = tag(options);
+  let retries, timeout, signal;
+  if (ot === T.object) {
+    retries = read(options, "maxRetries");
+    timeout = read(options, "timeoutMs");
+    signal = read(options, "signal");
+  }
+  const st = signalTag(signal);
+  const f = c.fetch ?? globalThis.fetch;
+  for (const v of values) put(v);
+  const id = c.core.start(
+    op,
+    typeof f === "function",
+    ot,
+    tag(retries),
+    typeof retries === "number" ? retries : 0,
+    tag(timeout),
+    typeof timeout === "number" ? timeout : 0,
+    st,
+  );
+  return drive(c, id, f, signal);
+}
+
+/** The token fetch for `ticket`: started now (`start`) or joined. */
+function tokenPromise(c, ticket, start) {
+  if (start) {
+    let promise;
+    try {
+      promise = Promise.resolve(c.getToken()).then(
+        (value) => ({ value }),
+        () => ({ how: REJECTED }),
+      );
+    } catch {
+      promise = Promise.resolve({ how: THREW });
+    }
+    c.token = { ticket, promise };
+  }
+  return c.token?.ticket === ticket ? c.token.promise : Promise.resolve({ how: REJECTED });
+}
+
+function misuse() {
+  return new MigoError(
+    "MigoClient methods need the client they belong to: this one was detached from it or called after free()",
+    { kind: "config", field: "this", attempts: 0, retryable: false, outcome: "notSent" },
+  );
+}
+
+const REJECTED = 1;
+const THREW = 2;
+const TIMED_OUT = { timedOut: true };
+const ABORTED = { aborted: true };
+
+/**
+ * Settles with `promise`'s value, or TIMED_OUT at `deadline` (epoch ms), or
+ * ABORTED when `signal` fires, whichever comes first; `onStop` runs on
+ * either of the latter (to abort a fetch in flight). Its timer and listener
+ * are removed whichever way it ends.
+ */
+function within(promise, deadline, signal, onStop) {
+  return new Promise((resolve) => {
+    let timer;
+    const end = (why) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(why);
+    };
+    const stop = (why) => {
+      end(why);
+      onStop?.(why);
+    };
+    const onAbort = () => stop(ABORTED);
+    timer = setTimeout(stop, Math.max(0, deadline - Date.now()), TIMED_OUT);
+    signal?.addEventListener("abort", onAbort);
+    promise.then(end, end);
+  });
+}
+
+const FOREVER = new Promise(() => {});
+
+/** Waits until `deadline`; ABORTED when `signal` fires first. */
+const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
+
+/** What `fetch`'s promise came to: the answer read whole, or why not. */
+async function answerOf(pending) {
+  let res;
+  try {
+    res = await pending;
+  } catch (error) {
+    return { transport: 0, error };
+  }
+  try {
+    if (res === null || typeof res !== "object" || typeof res.text !== "function") return { transport: 2 };
+    const status = res.type === "opaqueredirect" ? 0 : res.status;
+    const redirected = res.redirected === true;
+    let requestId = null;
+    let retryAfter = null;
+    try {
+      requestId = res.headers.get("x-request-id");
+      retryAfter = res.headers.get("retry-after");
+    } catch {}
+    const text = await res.text();
+    if (typeof text !== "string" || typeof status !== "number") return { transport: 2 };
+    return { status, text, requestId, retryAfter, redirected };
+  } catch (error) {
+    // The body could not be read: the connection failed mid-answer.
+    return { transport: 0, error };
+  }
+}
+
+/** Sends the request of call `id` and reads the whole answer. */
+function send(core, id, f, deadline, signal) {
+  const lines = core.request(id).split("\n");
+  const headers = {};
+  for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
+  const ctrl = new AbortController();
+  let pending;
+  try {
+    pending = f(lines[1], {
+      method: lines[0],
+      headers,
+      body: lines[2] === "" ? undefined : lines[2],
+      signal: ctrl.signal,
+      redirect: "manual",
+    });
+  } catch {
+    return Promise.resolve({ transport: 1 });
+  }
+  const answer = answerOf(pending);
+  return within(answer, deadline, signal, (why) => ctrl.abort(why === ABORTED ? signal.reason : undefined));
+}
+
+/** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
+function failureCause(core, id, error) {
+  try {
+    let text = String(error?.message ?? error);
+    const inner = error?.cause?.message;
+    if (typeof inner === "string" && inner) text += ` (${inner})`;
+    const copy = new Error(core.scrub(id, text));
+    copy.name = typeof error?.name === "string" ? error.name : "Error";
+    return copy;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs call `id` to its end: performs each action the core returns. */
+async function drive(c, id, f, signal) {
+  const { core, onRequest: hook } = c;
+  let cause;
+  let reported = true;
+  c.running++;
+  try {
+    let a = core.next(id, Date.now());
+    for (;;) {
+      // Read the action's time and ticket before any caller code runs (the
+      // hook may start another call of this client).
+      const deadline = core.deadline;
+      const ticket = core.ticket;
+      if (!reported) {
+        reported = true;
+        report(core, id, hook);
+      }
+      switch (D.actions[a]) {
+        case "send": {
+          const r = await send(core, id, f, deadline, signal);
+          const now = Date.now();
+          if (r === ABORTED) {
+            cause = signal.reason;
+            a = core.onAbort(id, isTimeout(cause), now);
+          } else if (r === TIMED_OUT) {
+            a = core.onTimeout(id, now, Math.random());
+          } else if (r.transport !== undefined) {
+            if (r.error !== undefined) cause = failureCause(core, id, r.error);
+            a = core.onTransport(id, r.transport, now, Math.random());
+          } else {
+            a = core.onReply(id, r.status, r.text, r.requestId, r.retryAfter, r.redirected, now, Math.random());
+          }
+          reported = !hook;
+          break;
+        }
+        case "wait": {
+          if ((await sleep(deadline, signal)) === ABORTED) {
+            cause = signal.reason;
+            a = core.onAbort(id, isTimeout(cause), Date.now());
+          } else a = core.next(id, Date.now());
+          break;
+        }
+        case "fetchToken":
+        case "awaitToken": {
+          const p = tokenPromise(c, ticket, D.actions[a] === "fetchToken");
+          const r = await within(p, deadline, signal);
+          if (r === ABORTED) {
+            cause = signal.reason;
+            a = core.onAbort(id, isTimeout(cause), Date.now());
+          } else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
+          else if (r.how !== undefined) a = core.onToken(id, ticket, r.how, 0, undefined, Date.now());
+          else {
+            const t = tag(r.value);
+            a = core.onToken(id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
+          }
+          break;
+        }
+        case "done": {
+          const v = core.value(id);
+          return v === undefined ? undefined : JSON.parse(v);
+        }
+        default:
+          throw toError(core.error(id), cause);
+      }
+    }
+  } finally {
+    core.finish(id);
+    if (--c.running === 0 && c.freed) core.free();
+  }
+}
+
+/** Tells `onRequest` of the last attempt; what it throws is ignored. */
+function report(core, id, hook) {
+  const event = core.event(id);
+  if (event === undefined) return;
+  try {
+    hook(JSON.parse(event));
+  } catch {}
+}
+
+/** The hosted card-activation webview URL for a cardholder. */
+export function activationUrl(options) {
+  requireLoaded();
+  const values = ["userId", "client", "environment"].map((key) => read(options, key));
+  for (const v of values) put(v);
+  const out = wasm.activationUrl();
+  if (out.startsWith("{")) throw toError(out);
+  return out;
+}
+
+/** The card-number verification `linkCard` applies. Never throws. */
+export function isValidCardNumber(card) {
+  requireLoaded();
+  const t = tag(card);
+  return wasm.isValidCardNumber(t, t === T.string ? card : undefined);
+}
+
+export { MigoError };

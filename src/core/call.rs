@@ -1,0 +1,597 @@
+//! One call of an operation, from validated arguments to its value or its
+//! error, as a state machine that does no I/O (the shape of quinn-proto's
+//! `Connection` and h11: the protocol object decides, a driver moves bytes
+//! and time).
+//!
+//! The driver asks [`Call::next`] what to do and performs the [`Action`]:
+//! send the request, wait until a time, call the token provider, or hand
+//! over the value or the error. It reports what happened with the `on_*`
+//! methods. Every rule lives here: counting attempts, the outcome across
+//! attempts, when and how long to wait for a token, the per-attempt and
+//! token-wait deadlines (absolute, in the driver's clock, epoch ms), backoff
+//! with a random part the driver passes in, `Retry-After`, token refresh,
+//! and every field of the final error. The call never reads a clock or a
+//! random source itself.
+
+use super::config::{self, CallOptions, Config};
+use super::endpoints::Endpoint;
+use super::error::{Error, ErrorKind, Outcome};
+use super::input::Input;
+use super::request::{self, Args, Request};
+use super::response::{self, Body, Raw};
+use super::retry::RetryClass;
+use super::retry::{self, Decision, Failure};
+use super::secret::{redact, Secret};
+use super::token::{Acquire, Tokens};
+
+/// What the calls of one client share: its options and its token.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub config: Config,
+    pub tokens: Tokens,
+}
+
+/// What the driver does next.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action {
+    /// Send [`Call::request`]; report the reply, a transport failure, or
+    /// `on_timeout` once `deadline` passes.
+    Send { deadline: f64 },
+    /// Nothing to do before `until` (backoff): then call `next` again.
+    Wait { until: f64 },
+    /// Call the token provider and report its result for `ticket`; give up
+    /// with `on_timeout` at `deadline`.
+    FetchToken { ticket: u32, deadline: f64 },
+    /// Another call is fetching `ticket`: wait for that same result.
+    AwaitToken { ticket: u32, deadline: f64 },
+    /// The call succeeded: [`Call::value`].
+    Done,
+    /// The call failed: [`Call::error`].
+    Fail,
+}
+
+/// An answer from the gateway, as the transport saw it.
+#[derive(Clone, Debug, Default)]
+pub struct Reply {
+    /// HTTP status; 0 for a redirect the transport would not follow
+    /// (`fetch`'s `opaqueredirect`).
+    pub status: u16,
+    pub body: String,
+    pub request_id: Option<String>,
+    pub retry_after: Option<String>,
+    /// The transport followed a redirect although told not to.
+    pub redirected: bool,
+}
+
+/// How an attempt ended without a reply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// The request failed (connection refused or reset, DNS, CORS, ...).
+    Network,
+    /// `fetch` threw before sending anything.
+    NotSent,
+    /// `fetch` gave something that is not a readable response.
+    BadResponse,
+}
+
+/// What the token provider gave for a ticket.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TokenResult {
+    Value(Input),
+    Rejected,
+    Threw,
+}
+
+/// The caller's `signal`, as the driver found it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignalInput {
+    Absent,
+    Live,
+    /// Already aborted; `timeout` when its reason is a `TimeoutError`.
+    Aborted {
+        timeout: bool,
+    },
+    /// Not an `AbortSignal`: the JS type name.
+    Invalid(&'static str),
+}
+
+/// The per-call options argument, as the driver read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallInput {
+    /// The options argument itself: absent, null or an object are fine.
+    pub options: Input,
+    pub max_retries: Input,
+    pub timeout_ms: Input,
+    pub signal: SignalInput,
+}
+
+impl SignalInput {
+    /// The `signal` a driver sent as an [`Input`] tag (see [`super::input::TAGS`]).
+    pub fn from_tag(tag: u8) -> SignalInput {
+        match super::input::TAGS.get(usize::from(tag)).copied() {
+            Some("undefined" | "null") => SignalInput::Absent,
+            Some("signal") => SignalInput::Live,
+            Some("abortedSignal") => SignalInput::Aborted { timeout: false },
+            Some("timedOutSignal") => SignalInput::Aborted { timeout: true },
+            _ => SignalInput::Invalid(Input::from_tag(tag, None, 0.0).type_name()),
+        }
+    }
+}
+
+impl Default for CallInput {
+    fn default() -> Self {
+        CallInput {
+            options: Input::Absent,
+            max_retries: Input::Absent,
+            timeout_ms: Input::Absent,
+            signal: SignalInput::Absent,
+        }
+    }
+}
+
+/// How one attempt ended, for `onRequest`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptResult {
+    Response,
+    Network,
+    Timeout,
+    Aborted,
+}
+
+impl AttemptResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptResult::Response => "response",
+            AttemptResult::Network => "network",
+            AttemptResult::Timeout => "timeout",
+            AttemptResult::Aborted => "aborted",
+        }
+    }
+}
+
+/// One finished attempt, as `onRequest` is told of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttemptEvent {
+    pub attempt: u32,
+    pub result: AttemptResult,
+    pub status: Option<u16>,
+    pub request_id: Option<String>,
+    pub duration_ms: f64,
+}
+
+#[derive(Clone, Debug)]
+enum State {
+    /// About to get a token, then send.
+    NeedToken,
+    WaitingToken {
+        ticket: u32,
+        deadline: f64,
+    },
+    InFlight {
+        deadline: f64,
+    },
+    Backoff {
+        until: f64,
+    },
+    Done(Option<String>),
+    Failed(Error),
+}
+
+#[derive(Clone, Debug)]
+pub struct Call {
+    endpoint: &'static Endpoint,
+    args: Args,
+    options: CallOptions,
+    state: State,
+    /// Requests sent so far.
+    attempts: u32,
+    /// Failed attempts counted against `max_retries` (a token refresh is not).
+    retries: u32,
+    refreshed: bool,
+    /// What the attempts so far may have done on the gateway.
+    so_far: Outcome,
+    /// The failure that first left the outcome unknown.
+    first_unknown: Option<Error>,
+    /// The token generation of the current attempt, and the one the gateway
+    /// refused as expired.
+    generation: u32,
+    stale: Option<u32>,
+    /// Every token this call has sent, scrubbed from what comes back.
+    tokens: Vec<Secret<String>>,
+    request: Option<Request>,
+    sent_at: f64,
+    event: Option<AttemptEvent>,
+}
+
+/// The error of a state conflict (`409`, `7213` INVALID_STATUS_CARD or `7210`
+/// CARD_NOT_UPDATED): what the gateway answers when the state a call sets is
+/// already there, for example because an earlier attempt of the same call set it.
+fn is_state_conflict(e: &Error) -> bool {
+    e.kind == ErrorKind::Api && (e.status == Some(409) || matches!(e.code.as_deref(), Some("7213" | "7210")))
+}
+
+impl Call {
+    /// Validates the arguments and options (in that order); a call that
+    /// fails here sends nothing and its first action is [`Action::Fail`].
+    pub fn start(
+        endpoint: &'static Endpoint,
+        config: &Config,
+        inputs: &[(super::endpoints::Param, Input)],
+        input: &CallInput,
+        has_fetch: bool,
+    ) -> Call {
+        let mut call = Call {
+            endpoint,
+            args: Args::default(),
+            options: CallOptions { max_retries: config.max_retries, timeout_ms: config.timeout_ms },
+            state: State::NeedToken,
+            attempts: 0,
+            retries: 0,
+            refreshed: false,
+            so_far: Outcome::NotSent,
+            first_unknown: None,
+            generation: 0,
+            stale: None,
+            tokens: Vec::new(),
+            request: None,
+            sent_at: 0.0,
+            event: None,
+        };
+        match Self::prepare(endpoint, config, inputs, input, has_fetch) {
+            Ok((args, options)) => {
+                call.args = args;
+                call.options = options;
+            }
+            Err(e) => call.state = State::Failed(e),
+        }
+        call
+    }
+
+    fn prepare(
+        endpoint: &'static Endpoint,
+        config: &Config,
+        inputs: &[(super::endpoints::Param, Input)],
+        input: &CallInput,
+        has_fetch: bool,
+    ) -> Result<(Args, CallOptions), Error> {
+        let args = Args::collect(endpoint, config, inputs)?;
+        if !matches!(input.options, Input::Absent | Input::Null | Input::Other("object")) {
+            return Err(Error::validation("options", "the options argument must be an object"));
+        }
+        let options = CallOptions::resolve(config, &input.max_retries, &input.timeout_ms)?;
+        match input.signal {
+            SignalInput::Invalid(_) => return Err(Error::validation("signal", "signal must be an AbortSignal")),
+            SignalInput::Aborted { timeout } => return Err(aborted(timeout)),
+            SignalInput::Absent | SignalInput::Live => {}
+        }
+        if !has_fetch {
+            return Err(Error::config(
+                "fetch",
+                "no fetch function: this runtime has no global fetch; pass one as the client's `fetch` option",
+            ));
+        }
+        Ok((args, options))
+    }
+
+    /// What to do now.
+    pub fn next(&mut self, now: f64, cx: &mut Context) -> Action {
+        loop {
+            match &self.state {
+                State::NeedToken => {
+                    let deadline = now + f64::from(self.options.timeout_ms);
+                    match cx.tokens.acquire(self.stale, now, deadline) {
+                        Acquire::Ready { token, generation } => return self.send(token, generation, now, &cx.config),
+                        Acquire::Fetch { ticket } => {
+                            self.state = State::WaitingToken { ticket, deadline };
+                            return Action::FetchToken { ticket, deadline };
+                        }
+                        Acquire::Join { ticket } => {
+                            self.state = State::WaitingToken { ticket, deadline };
+                            return Action::AwaitToken { ticket, deadline };
+                        }
+                    }
+                }
+                State::WaitingToken { ticket, deadline } => {
+                    return Action::AwaitToken { ticket: *ticket, deadline: *deadline }
+                }
+                // Called while an attempt is out: nothing to do but wait for it.
+                State::InFlight { deadline } => return Action::Wait { until: *deadline },
+                State::Backoff { until } if now < *until => return Action::Wait { until: *until },
+                State::Backoff { .. } => self.state = State::NeedToken,
+                State::Done(_) => return Action::Done,
+                State::Failed(_) => return Action::Fail,
+            }
+        }
+    }
+
+    fn send(&mut self, token: Secret<String>, generation: u32, now: f64, config: &Config) -> Action {
+        match request::build(self.endpoint, &self.args, config, &token) {
+            Ok(req) => {
+                if !self.tokens.contains(&token) {
+                    self.tokens.push(token);
+                }
+                self.generation = generation;
+                self.request = Some(req);
+                self.attempts += 1;
+                self.sent_at = now;
+                let deadline = now + f64::from(self.options.timeout_ms);
+                self.state = State::InFlight { deadline };
+                Action::Send { deadline }
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// The request to send for [`Action::Send`].
+    pub fn request(&self) -> Option<&Request> {
+        self.request.as_ref()
+    }
+
+    /// The value of a successful call: JSON text, or `None` for no body.
+    pub fn value(&self) -> Option<&str> {
+        match &self.state {
+            State::Done(v) => v.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The error of a failed call.
+    pub fn error(&self) -> Option<&Error> {
+        match &self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The attempt that ended last, for `onRequest`.
+    pub fn event(&self) -> Option<&AttemptEvent> {
+        self.event.as_ref()
+    }
+
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// Scrubs `text` of every secret of this call (arguments and tokens)
+    /// and of any full card number.
+    pub fn scrub(&self, text: &str) -> String {
+        let secrets: Vec<&str> = self.secrets().collect();
+        redact(text, &secrets)
+    }
+
+    fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.args.secrets().chain(self.tokens.iter().map(|t| t.expose().as_str()))
+    }
+
+    fn in_flight(&self) -> bool {
+        matches!(self.state, State::InFlight { .. })
+    }
+
+    fn record(&mut self, result: AttemptResult, now: f64, status: Option<u16>, request_id: Option<String>) {
+        self.event = Some(AttemptEvent {
+            attempt: self.attempts,
+            result,
+            status,
+            request_id,
+            duration_ms: (now - self.sent_at).max(0.0),
+        });
+    }
+
+    /// The gateway answered the attempt in flight.
+    pub fn on_reply(&mut self, reply: Reply, now: f64, jitter: f64, cx: &mut Context) -> Action {
+        if !self.in_flight() {
+            return self.next(now, cx);
+        }
+        let request_id = reply.request_id.as_deref().map(|id| self.scrub(id));
+        self.record(AttemptResult::Response, now, Some(reply.status), request_id);
+        if reply.redirected || reply.status == 0 || (300..400).contains(&reply.status) {
+            return self.fail_attempt(redirect_failure(&reply), now, jitter, cx);
+        }
+        let secrets: Vec<&str> = self.secrets().collect();
+        let decoded = response::decode(
+            Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() },
+            &secrets,
+        );
+        let error = match decoded {
+            Ok(Body::Empty) => return self.succeed(None),
+            Ok(Body::Json(text)) => return self.succeed(Some(text.to_owned())),
+            Err(e) => e,
+        };
+        if error.kind == ErrorKind::Decode {
+            return self.fail_attempt((Failure::Undecodable, error), now, jitter, cx);
+        }
+        if retry::refresh_token(&error, cx.tokens.can_refresh(), self.refreshed) {
+            // Refused before acting: send the same request with a new token.
+            self.refreshed = true;
+            self.so_far = self.so_far.then(Outcome::Rejected);
+            self.stale = Some(self.generation);
+            self.state = State::NeedToken;
+            return self.next(now, cx);
+        }
+        let retry_after = reply.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, now));
+        let failure = Failure::Status { status: error.status.unwrap_or(0), retry_after_ms: retry_after };
+        self.fail_attempt((failure, error), now, jitter, cx)
+    }
+
+    /// The attempt in flight ended without a reply.
+    pub fn on_transport(&mut self, what: Transport, now: f64, jitter: f64, cx: &mut Context) -> Action {
+        if !self.in_flight() {
+            return self.next(now, cx);
+        }
+        self.record(AttemptResult::Network, now, None, None);
+        let failure = match what {
+            Transport::Network => (
+                Failure::Network,
+                Error::network("could not reach the Migo gateway (network error or blocked by CORS)"),
+            ),
+            Transport::BadResponse => {
+                (Failure::Network, Error::network("the fetch function did not give a readable Response"))
+            }
+            Transport::NotSent => {
+                // Nothing left the client: a broken fetch, not a gateway problem.
+                self.attempts -= 1;
+                self.event = None;
+                let e = Error::config("fetch", "the fetch function threw before sending the request");
+                return self.fail(e);
+            }
+        };
+        self.fail_attempt(failure, now, jitter, cx)
+    }
+
+    /// A deadline the call set has passed: the attempt's, or the token wait's.
+    pub fn on_timeout(&mut self, now: f64, jitter: f64, cx: &mut Context) -> Action {
+        match self.state {
+            State::InFlight { .. } => {
+                self.record(AttemptResult::Timeout, now, None, None);
+                let e = Error::timeout(self.options.timeout_ms);
+                self.fail_attempt((Failure::Timeout, e), now, jitter, cx)
+            }
+            State::WaitingToken { .. } => {
+                let mut e = Error::timeout(self.options.timeout_ms);
+                e.message = format!("getAccessToken did not settle within {} ms", self.options.timeout_ms);
+                // Waiting for a token sent nothing.
+                e.outcome = Outcome::NotSent;
+                self.fail(e)
+            }
+            _ => self.next(now, cx),
+        }
+    }
+
+    /// The caller's signal fired; `timeout` when its reason is a `TimeoutError`.
+    pub fn on_abort(&mut self, timeout: bool, now: f64) -> Action {
+        match self.state {
+            State::Done(_) => Action::Done,
+            State::Failed(_) => Action::Fail,
+            State::InFlight { .. } => {
+                self.record(AttemptResult::Aborted, now, None, None);
+                // The request was out: the gateway may have acted.
+                self.so_far = self.so_far.then(Outcome::Unknown);
+                self.fail(aborted(timeout))
+            }
+            _ => self.fail(aborted(timeout)),
+        }
+    }
+
+    /// The token provider settled for `ticket`.
+    pub fn on_token(&mut self, ticket: u32, result: TokenResult, now: f64, cx: &mut Context) -> Action {
+        if !matches!(self.state, State::WaitingToken { ticket: t, .. } if t == ticket) {
+            return self.next(now, cx);
+        }
+        let provider = |message: &str| Error::config("getAccessToken", message);
+        let token = match result {
+            TokenResult::Value(v) => config::access_token(&v)
+                .map_err(|_| provider("getAccessToken must resolve to a non-empty string of visible ASCII characters")),
+            TokenResult::Rejected => Err(provider("getAccessToken rejected")),
+            TokenResult::Threw => Err(provider("getAccessToken threw")),
+        };
+        match token {
+            Ok(t) => {
+                cx.tokens.resolved(ticket, t);
+                self.state = State::NeedToken;
+                self.next(now, cx)
+            }
+            Err(e) => {
+                cx.tokens.failed(ticket);
+                self.fail(e)
+            }
+        }
+    }
+
+    fn succeed(&mut self, value: Option<String>) -> Action {
+        self.state = State::Done(value);
+        Action::Done
+    }
+
+    /// Ends the call with `e`, stamped with what the attempts amount to.
+    fn fail(&mut self, mut e: Error) -> Action {
+        e.attempts = self.attempts;
+        e.outcome = self.so_far.then(e.outcome);
+        self.state = State::Failed(e);
+        Action::Fail
+    }
+
+    /// One attempt failed: retry as `core::retry` decides, or give up.
+    fn fail_attempt(&mut self, (failure, error): (Failure, Error), now: f64, jitter: f64, cx: &mut Context) -> Action {
+        let outcome = retry::outcome(failure);
+        if outcome == Outcome::Rejected && self.endpoint.retry == RetryClass::Idempotent && is_state_conflict(&error) {
+            if let Some(first) = self.first_unknown.take() {
+                return self.fail(own_effect(first, error));
+            }
+        }
+        if outcome == Outcome::Unknown && self.first_unknown.is_none() {
+            self.first_unknown = Some(error.clone());
+        }
+        self.so_far = self.so_far.then(outcome);
+        self.retries += 1;
+        match retry::decide(self.endpoint.retry, failure, self.retries, self.options.max_retries, jitter) {
+            Decision::Retry { delay_ms } => {
+                self.state = State::Backoff { until: now + f64::from(delay_ms) };
+                self.next(now, cx)
+            }
+            Decision::GiveUp { retryable, outcome } => {
+                let mut e = error;
+                e.outcome = outcome;
+                e.retryable = retryable;
+                self.fail(e)
+            }
+        }
+    }
+}
+
+/// The error for a caller's signal: kind `timeout` when its reason is a
+/// `TimeoutError` (`AbortSignal.timeout()`), else `aborted`.
+fn aborted(timeout: bool) -> Error {
+    let mut e = Error::aborted();
+    if timeout {
+        e.kind = ErrorKind::Timeout;
+        e.message = "the call's signal timed out".into();
+        e.retryable = true;
+    }
+    e
+}
+
+/// A redirect is never followed: the request carries a bearer token and
+/// secrets that must reach only the configured gateway.
+fn redirect_failure(reply: &Reply) -> (Failure, Error) {
+    let status = (reply.status != 0 && !reply.redirected).then_some(reply.status);
+    let mut e = Error::api(reply.status, String::new());
+    e.status = status;
+    e.message = if reply.redirected {
+        "the request was redirected to another location (the fetch function followed a redirect although told \
+         not to); its answer was not used"
+            .into()
+    } else {
+        let shown = status.map(|s| format!(" {s}")).unwrap_or_default();
+        format!(
+            "the gateway answered with a redirect{shown}; migo-cards does not follow redirects, so nothing was sent \
+             to the other location: check baseUrl"
+        )
+    };
+    (Failure::Redirect { followed: reply.redirected }, e)
+}
+
+/// A state conflict after an attempt whose effect is unknown may be the
+/// gateway refusing to do again what that attempt already did (a lost
+/// answer to a block, then `7213` for the retry). Such a refusal must never
+/// look like a plain one: the call fails with the failure that left its
+/// outcome unknown, and the refusal as its `cause`.
+fn own_effect(first: Error, refusal: Error) -> Error {
+    let mut e = first;
+    e.message = format!(
+        "{}; a retry was then refused as a state conflict, which is what the gateway answers when the first \
+         attempt already took effect: the outcome is unknown, check the card's state before acting on it",
+        e.message
+    );
+    e.outcome = Outcome::Unknown;
+    e.retryable = false;
+    e.cause = Some(Box::new(refusal));
+    e
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "call_tests.rs"]
+mod tests;

@@ -1,0 +1,202 @@
+//! A client: its validated options, its token, and its calls in flight,
+//! addressed by id (as quinn's `Endpoint` owns its connections), so a
+//! driver holds numbers, not objects.
+
+use super::call::{Action, Call, CallInput, Context, Reply, TokenResult, Transport};
+use super::config::{self, Config, ConfigInput};
+use super::endpoints::{Endpoint, Param};
+use super::error::Error;
+use super::input::Input;
+use super::request::json_string_into;
+use super::token::{Source, Tokens};
+
+/// The options of `new MigoClient(options)`, as the driver read them.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInput {
+    pub config: ConfigInput,
+    pub access_token: Option<Input>,
+    pub get_access_token: Option<Input>,
+    pub on_request: Option<Input>,
+    pub fetch: Option<Input>,
+}
+
+pub type CallId = u32;
+
+#[derive(Debug)]
+pub struct Client {
+    cx: Context,
+    /// `onRequest` was given: build an event after every attempt.
+    pub has_hook: bool,
+    /// A `fetch` option was given (else the global one is used).
+    pub has_fetch: bool,
+    calls: Vec<Option<Call>>,
+    free: Vec<CallId>,
+}
+
+fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<bool, Error> {
+    match input {
+        None | Some(Input::Absent | Input::Null) => Ok(false),
+        Some(Input::Other("function")) => Ok(true),
+        Some(_) => Err(Error::config(field, format!("{field} must be a function"))),
+    }
+}
+
+impl Client {
+    /// Validates the options; the error names the option at fault.
+    pub fn new(input: &ClientInput) -> Result<Client, Error> {
+        let config = Config::from_input(&input.config)?;
+        let absent = Input::Absent;
+        let token = input.access_token.as_ref().unwrap_or(&absent);
+        let provider = input.get_access_token.as_ref().unwrap_or(&absent);
+        let source = match (token, provider) {
+            (t, p) if !t.is_missing() && !p.is_missing() => {
+                return Err(Error::config("accessToken", "give accessToken or getAccessToken, not both"))
+            }
+            (Input::Other("function"), _) => {
+                return Err(Error::config(
+                    "accessToken",
+                    "accessToken must be a string; use getAccessToken for a function",
+                ))
+            }
+            (_, Input::Other("function")) => Source::Provider,
+            (_, p) if !p.is_missing() => {
+                return Err(Error::config("getAccessToken", "getAccessToken must be a function"))
+            }
+            (t, _) => Source::Fixed(config::access_token(t)?),
+        };
+        let has_hook = function_or_absent("onRequest", &input.on_request)?;
+        let has_fetch = function_or_absent("fetch", &input.fetch)?;
+        Ok(Client {
+            cx: Context { config, tokens: Tokens::new(source) },
+            has_hook,
+            has_fetch,
+            calls: Vec::new(),
+            free: Vec::new(),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.cx.config
+    }
+
+    /// Starts a call; `has_fetch` says whether a fetch function exists at
+    /// all (the option or a global one). Bad arguments make a call whose
+    /// first action is [`Action::Fail`].
+    pub fn start(
+        &mut self,
+        endpoint: &'static Endpoint,
+        inputs: &[(Param, Input)],
+        input: &CallInput,
+        has_fetch: bool,
+    ) -> CallId {
+        let call = Call::start(endpoint, &self.cx.config, inputs, input, has_fetch);
+        match self.free.pop() {
+            Some(id) => {
+                self.calls[id as usize] = Some(call);
+                id
+            }
+            None => {
+                self.calls.push(Some(call));
+                (self.calls.len() - 1) as CallId
+            }
+        }
+    }
+
+    /// The call `id`, while it has not been finished.
+    pub fn call(&self, id: CallId) -> Option<&Call> {
+        self.calls.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// Runs `f` on call `id` with the shared context; an unknown id (a
+    /// driver bug) fails instead of panicking.
+    fn with(&mut self, id: CallId, f: impl FnOnce(&mut Call, &mut Context) -> Action) -> Action {
+        match self.calls.get_mut(id as usize).and_then(Option::as_mut) {
+            Some(call) => f(call, &mut self.cx),
+            None => Action::Fail,
+        }
+    }
+
+    pub fn next(&mut self, id: CallId, now: f64) -> Action {
+        self.with(id, |c, cx| c.next(now, cx))
+    }
+
+    pub fn on_reply(&mut self, id: CallId, reply: Reply, now: f64, jitter: f64) -> Action {
+        self.with(id, |c, cx| c.on_reply(reply, now, jitter, cx))
+    }
+
+    pub fn on_transport(&mut self, id: CallId, what: Transport, now: f64, jitter: f64) -> Action {
+        self.with(id, |c, cx| c.on_transport(what, now, jitter, cx))
+    }
+
+    pub fn on_timeout(&mut self, id: CallId, now: f64, jitter: f64) -> Action {
+        self.with(id, |c, cx| c.on_timeout(now, jitter, cx))
+    }
+
+    pub fn on_abort(&mut self, id: CallId, timeout: bool, now: f64) -> Action {
+        self.with(id, |c, _| c.on_abort(timeout, now))
+    }
+
+    pub fn on_token(&mut self, id: CallId, ticket: u32, result: TokenResult, now: f64) -> Action {
+        self.with(id, |c, cx| c.on_token(ticket, result, now, cx))
+    }
+
+    /// Forgets call `id`; its id is reused.
+    pub fn finish(&mut self, id: CallId) {
+        if let Some(slot @ Some(_)) = self.calls.get_mut(id as usize) {
+            *slot = None;
+            self.free.push(id);
+        }
+    }
+
+    /// Calls not yet finished (for leak checks).
+    pub fn live_calls(&self) -> usize {
+        self.calls.len() - self.free.len()
+    }
+
+    /// The `onRequest` event of call `id`'s last attempt, as JSON:
+    /// `{operation, method, url, attempt, result, status?, requestId?, durationMs}`,
+    /// the URL's secret query values shown as `***`.
+    pub fn event_json(&self, id: CallId) -> Option<String> {
+        let call = self.call(id)?;
+        let event = call.event()?;
+        let request = call.request()?;
+        let mut out = String::from("{\"operation\":");
+        json_string_into(call.endpoint().name, &mut out);
+        out.push_str(",\"method\":");
+        json_string_into(request.method.as_str(), &mut out);
+        out.push_str(",\"url\":");
+        json_string_into(&request.redacted_url(), &mut out);
+        out.push_str(",\"attempt\":");
+        out.push_str(&event.attempt.to_string());
+        out.push_str(",\"result\":");
+        json_string_into(event.result.as_str(), &mut out);
+        if let Some(s) = event.status {
+            out.push_str(",\"status\":");
+            out.push_str(&s.to_string());
+        }
+        if let Some(id) = &event.request_id {
+            out.push_str(",\"requestId\":");
+            json_string_into(id, &mut out);
+        }
+        out.push_str(",\"durationMs\":");
+        // Whole milliseconds: the driver's clock is Date.now().
+        out.push_str(&(event.duration_ms as u64).to_string());
+        out.push('}');
+        Some(out)
+    }
+
+    /// `{environment, baseUrl, applicationId?}`: what `toJSON` shows, no secret.
+    pub fn summary_json(&self) -> String {
+        let c = &self.cx.config;
+        let mut out = String::from("{\"environment\":");
+        json_string_into(c.environment.as_str(), &mut out);
+        out.push_str(",\"baseUrl\":");
+        json_string_into(&c.base_url, &mut out);
+        if let Some(app) = &c.application_id {
+            out.push_str(",\"applicationId\":");
+            json_string_into(app, &mut out);
+        }
+        out.push('}');
+        out
+    }
+}
