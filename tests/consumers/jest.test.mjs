@@ -2,9 +2,12 @@
 // CommonJS project next to jest, jest-environment-jsdom and Babel as Jest's
 // docs set them up (fixture/jest/). Test files in ES-module syntax compiled
 // by babel-jest and in plain CommonJS run in the jsdom environment (which
-// has no TextDecoder, TextEncoder, fetch or DecompressionStream), one in the
-// node environment; Jest's native ES-module mode runs with the README's one
-// line and, as the control, fails without it.
+// has no TextDecoder, TextEncoder, fetch or DecompressionStream): the SDK
+// loads with no setup, validates, calls through a `fetch` passed as an
+// option, and without one says so and sends nothing; one file runs in the
+// node environment and issues a card through the gateway. Jest's native
+// ES-module mode runs with the README's one line and, as the control, fails
+// without it.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -47,21 +50,31 @@ describe("Jest 30 tests using migo-cards", { timeout: 600_000 }, () => {
     const { json, output } = await jest([]);
     assert.equal(json.success, true, output);
     const got = statuses(json);
-    assert.deepEqual(Object.keys(got).sort(), [
-      "jsdom.test.js › a bad argument rejects with a MigoError before anything is sent (jsdom)",
-      "jsdom.test.js › the SDK loads in the jsdom environment and validates locally",
-      "node-env.test.js › a bad argument rejects with a MigoError before anything is sent (node)",
-      "node-env.test.js › the SDK loads in the node environment and validates locally",
-      "require.test.js › a bad argument rejects with a MigoError before anything is sent (jsdom)",
-      "require.test.js › the SDK loads in the jsdom environment and validates locally",
-    ]);
+    const jsdom = [
+      "a bad argument rejects with a MigoError before anything is sent (jsdom)",
+      "issueCard through the fetch passed as an option (jsdom)",
+      "the SDK loads in the jsdom environment and validates locally",
+      "with no fetch at all (jsdom has none), a call says so and sends nothing",
+    ];
+    const node = [
+      "a bad argument rejects with a MigoError before anything is sent (node)",
+      "issueCard reaches the local gateway with the environment's own fetch (node)",
+      "issueCard through the fetch passed as an option (node)",
+      "the SDK loads in the node environment and validates locally",
+    ];
+    assert.deepEqual(
+      Object.keys(got).sort(),
+      [...jsdom.map((t) => `jsdom.test.js › ${t}`), ...node.map((t) => `node-env.test.js › ${t}`), ...jsdom.map((t) => `require.test.js › ${t}`)].sort(),
+    );
+    const { cards } = await gw.state();
+    assert.equal(cards.length, 1, "the node environment's test issued one card through the gateway; the jsdom ones sent nothing");
     assert.ok(Object.values(got).every((s) => s === "passed"), JSON.stringify(got, null, 2));
   });
 
   test("Jest's native ES-module mode with jsdom works with the README's one line (customExportConditions)", async () => {
     const { json, output } = await jest(["-c", "jest.esm.config.mjs"], { nodeOptions: ["--experimental-vm-modules"] });
     assert.equal(json.success, true, output);
-    assert.equal(json.numPassedTests, 2, output);
+    assert.equal(json.numPassedTests, 4, output);
   });
 
   test("the control: without that line the browser build is chosen, and jsdom lacks what it needs", async () => {
