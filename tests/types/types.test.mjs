@@ -97,8 +97,12 @@ const stripComments = (src) => src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\
 test("no `any` in the shipped declarations, which are js/index.d.ts once (index.d.cts) and its re-export (index.d.ts)", async () => {
   const files = ["index.d.ts", "index.d.cts"];
   const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
-  assert.deepEqual(manifest.files.filter((f) => /\.d\.c?ts$/.test(f)).sort(), [...files].sort(), "these are all the declaration files");
-  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json"], "no subpath exposes the raw glue");
+  assert.deepEqual(
+    manifest.files.filter((f) => /\.d\.c?ts$/.test(f) && !f.startsWith("testing/")).sort(),
+    [...files].sort(),
+    "these are all the declaration files of the main entry",
+  );
+  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json", "./testing"], "no subpath exposes the raw glue");
   for (const file of files) {
     const src = stripComments(await readFile(path.join(root, "pkg", file), "utf8"));
     assert.deepEqual(src.split("\n").filter((l) => /\bany\b/.test(l)).map((l) => l.trim()), [], file);
@@ -106,4 +110,11 @@ test("no `any` in the shipped declarations, which are js/index.d.ts once (index.
   assert.equal(await readFile(path.join(root, "pkg", "index.d.cts"), "utf8"), await readFile(path.join(root, "js", "index.d.ts"), "utf8"));
   const esm = stripComments(await readFile(path.join(root, "pkg", "index.d.ts"), "utf8")).trim().split("\n");
   assert.deepEqual(esm, ['export * from "./index.cjs";', 'export { init as default } from "./index.cjs";']);
+});
+
+test("no `any` in migo-cards/testing's declarations, exported as ./testing with its types", async () => {
+  const testing = stripComments(await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
+  assert.deepEqual(testing.split("\n").filter((l) => /\bany\b/.test(l)), [], "pkg/testing/index.d.ts");
+  const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
+  assert.deepEqual(manifest.exports["./testing"], { types: "./testing/index.d.ts", require: "./testing/index.cjs", default: "./testing/index.js" });
 });
