@@ -132,6 +132,9 @@ node -e '
 ' "$out/package.json"
 # ---- end of migo-cards/testing ------------------------------------------------
 
+# Every `require` of the package reads CommonJS-format declarations.
+node scripts/build-pkg-types.mjs "$out"
+
 rm -rf "$dest.old"
 [ -e "$dest" ] && mv "$dest" "$dest.old"
 mv "$out" "$dest"

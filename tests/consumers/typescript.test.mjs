@@ -86,16 +86,18 @@ describe("TypeScript consumers of migo-cards", { timeout: 600_000 }, () => {
     }
   }
 
-  test("@arethetypeswrong/cli finds no problem in the tarball", async () => {
+  test("@arethetypeswrong/cli finds no problem in the tarball (migo-cards and migo-cards/testing)", async () => {
     const attw = path.join(project.dir, "node_modules/@arethetypeswrong/cli/dist/index.js");
     const { stdout } = await run(process.execPath, [attw, project.tarball, "--format", "json"], { cwd: project.dir });
     // It exits non-zero on any problem; the report says so too.
     const report = JSON.parse(stdout);
     assert.deepEqual(report.problems, {}, stdout);
     assert.deepEqual(report.analysis.problems, [], stdout);
-    assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), [".", "./package.json"]);
-    const resolutions = report.analysis.entrypoints["."].resolutions;
-    assert.deepEqual(Object.keys(resolutions).sort(), ["bundler", "node10", "node16-cjs", "node16-esm"]);
-    for (const [kind, r] of Object.entries(resolutions)) assert.ok(r.resolution?.isTypeScript, `${kind} resolves to declarations`);
+    assert.deepEqual(Object.keys(report.analysis.entrypoints).sort(), [".", "./package.json", "./testing"]);
+    for (const entry of [".", "./testing"]) {
+      const resolutions = report.analysis.entrypoints[entry].resolutions;
+      assert.deepEqual(Object.keys(resolutions).sort(), ["bundler", "node10", "node16-cjs", "node16-esm"]);
+      for (const [kind, r] of Object.entries(resolutions)) assert.ok(r.resolution?.isTypeScript, `${entry}, ${kind}: resolves to declarations`);
+    }
   });
 });

@@ -116,5 +116,10 @@ test("no `any` in migo-cards/testing's declarations, exported as ./testing with 
   const testing = stripComments(await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
   assert.deepEqual(testing.split("\n").filter((l) => /\bany\b/.test(l)), [], "pkg/testing/index.d.ts");
   const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
-  assert.deepEqual(manifest.exports["./testing"], { types: "./testing/index.d.ts", require: "./testing/index.cjs", default: "./testing/index.js" });
+  // require reads a CommonJS-format copy of the declarations (scripts/build-pkg-types.mjs).
+  assert.deepEqual(manifest.exports["./testing"], {
+    require: { types: "./testing/index.d.cts", default: "./testing/index.cjs" },
+    default: { types: "./testing/index.d.ts", default: "./testing/index.js" },
+  });
+  assert.equal(await readFile(path.join(root, "pkg", "testing", "index.d.cts"), "utf8"), await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
 });
