@@ -65,9 +65,15 @@ export interface CallOptions {
   maxRetries?: number;
 }
 
-/** A card as the gateway returns it. Known fields are typed; others pass through. */
+/**
+ * A card as the gateway returns it. Known fields are typed; others pass through.
+ * Any number in a result that a JS number cannot hold exactly (an integer
+ * beyond ±(2^53 − 1), more than 15 significant digits, out of range) arrives
+ * as its exact decimal text instead, e.g. `"9007199254740993"`.
+ */
 export interface Card {
-  cardId?: number;
+  /** A number; the digit string when beyond 2^53 − 1 (every method accepts either). */
+  cardId?: number | string;
   userId?: string | number;
   status?: CardStatus;
   alias?: string | null;
@@ -86,7 +92,8 @@ export interface CardDetails extends Card {
 
 export interface Statement {
   statementId?: string | number;
-  cardId?: number;
+  /** A number; the digit string when beyond 2^53 − 1. */
+  cardId?: number | string;
   month?: number;
   year?: number;
   status?: string;

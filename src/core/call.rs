@@ -398,7 +398,7 @@ impl Call {
         );
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(None),
-            Ok(Body::Json(text)) => return self.succeed(Some(text.to_owned())),
+            Ok(Body::Json(text)) => return self.succeed(Some(text.into_owned())),
             Err(e) => e,
         };
         if error.kind == ErrorKind::Decode {

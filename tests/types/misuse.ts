@@ -83,7 +83,7 @@ export async function misuses(client: MigoClient, e: MigoError, card: Card): Pro
   // ---- results are typed
   // @ts-expect-error TS2322: an activation may resolve to undefined (empty body, 204)
   const activated: Card = await client.activateCard("1001", 5000001);
-  // @ts-expect-error TS2322: cardId may be missing
+  // @ts-expect-error TS2322: cardId may be missing, or a digit string beyond 2^53 - 1
   const id: number = card.cardId;
   // @ts-expect-error TS2322: status is a string, not a number
   const status: number | undefined = card.status;
