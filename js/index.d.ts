@@ -214,14 +214,33 @@ export declare class MigoError extends Error {
   private constructor(message: string, details: object, cause?: unknown);
 }
 
-/** Where the .wasm comes from, for `init`. */
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+// A global's instance type where the consumer's lib declares it, otherwise
+// nothing: a Node project (lib es20xx and @types/node, no DOM lib) has no
+// WebAssembly or BufferSource types, and its compile must not fail on ours.
+type InstanceOfGlobal<Name extends string> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : never;
+type WebAssemblyModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
 
 /**
- * Loads the WebAssembly module (browsers and bundlers). Call it once before
- * using the SDK; later calls return the same promise. In Node it is a no-op.
+ * Where `init` may take the module from instead of the copy inlined in the
+ * package: a URL, a fetch Response, its bytes or a compiled WebAssembly.Module.
  */
-export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export type InitInput =
+  | string
+  | InstanceOfGlobal<"URL">
+  | InstanceOfGlobal<"Request">
+  | InstanceOfGlobal<"Response">
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssemblyModule;
+
+/**
+ * Compiles and instantiates the WebAssembly module (browser build: call it
+ * once before using the SDK; later calls return the same promise). In Node,
+ * Bun, Deno and Jest the module is ready on import and init is a no-op.
+ * Also a named export.
+ */
+export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export default init;
 
 // MigoClient is disposable (`using`); declared here, as @types/node does, so
 // that consumers whose lib predates esnext.disposable still type-check.

@@ -1,19 +1,23 @@
-// Browser and bundler entry. The .wasm is found next to the glue with
-// `new URL(..., import.meta.url)`, which Vite and webpack 5 both follow.
+// Browser and bundler entry. The wasm is inlined (./wasm.js, see
+// ../load/inline.js): no asset for a bundler to emit, no request in init().
 import wasmInit, * as glue from "./migo_cards.js";
+import deflatedWasm from "./wasm.js";
+import { inflatedWasm } from "../load/inline.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
 let ready;
 
 /**
- * Loads the WebAssembly module once; later calls return the same promise.
- * `input` optionally overrides where the .wasm comes from (URL, Response,
- * bytes or a compiled WebAssembly.Module).
+ * Compiles and instantiates the inlined WebAssembly module once; later calls
+ * return the same promise. `input` optionally supplies this package's
+ * module instead: a URL, a Response, bytes or a compiled WebAssembly.Module.
  */
-export default function init(input) {
+export function init(input) {
   if (!ready) {
-    ready = wasmInit(input === undefined ? undefined : { module_or_path: input }).then(() => bind(glue));
-    // A failed load (offline, wrong path) may be retried by calling init again.
+    ready = Promise.resolve()
+      .then(() => wasmInit({ module_or_path: input === undefined ? inflatedWasm(deflatedWasm) : input }))
+      .then(() => bind(glue));
+    // A failed load may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;
     });
@@ -21,4 +25,4 @@ export default function init(input) {
   return ready;
 }
 
-export { MigoClient, MigoError, activationUrl, isValidCardNumber };
+export { init as default, MigoClient, MigoError, activationUrl, isValidCardNumber };

@@ -120,7 +120,9 @@ test("a static copy of the example page works with no server, on the in-page tes
 
     // Nothing but the copy's own files was fetched; the one miss is the probe for a local gateway.
     assert.deepEqual(refused, ["/__mock/health"]);
-    assert.ok(served.includes("/some/site/pkg/testing/index.js") && served.includes("/some/site/pkg/web/migo_cards_bg.wasm"), served.join("\n"));
+    // (The SDK's wasm travels inside pkg/web/wasm.js: no .wasm file is fetched.)
+    assert.ok(served.includes("/some/site/pkg/testing/index.js") && served.includes("/some/site/pkg/web/wasm.js"), served.join("\n"));
+    assert.ok(!served.some((p) => p.endsWith(".wasm")), served.join("\n"));
     assert.deepEqual(
       problems.filter((p) => !(p.startsWith("Failed to load resource: the server responded with a status of 404") && p.endsWith("/__mock/health"))),
       [],
