@@ -30,12 +30,9 @@ wasm-bindgen --target web --out-dir "$out/web" "$wasm"
 rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/*.d.ts "$out"/web/.gitignore
 # Inlined into both builds by build-pkg-js.mjs, which then removes it.
 
-cp js/error.js js/api.js "$out/"
-mkdir -p "$out/load" "$out/node"
-cp js/load/inline.js "$out/load/"
-cp js/web/index.js "$out/web/"
+mkdir -p "$out/node"
 cp js/node/index.mjs "$out/node/"
-# The inlined wasm of both builds and the bundled node build.
+# The inlined wasm of both builds, and both builds' code bundled.
 node scripts/build-pkg-js.mjs "$out"
 # The declarations (js/index.d.ts), once and CommonJS-format, so that
 # `require` may read them under node16/nodenext and a program that both
@@ -76,11 +73,8 @@ cat > "$out/package.json" <<JSON
   "files": [
     "index.d.ts",
     "index.d.cts",
-    "error.js",
-    "api.js",
-    "load/inline.js",
     "web/index.js",
-    "web/migo_cards.js",
+    "web/index.js.map",
     "web/wasm.js",
     "node/index.cjs",
     "node/index.mjs"

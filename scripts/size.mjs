@@ -8,13 +8,11 @@ import { fileURLToPath } from "node:url";
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", process.env.PKG_OUT ?? "pkg");
 // Every file the browser build loads: the wasm travels inside web/wasm.js.
+// web/index.js is all the JS (glue, API and driver, MigoError, loader),
+// bundled and minified by scripts/build-pkg-js.mjs.
 const files = [
   ["wasm", "web/wasm.js"],
-  ["JS glue", "web/migo_cards.js"],
-  ["entry", "web/index.js"],
-  ["API", "api.js"],
-  ["loader", "load/inline.js"],
-  ["MigoError", "error.js"],
+  ["JS", "web/index.js"],
 ];
 
 const rows = files.map(([label, file]) => {
