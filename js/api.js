@@ -306,16 +306,16 @@ const FOREVER = new Promise(() => {});
 /** Waits until `deadline`; ABORTED when `signal` fires first. */
 const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
 
-/** What `fetch`'s promise came to: the answer read whole, or why not. */
-async function answerOf(pending) {
-  let res;
+/**
+ * Reads a fetch answer whole and hands what the core needs to `done`: the
+ * status, body, request id, Retry-After and whether a redirect was followed,
+ * or why there is none (`transport`: 0 network, 2 not a Response). Written
+ * with `then` rather than `await`: this is the hot path of every call, and
+ * each await is a turn of the microtask queue.
+ */
+function readAnswer(res, done) {
   try {
-    res = await pending;
-  } catch (error) {
-    return { transport: 0, error };
-  }
-  try {
-    if (res === null || typeof res !== "object" || typeof res.text !== "function") return { transport: 2 };
+    if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ transport: 2 });
     const status = res.type === "opaqueredirect" ? 0 : res.status;
     const redirected = res.redirected === true;
     let requestId = null;
@@ -324,35 +324,61 @@ async function answerOf(pending) {
       requestId = res.headers.get("x-request-id");
       retryAfter = res.headers.get("retry-after");
     } catch {}
-    const text = await res.text();
-    if (typeof text !== "string" || typeof status !== "number") return { transport: 2 };
-    return { status, text, requestId, retryAfter, redirected };
+    Promise.resolve(res.text()).then(
+      (text) =>
+        done(typeof text === "string" && typeof status === "number" ? { status, text, requestId, retryAfter, redirected } : { transport: 2 }),
+      // The body could not be read: the connection failed mid-answer.
+      (error) => done({ transport: 0, error }),
+    );
   } catch (error) {
-    // The body could not be read: the connection failed mid-answer.
-    return { transport: 0, error };
+    done({ transport: 0, error });
   }
 }
 
-/** Sends the request of call `id` and reads the whole answer. */
+/**
+ * Sends the request of call `id` and reads the whole answer; settles with
+ * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
+ * `signal` fires, and aborts the fetch in the latter two cases.
+ */
 function send(core, id, f, deadline, signal) {
   const lines = core.request(id).split("\n");
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
-  let pending;
-  try {
-    pending = f(lines[1], {
-      method: lines[0],
-      headers,
-      body: lines[2] === "" ? undefined : lines[2],
-      signal: ctrl.signal,
-      redirect: "manual",
+  return new Promise((resolve) => {
+    let settled = false;
+    const end = (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unlisten();
+      resolve(why);
+    };
+    const timer = setTimeout(() => {
+      end(TIMED_OUT);
+      ctrl.abort();
+    }, Math.max(0, deadline - Date.now()));
+    const unlisten = listen(signal, () => {
+      end(ABORTED);
+      ctrl.abort(reasonOf(signal));
     });
-  } catch {
-    return Promise.resolve({ transport: 1 });
-  }
-  const answer = answerOf(pending);
-  return within(answer, deadline, signal, (why) => ctrl.abort(why === ABORTED ? reasonOf(signal) : undefined));
+    let pending;
+    try {
+      pending = f(lines[1], {
+        method: lines[0],
+        headers,
+        body: lines[2] === "" ? undefined : lines[2],
+        signal: ctrl.signal,
+        redirect: "manual",
+      });
+    } catch {
+      return end({ transport: 1 });
+    }
+    Promise.resolve(pending).then(
+      (res) => readAnswer(res, end),
+      (error) => end({ transport: 0, error }),
+    );
+  });
 }
 
 /** A scrubbed copy of what fetch threw, for `cause`: name and message only. */

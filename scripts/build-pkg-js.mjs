@@ -61,7 +61,8 @@ try {
     format: "esm",
     platform: "neutral",
     target: "es2020",
-    minify: true,
+    // MIGO_READABLE=1 keeps names and layout (for profiles).
+    minify: !process.env.MIGO_READABLE,
     external: ["./wasm.js"],
     sourcemap: "external",
     sourcesContent: true,
