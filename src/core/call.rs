@@ -392,12 +392,12 @@ impl Call {
         out.push_str(",\"url\":");
         json_string_into(&request.redacted_url(), &mut out);
         out.push_str(",\"attempt\":");
-        out.push_str(&event.attempt.to_string());
+        out.push_str(itoa::Buffer::new().format(event.attempt));
         out.push_str(",\"result\":");
         json_string_into(event.result.as_str(), &mut out);
         if let Some(s) = event.status {
             out.push_str(",\"status\":");
-            out.push_str(&s.to_string());
+            out.push_str(itoa::Buffer::new().format(s));
         }
         if let Some(id) = &event.request_id {
             out.push_str(",\"requestId\":");
@@ -405,7 +405,7 @@ impl Call {
         }
         out.push_str(",\"durationMs\":");
         // Whole milliseconds: the driver's clock is Date.now().
-        out.push_str(&(event.duration_ms as u64).to_string());
+        out.push_str(itoa::Buffer::new().format(event.duration_ms as u64));
         out.push('}');
         Some(out)
     }

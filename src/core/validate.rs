@@ -41,7 +41,7 @@ pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
 /// safe integer, as text.
 pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
     match input {
-        Input::Number(n) => safe_integer(*n).map(|v| v.to_string()).ok_or_else(|| {
+        Input::Number(n) => safe_integer(*n).map(super::request::decimal).ok_or_else(|| {
             Error::validation(field, format!("{field} must be a non-negative safe integer or a non-empty string"))
         }),
         Input::Str(s) => {
@@ -72,7 +72,7 @@ pub fn card_id(input: &Input) -> Result<String, Error> {
     const F: &str = "cardId";
     match input {
         Input::Number(n) => safe_integer(*n)
-            .map(|v| v.to_string())
+            .map(super::request::decimal)
             .ok_or_else(|| Error::validation(F, "cardId must be a non-negative safe integer or a string of digits")),
         Input::Str(s) if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.clone()),
         Input::Str(_) => Err(Error::validation(F, "cardId must be a string of 1 to 32 ASCII digits")),
