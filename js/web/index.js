@@ -5,21 +5,40 @@ import deflatedWasm from "./wasm.js";
 import { inflatedWasm } from "../load/inline.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
+/**
+ * The inlined module, compiling. It starts when this file is imported, so
+ * that inflating and compiling (most of init's time) overlap the page's own
+ * start-up; a failure surfaces in init(), which may then try again.
+ */
+function compileInlined() {
+  const compiling = Promise.resolve().then(() => {
+    const response = inflatedWasm(deflatedWasm);
+    return typeof WebAssembly.compileStreaming === "function"
+      ? WebAssembly.compileStreaming(response)
+      : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+  compiling.catch(() => {}); // reported by init(), not as an unhandled rejection
+  return compiling;
+}
+
+let compiled = compileInlined();
 let ready;
 
 /**
- * Compiles and instantiates the inlined WebAssembly module once; later calls
- * return the same promise. `input` optionally supplies this package's
- * module instead: a URL, a Response, bytes or a compiled WebAssembly.Module.
+ * Instantiates the WebAssembly module once; later calls return the same
+ * promise. `input` optionally supplies this package's module instead: a
+ * URL, a Response, bytes or a compiled WebAssembly.Module.
  */
 export function init(input) {
   if (!ready) {
-    ready = Promise.resolve()
-      .then(() => wasmInit({ module_or_path: input === undefined ? inflatedWasm(deflatedWasm) : input }))
+    const module = input === undefined ? compiled : input;
+    ready = Promise.resolve(module)
+      .then((m) => wasmInit({ module_or_path: m }))
       .then(() => bind(glue));
     // A failed load may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;
+      if (input === undefined) compiled = compileInlined();
     });
   }
   return ready;
