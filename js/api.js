@@ -251,6 +251,33 @@ const TIMED_OUT = { timedOut: true };
 const ABORTED = { aborted: true };
 
 /**
+ * Listens for the caller's `signal` to fire; returns the function that stops
+ * listening. A signal whose methods throw (a hostile Proxy) cannot abort.
+ */
+function listen(signal, onAbort) {
+  if (!signal) return () => {};
+  try {
+    signal.addEventListener("abort", onAbort);
+  } catch {
+    return () => {};
+  }
+  return () => {
+    try {
+      signal.removeEventListener("abort", onAbort);
+    } catch {}
+  };
+}
+
+/** The signal's `reason`, or undefined where reading it throws. */
+function reasonOf(signal) {
+  try {
+    return signal.reason;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Settles with `promise`'s value, or TIMED_OUT at `deadline` (epoch ms), or
  * ABORTED when `signal` fires, whichever comes first; `onStop` runs on
  * either of the latter (to abort a fetch in flight). Its timer and listener
@@ -258,19 +285,18 @@ const ABORTED = { aborted: true };
  */
 function within(promise, deadline, signal, onStop) {
   return new Promise((resolve) => {
-    let timer;
+    let unlisten;
     const end = (why) => {
       clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      unlisten();
       resolve(why);
     };
     const stop = (why) => {
       end(why);
       onStop?.(why);
     };
-    const onAbort = () => stop(ABORTED);
-    timer = setTimeout(stop, Math.max(0, deadline - Date.now()), TIMED_OUT);
-    signal?.addEventListener("abort", onAbort);
+    const timer = setTimeout(stop, Math.max(0, deadline - Date.now()), TIMED_OUT);
+    unlisten = listen(signal, () => stop(ABORTED));
     promise.then(end, end);
   });
 }
@@ -280,16 +306,16 @@ const FOREVER = new Promise(() => {});
 /** Waits until `deadline`; ABORTED when `signal` fires first. */
 const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
 
-/** What `fetch`'s promise came to: the answer read whole, or why not. */
-async function answerOf(pending) {
-  let res;
+/**
+ * Reads a fetch answer whole and hands what the core needs to `done`: the
+ * status, body, request id, Retry-After and whether a redirect was followed,
+ * or why there is none (`transport`: 0 network, 2 not a Response). Written
+ * with `then` rather than `await`: this is the hot path of every call, and
+ * each await is a turn of the microtask queue.
+ */
+function readAnswer(res, done) {
   try {
-    res = await pending;
-  } catch (error) {
-    return { transport: 0, error };
-  }
-  try {
-    if (res === null || typeof res !== "object" || typeof res.text !== "function") return { transport: 2 };
+    if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ transport: 2 });
     const status = res.type === "opaqueredirect" ? 0 : res.status;
     const redirected = res.redirected === true;
     let requestId = null;
@@ -298,35 +324,61 @@ async function answerOf(pending) {
       requestId = res.headers.get("x-request-id");
       retryAfter = res.headers.get("retry-after");
     } catch {}
-    const text = await res.text();
-    if (typeof text !== "string" || typeof status !== "number") return { transport: 2 };
-    return { status, text, requestId, retryAfter, redirected };
+    Promise.resolve(res.text()).then(
+      (text) =>
+        done(typeof text === "string" && typeof status === "number" ? { status, text, requestId, retryAfter, redirected } : { transport: 2 }),
+      // The body could not be read: the connection failed mid-answer.
+      (error) => done({ transport: 0, error }),
+    );
   } catch (error) {
-    // The body could not be read: the connection failed mid-answer.
-    return { transport: 0, error };
+    done({ transport: 0, error });
   }
 }
 
-/** Sends the request of call `id` and reads the whole answer. */
+/**
+ * Sends the request of call `id` and reads the whole answer; settles with
+ * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
+ * `signal` fires, and aborts the fetch in the latter two cases.
+ */
 function send(core, id, f, deadline, signal) {
   const lines = core.request(id).split("\n");
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
-  let pending;
-  try {
-    pending = f(lines[1], {
-      method: lines[0],
-      headers,
-      body: lines[2] === "" ? undefined : lines[2],
-      signal: ctrl.signal,
-      redirect: "manual",
+  return new Promise((resolve) => {
+    let settled = false;
+    const end = (why) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unlisten();
+      resolve(why);
+    };
+    const timer = setTimeout(() => {
+      end(TIMED_OUT);
+      ctrl.abort();
+    }, Math.max(0, deadline - Date.now()));
+    const unlisten = listen(signal, () => {
+      end(ABORTED);
+      ctrl.abort(reasonOf(signal));
     });
-  } catch {
-    return Promise.resolve({ transport: 1 });
-  }
-  const answer = answerOf(pending);
-  return within(answer, deadline, signal, (why) => ctrl.abort(why === ABORTED ? signal.reason : undefined));
+    let pending;
+    try {
+      pending = f(lines[1], {
+        method: lines[0],
+        headers,
+        body: lines[2] === "" ? undefined : lines[2],
+        signal: ctrl.signal,
+        redirect: "manual",
+      });
+    } catch {
+      return end({ transport: 1 });
+    }
+    Promise.resolve(pending).then(
+      (res) => readAnswer(res, end),
+      (error) => end({ transport: 0, error }),
+    );
+  });
 }
 
 /** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
@@ -347,52 +399,47 @@ function failureCause(core, id, error) {
 async function drive(c, id, f, signal) {
   const { core, onRequest: hook } = c;
   let cause;
-  let reported = true;
+  // Whether an attempt ended that `onRequest` has not been told of yet.
+  let unreported = false;
+  const aborted = () => {
+    cause = reasonOf(signal);
+    return core.onAbort(id, isTimeout(cause), Date.now());
+  };
   c.running++;
   try {
     let a = core.next(id, Date.now());
     for (;;) {
-      // Read the action's time and ticket before any caller code runs (the
-      // hook may start another call of this client).
-      const deadline = core.deadline;
-      const ticket = core.ticket;
-      if (!reported) {
-        reported = true;
+      const action = D.actions[a];
+      // The action's time and ticket are read before any caller code runs
+      // (the hook may start another call of this client).
+      const deadline = action === "done" || action === "fail" ? 0 : core.deadline;
+      const ticket = action === "fetchToken" || action === "awaitToken" ? core.ticket : 0;
+      if (unreported) {
+        unreported = false;
         report(core, id, hook);
       }
-      switch (D.actions[a]) {
+      switch (action) {
         case "send": {
           const r = await send(core, id, f, deadline, signal);
-          const now = Date.now();
-          if (r === ABORTED) {
-            cause = signal.reason;
-            a = core.onAbort(id, isTimeout(cause), now);
-          } else if (r === TIMED_OUT) {
-            a = core.onTimeout(id, now, Math.random());
-          } else if (r.transport !== undefined) {
+          if (r === ABORTED) a = aborted();
+          else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
+          else if (r.transport !== undefined) {
             if (r.error !== undefined) cause = failureCause(core, id, r.error);
-            a = core.onTransport(id, r.transport, now, Math.random());
+            a = core.onTransport(id, r.transport, Date.now(), Math.random());
           } else {
-            a = core.onReply(id, r.status, r.text, r.requestId, r.retryAfter, r.redirected, now, Math.random());
+            a = core.onReply(id, r.status, r.text, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
           }
-          reported = !hook;
+          unreported = hook !== undefined;
           break;
         }
-        case "wait": {
-          if ((await sleep(deadline, signal)) === ABORTED) {
-            cause = signal.reason;
-            a = core.onAbort(id, isTimeout(cause), Date.now());
-          } else a = core.next(id, Date.now());
+        case "wait":
+          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : core.next(id, Date.now());
           break;
-        }
         case "fetchToken":
         case "awaitToken": {
-          const p = tokenPromise(c, ticket, D.actions[a] === "fetchToken");
-          const r = await within(p, deadline, signal);
-          if (r === ABORTED) {
-            cause = signal.reason;
-            a = core.onAbort(id, isTimeout(cause), Date.now());
-          } else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
+          const r = await within(tokenPromise(c, ticket, action === "fetchToken"), deadline, signal);
+          if (r === ABORTED) a = aborted();
+          else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
           else if (r.how !== undefined) a = core.onToken(id, ticket, r.how, 0, undefined, Date.now());
           else {
             const t = tag(r.value);

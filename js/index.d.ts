@@ -65,9 +65,15 @@ export interface CallOptions {
   maxRetries?: number;
 }
 
-/** A card as the gateway returns it. Known fields are typed; others pass through. */
+/**
+ * A card as the gateway returns it. Known fields are typed; others pass through.
+ * Any number in a result that a JS number cannot hold exactly (an integer
+ * beyond ±(2^53 − 1), more than 15 significant digits, out of range) arrives
+ * as its exact decimal text instead, e.g. `"9007199254740993"`.
+ */
 export interface Card {
-  cardId?: number;
+  /** A number; the digit string when beyond 2^53 − 1 (every method accepts either). */
+  cardId?: number | string;
   userId?: string | number;
   status?: CardStatus;
   alias?: string | null;
@@ -86,7 +92,8 @@ export interface CardDetails extends Card {
 
 export interface Statement {
   statementId?: string | number;
-  cardId?: number;
+  /** A number; the digit string when beyond 2^53 − 1. */
+  cardId?: number | string;
   month?: number;
   year?: number;
   status?: string;
@@ -207,14 +214,33 @@ export declare class MigoError extends Error {
   private constructor(message: string, details: object, cause?: unknown);
 }
 
-/** Where the .wasm comes from, for `init`. */
-export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+// A global's instance type where the consumer's lib declares it, otherwise
+// nothing: a Node project (lib es20xx and @types/node, no DOM lib) has no
+// WebAssembly or BufferSource types, and its compile must not fail on ours.
+type InstanceOfGlobal<Name extends string> = typeof globalThis extends { [K in Name]: { prototype: infer T } } ? T : never;
+type WebAssemblyModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never;
 
 /**
- * Loads the WebAssembly module (browsers and bundlers). Call it once before
- * using the SDK; later calls return the same promise. In Node it is a no-op.
+ * Where `init` may take the module from instead of the copy inlined in the
+ * package: a URL, a fetch Response, its bytes or a compiled WebAssembly.Module.
  */
-export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export type InitInput =
+  | string
+  | InstanceOfGlobal<"URL">
+  | InstanceOfGlobal<"Request">
+  | InstanceOfGlobal<"Response">
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssemblyModule;
+
+/**
+ * Compiles and instantiates the WebAssembly module (browser build: call it
+ * once before using the SDK; later calls return the same promise). In Node,
+ * Bun, Deno and Jest the module is ready on import and init is a no-op.
+ * Also a named export.
+ */
+export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
+export default init;
 
 // MigoClient is disposable (`using`); declared here, as @types/node does, so
 // that consumers whose lib predates esnext.disposable still type-check.

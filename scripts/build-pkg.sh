@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds pkg/, the npm package: a browser/bundler build (wasm-bindgen --target
-# web) and a Node build (--target nodejs, loaded synchronously), both
-# size-optimised with wasm-opt, behind the hand-written entry points in js/.
+# Builds pkg/, the npm package: one wasm (wasm-bindgen --target web, then
+# wasm-opt -Oz) inlined into two builds behind the entry points in js/: the
+# browser build (web/, loaded by an async init()) and the node build
+# (node/index.cjs, one self-contained file that loads it synchronously).
+# No .wasm file ships: inlined, it costs 1.007 x its gzip as a file, and a
+# file would only add a request and a copy step. How each environment picks
+# its build: package.json below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,21 +25,25 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CA
 rm -rf "$out"
 mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
-wasm-bindgen --target nodejs --out-dir "$out/node" "$wasm"
-for f in "$out"/web/migo_cards_bg.wasm "$out"/node/migo_cards_bg.wasm; do
-  # shellcheck disable=SC2086
-  "$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$f" -o "$f.opt"
-  mv "$f.opt" "$f"
-done
-rm -f "$out"/*/migo_cards_bg.wasm.d.ts "$out"/*/migo_cards.d.ts "$out"/*/.gitignore
+# shellcheck disable=SC2086
+"$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
+rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/*.d.ts "$out"/web/.gitignore
+# Inlined into both builds by build-pkg-js.mjs, which then removes it.
 
-cp js/error.js js/api.js js/index.d.ts "$out/"
-cp js/web/index.js "$out/web/"
-cp js/node/index.cjs js/node/index.mjs "$out/node/"
-# One source for the API; the CommonJS copy (MigoError included) is derived from it.
-node_modules/.bin/esbuild js/api.js --bundle --format=cjs --platform=neutral --log-level=warning --outfile="$out/api.cjs"
-# The Node build is CommonJS inside an ES-module package.
-printf '{ "type": "commonjs" }\n' > "$out/node/package.json"
+mkdir -p "$out/node"
+cp js/node/index.mjs "$out/node/"
+# The inlined wasm of both builds, and both builds' code bundled.
+node scripts/build-pkg-js.mjs "$out"
+# The declarations (js/index.d.ts), once and CommonJS-format, so that
+# `require` may read them under node16/nodenext and a program that both
+# imports and requires sees one MigoClient and one MigoError, as at run time;
+# index.d.ts, for `import`, re-exports them.
+cp js/index.d.ts "$out/index.d.cts"
+cat > "$out/index.d.ts" <<'DTS'
+// The declarations for `import`: those of index.d.cts (one copy for both).
+export * from "./index.cjs";
+export { init as default } from "./index.cjs";
+DTS
 # The npm README is the repository's, without its developer-only sections.
 sed '/<!-- dev-only -->/,/<!-- \/dev-only -->/d' README.md > "$out/README.md"
 cp LICENSE "$out/LICENSE"
@@ -53,30 +61,26 @@ cat > "$out/package.json" <<JSON
   "types": "./index.d.ts",
   "exports": {
     ".": {
-      "types": "./index.d.ts",
       "node": {
-        "import": "./node/index.mjs",
-        "require": "./node/index.cjs"
+        "import": { "types": "./index.d.ts", "default": "./node/index.mjs" },
+        "require": { "types": "./index.d.cts", "default": "./node/index.cjs" }
       },
-      "default": "./web/index.js"
+      "require": { "types": "./index.d.cts", "default": "./node/index.cjs" },
+      "default": { "types": "./index.d.ts", "default": "./web/index.js" }
     },
     "./package.json": "./package.json"
   },
   "files": [
     "index.d.ts",
-    "error.js",
-    "api.js",
-    "api.cjs",
+    "index.d.cts",
     "web/index.js",
-    "web/migo_cards.js",
-    "web/migo_cards_bg.wasm",
+    "web/index.js.map",
+    "web/wasm.js",
     "node/index.cjs",
-    "node/index.mjs",
-    "node/migo_cards.js",
-    "node/migo_cards_bg.wasm",
-    "node/package.json"
+    "node/index.mjs"
   ],
   "sideEffects": [
+    "./web/index.js",
     "./node/index.cjs",
     "./node/index.mjs"
   ],
@@ -86,6 +90,45 @@ cat > "$out/package.json" <<JSON
   "keywords": ["migo", "cards", "card-issuing", "wasm", "webassembly", "payments"]
 }
 JSON
+# ---- migo-cards/testing: the in-process test gateway (issue 12) -------------
+# Its own module, never loaded by the production entries (`make size` is
+# unchanged): the gateway model (mock/model) behind a bytes-only wasm skin
+# (mock/wasm), embedded as base64 beside an ES-module and a CommonJS copy of
+# the wrapper, so no loader has to find a .wasm file at run time.
+cargo build --quiet --release --target wasm32-unknown-unknown -p migo-gateway-wasm
+mkdir -p "$out/testing"
+# shellcheck disable=SC2086
+"$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers \
+  target/wasm32-unknown-unknown/release/migo_gateway_wasm.wasm -o "$out/testing/gateway.wasm"
+b64=$(base64 -w0 "$out/testing/gateway.wasm")
+rm "$out/testing/gateway.wasm"
+header="// The test gateway's WebAssembly module (mock/wasm, built by scripts/build-pkg.sh), base64."
+printf '%s\nexport const WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
+printf '%s\n"use strict";\nexports.WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
+cp js/testing/index.js js/testing/index.d.ts "$out/testing/"
+# The CommonJS wrapper is derived from the ES module, like error.cjs.
+{
+  echo '"use strict";'
+  sed -e 's|^import { WASM_BASE64 } from "./wasm.js";|const { WASM_BASE64 } = require("./wasm.cjs");|' -e 's/^export //' js/testing/index.js
+  printf '\nmodule.exports = { createTestGateway };\n'
+} > "$out/testing/index.cjs"
+node -e '
+  const fs = require("fs");
+  const file = process.argv[1];
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+  manifest.exports["./testing"] = {
+    types: "./testing/index.d.ts",
+    require: "./testing/index.cjs",
+    default: "./testing/index.js",
+  };
+  manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs");
+  fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
+' "$out/package.json"
+# ---- end of migo-cards/testing ------------------------------------------------
+
+# Every `require` of the package reads CommonJS-format declarations.
+node scripts/build-pkg-types.mjs "$out"
+
 rm -rf "$dest.old"
 [ -e "$dest" ] && mv "$dest" "$dest.old"
 mv "$out" "$dest"

@@ -21,6 +21,15 @@ step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
   cargo test --target wasm32-unknown-unknown --test wasm
 
-step "JavaScript tests of the package"
-mapfile -t js_tests < <(find tests -name '*.test.mjs' -not -path '*/node_modules/*' | sort)
-node --test "${js_tests[@]}"
+step "JavaScript tests: the package, its types, the example page, and consumers of the packed tarball"
+# The consumer tests (tests/consumers/) each install the tarball into a fresh
+# project beside a tool (Next.js, Vite, webpack, esbuild, Rollup, Jest, Bun,
+# Deno, TypeScript), all from npm's one cache; they spend much of their time
+# waiting on installs, builds and browsers, so three files run at a time.
+# Slowest first, so the long ones start early.
+mapfile -t js_tests < <(
+  printf '%s\n' tests/consumers/next.test.mjs tests/consumers/typescript.test.mjs tests/consumers/browser.test.mjs
+  find tests -name '*.test.mjs' -not -path '*/node_modules/*' -not -path '*/fixture/*' \
+    -not -name next.test.mjs -not -name typescript.test.mjs -not -name browser.test.mjs | sort
+)
+NEXT_TELEMETRY_DISABLED=1 node --test --test-concurrency=3 "${js_tests[@]}"

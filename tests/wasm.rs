@@ -49,6 +49,13 @@ fn op(name: &str) -> u8 {
     migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
 }
 
+/// Starts `name` with the arguments pushed and no call options, as
+/// `client.name(...args)` does.
+fn start(c: &mut Core, name: &str) -> u32 {
+    let none = tag("undefined");
+    c.start(op(name), true, none, none, 0.0, none, 0.0, none)
+}
+
 const SEND: u8 = 0;
 const WAIT: u8 = 1;
 const DONE: u8 = 4;
@@ -59,16 +66,7 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
     let mut c = core();
     string("1001");
     push(tag("number"), None, 5_000_001.0);
-    let id = c.start(
-        op("activateCard"),
-        true,
-        tag("undefined"),
-        tag("undefined"),
-        0.0,
-        tag("undefined"),
-        0.0,
-        tag("undefined"),
-    );
+    let id = start(&mut c, "activateCard");
     assert_eq!(c.next(id, T0), SEND);
     assert_eq!(c.deadline(), T0 + 30_000.0);
     let req = c.request(id);
@@ -98,16 +96,7 @@ fn retry_after_dates_work_under_wasm32() {
     for date in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
         let mut c = core();
         string("1001");
-        let id = c.start(
-            op("issueCard"),
-            true,
-            tag("undefined"),
-            tag("undefined"),
-            0.0,
-            tag("undefined"),
-            0.0,
-            tag("undefined"),
-        );
+        let id = start(&mut c, "issueCard");
         assert_eq!(c.next(id, T0), SEND);
         assert_eq!(c.on_reply(id, 503, String::new(), None, Some(date.into()), false, T0, 0.0), WAIT, "{date}");
         assert_eq!(c.deadline(), T0 + 3000.0, "{date}");
@@ -118,16 +107,7 @@ fn retry_after_dates_work_under_wasm32() {
 fn errors_cross_as_one_json_object() {
     let mut c = core();
     push(tag("badString"), None, 0.0);
-    let id = c.start(
-        op("issueCard"),
-        true,
-        tag("undefined"),
-        tag("undefined"),
-        0.0,
-        tag("undefined"),
-        0.0,
-        tag("undefined"),
-    );
+    let id = start(&mut c, "issueCard");
     assert_eq!(c.next(id, T0), FAIL);
     let e = c.error(id);
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");

@@ -1,5 +1,7 @@
 // The migo-cards example page: every card operation of the SDK, against the
-// local gateway (`make demo`) or any gateway the connection panel points to.
+// local gateway (`make demo`) or any gateway the connection panel points to;
+// where no gateway answers at this origin (a static copy of the page), on
+// the in-page test gateway of migo-cards/testing.
 // Plain ES modules; "migo-cards" is resolved by the import map in index.html.
 import init, { MigoClient, MigoError, activationUrl, isValidCardNumber } from "migo-cards";
 import { redact, scrub, maskPan } from "./lib/redact.js";
@@ -32,6 +34,8 @@ let sensitive = null;
 let revealTimer = null;
 /** One operation at a time, in click order, so the log can tell calls apart. */
 let queue = Promise.resolve();
+/** The in-page test gateway, when no gateway answers at this origin (see findGateway). */
+let inPage = null;
 
 const log = createLog($("call-log"), $("log-empty"));
 const notify = (spec) => toast($("toasts"), spec);
@@ -68,6 +72,8 @@ function buildClient() {
     ...(c.applicationId && { applicationId: c.applicationId }),
     ...(c.clientId && { clientId: c.clientId }),
     timeoutMs: 15000,
+    // Every request of the client goes to the in-page gateway when there is one.
+    ...(inPage && { fetch: inPage.fetch }),
     // The SDK tells this hook about every attempt (URL secrets redacted);
     // the call log shows the method, path and status of each.
     onRequest: (event) => recording?.push(event),
@@ -75,7 +81,7 @@ function buildClient() {
   try {
     client = new MigoClient(options);
     $("conn-error").hidden = true;
-    setStatus("ready", "Ready", `· ${client.environment} · ${shortUrl(client.baseUrl)}`);
+    setStatus("ready", "Ready", `· ${client.environment} · ${shortUrl(client.baseUrl)}${inPage ? " · in-page test gateway" : ""}`);
     $("conn-summary").textContent = `${client.environment} · ${shortUrl(client.baseUrl)}`;
   } catch (err) {
     client = null;
@@ -409,8 +415,20 @@ function wireOperations() {
 
 // ---- sensitive details -------------------------------------------------------------
 
-/** Mints a view token on the local gateway's admin API; logged like a call. */
+/** Mints a view token on the local gateway's admin API (or the in-page gateway); logged like a call. */
 async function mintViewToken(cardId) {
+  if (inPage) {
+    const entry = log.begin({ call: "test gateway: view token", op: "viewToken", request: "gateway.viewToken(cardId)" });
+    try {
+      const token = inPage.viewToken(cardId);
+      entry.finish({ outcome: "ok", statusText: "minted", durationMs: 0, result: redact({ token }) });
+      return token;
+    } catch (err) {
+      entry.finish({ outcome: "error", statusText: "refused", durationMs: 0, error: { kind: "admin", message: String(err?.message ?? err) } });
+      notify({ kind: "error", title: "Couldn’t get a view token", text: String(err?.message ?? err) });
+      return null;
+    }
+  }
   const entry = log.begin({
     call: "local gateway: view token",
     op: "viewToken",
@@ -766,7 +784,36 @@ try {
   throw err;
 }
 
-$("base-url").value = `${location.origin}/rest`;
+/**
+ * The local gateway when one answers at this origin (`make demo`), otherwise
+ * the test gateway of migo-cards/testing in the page, so a static copy of
+ * this folder and the package works with no server. `?gateway=in-page`
+ * asks for the in-page one.
+ */
+async function findGateway() {
+  if (new URLSearchParams(location.search).get("gateway") !== "in-page") {
+    try {
+      const res = await fetch(`${location.origin}/__mock/health`, { cache: "no-store" });
+      if (res.ok && (await res.json()).ok === true) return null;
+    } catch {
+      // Not reachable: the in-page gateway it is.
+    }
+  }
+  const { createTestGateway } = await import("migo-cards/testing");
+  return createTestGateway();
+}
+
+inPage = await findGateway();
+if (inPage) {
+  // The environment's own URL: the in-page gateway answers any origin on /rest.
+  $("base-url").value = "";
+  $("conn-note").hidden = true;
+  $("in-page-note").hidden = false;
+  document.documentElement.dataset.gateway = "in-page";
+} else {
+  $("base-url").value = `${location.origin}/rest`;
+  document.documentElement.dataset.gateway = "local";
+}
 // On a phone the connection starts folded: its summary line says where the page points.
 if (matchMedia("(max-width: 520px)").matches) $("conn-form").closest("details").open = false;
 fillStatementPeriod();

@@ -1,24 +1,47 @@
-// Browser and bundler entry. The .wasm is found next to the glue with
-// `new URL(..., import.meta.url)`, which Vite and webpack 5 both follow.
+// Browser and bundler entry. The wasm is inlined (./wasm.js, see
+// ../load/inline.js): no asset for a bundler to emit, no request in init().
 import wasmInit, * as glue from "./migo_cards.js";
+import deflatedWasm from "./wasm.js";
+import { inflatedWasm } from "../load/inline.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
+/**
+ * The inlined module, compiling. It starts when this file is imported, so
+ * that inflating and compiling (most of init's time) overlap the page's own
+ * start-up; a failure surfaces in init(), which may then try again.
+ */
+function compileInlined() {
+  const compiling = Promise.resolve().then(() => {
+    const response = inflatedWasm(deflatedWasm);
+    return typeof WebAssembly.compileStreaming === "function"
+      ? WebAssembly.compileStreaming(response)
+      : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
+  });
+  compiling.catch(() => {}); // reported by init(), not as an unhandled rejection
+  return compiling;
+}
+
+let compiled = compileInlined();
 let ready;
 
 /**
- * Loads the WebAssembly module once; later calls return the same promise.
- * `input` optionally overrides where the .wasm comes from (URL, Response,
- * bytes or a compiled WebAssembly.Module).
+ * Instantiates the WebAssembly module once; later calls return the same
+ * promise. `input` optionally supplies this package's module instead: a
+ * URL, a Response, bytes or a compiled WebAssembly.Module.
  */
-export default function init(input) {
+export function init(input) {
   if (!ready) {
-    ready = wasmInit(input === undefined ? undefined : { module_or_path: input }).then(() => bind(glue));
-    // A failed load (offline, wrong path) may be retried by calling init again.
+    const module = input === undefined ? compiled : input;
+    ready = Promise.resolve(module)
+      .then((m) => wasmInit({ module_or_path: m }))
+      .then(() => bind(glue));
+    // A failed load may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;
+      if (input === undefined) compiled = compileInlined();
     });
   }
   return ready;
 }
 
-export { MigoClient, MigoError, activationUrl, isValidCardNumber };
+export { init as default, MigoClient, MigoError, activationUrl, isValidCardNumber };

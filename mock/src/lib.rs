@@ -1,29 +1,31 @@
 //! `migo-mock`: a local stand-in for the Migo Wallet Gateway card API.
 //!
-//! It implements the ten card-lifecycle endpoints under `/rest` with the
-//! gateway's envelope and error codes, an unauthenticated admin API under
-//! `/__mock` (reset, state, view tokens, envelope reading, fault injection)
-//! and optional static folders, so the SDK's tests have a real HTTP peer.
+//! A thin HTTP skin (axum) over `migo-gateway-model`, the gateway as a state
+//! machine without I/O: the ten card-lifecycle endpoints under `/rest` with
+//! the gateway's envelope and error codes, an unauthenticated admin API
+//! under `/__mock` (reset, state, view tokens, envelope reading, fault
+//! injection, seeded cards) and optional static folders, so the SDK's tests
+//! have a real HTTP peer. This crate adds what only HTTP has: sockets,
+//! timers, dropped connections, CORS, request ids and static files.
 
-mod admin;
-mod model;
 mod rest;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::body::Body;
+use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State as AxState};
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::Method;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
+use migo_gateway_model::Gateway;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
@@ -31,13 +33,11 @@ use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-pub use model::USERS;
+pub use migo_gateway_model::{DEFAULT_EXPIRED_TOKEN, DEFAULT_TOKEN, USERS};
 
-/// Access token accepted unless the configuration says otherwise.
-pub const DEFAULT_TOKEN: &str = "migo-test-token";
-/// Token that is always answered with `401 TOKEN_EXPIRED`.
-pub const DEFAULT_EXPIRED_TOKEN: &str = "migo-expired-token";
 pub const DEFAULT_PORT: u16 = 3010;
+/// Card API and admin bodies are tiny; anything bigger is a client bug.
+const MAX_BODY: usize = 1 << 20;
 
 /// A static folder served under a URL prefix (`--static PREFIX=DIR`).
 #[derive(Clone, Debug)]
@@ -54,6 +54,8 @@ pub struct Config {
     pub statics: Vec<StaticMount>,
     pub tokens: Vec<String>,
     pub expired_tokens: Vec<String>,
+    /// Known user ids (cardholders and operator auth users).
+    pub users: Vec<String>,
 }
 
 impl Default for Config {
@@ -64,28 +66,43 @@ impl Default for Config {
             statics: Vec::new(),
             tokens: vec![DEFAULT_TOKEN.to_string()],
             expired_tokens: vec![DEFAULT_EXPIRED_TOKEN.to_string()],
+            users: USERS.iter().map(|u| u.to_string()).collect(),
         }
     }
 }
 
-/// Shared by every handler.
+impl Config {
+    /// What the gateway model needs of it.
+    pub fn model(&self) -> migo_gateway_model::Config {
+        migo_gateway_model::Config {
+            tokens: self.tokens.clone(),
+            expired_tokens: self.expired_tokens.clone(),
+            users: self.users.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Shared by every handler: the one gateway model.
 pub(crate) struct App {
-    state: Mutex<model::State>,
-    pub tokens: Vec<String>,
-    pub expired_tokens: Vec<String>,
+    gateway: Mutex<Gateway>,
 }
 
 impl App {
-    pub fn state(&self) -> MutexGuard<'_, model::State> {
+    pub fn gateway(&self) -> MutexGuard<'_, Gateway> {
         // A panicking handler must not take the whole mock down with it.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Every token the log must never show.
-    pub fn secrets(&self) -> Vec<String> {
-        self.tokens.iter().chain(&self.expired_tokens).cloned().collect()
+        self.gateway.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Unix time in milliseconds, the model's clock.
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// The `x-request-id` the middleware gave this request, for the log.
+#[derive(Clone)]
+pub(crate) struct RequestId(pub String);
 
 /// Lets a handler close its own TCP connection without writing a response
 /// (the `drop` fault). The connection task selects on it; see
@@ -172,24 +189,15 @@ async fn serve_connection(stream: TcpStream, router: Router) {
 }
 
 fn build_router(config: &Config) -> io::Result<Router> {
-    let app = Arc::new(App {
-        state: Mutex::new(model::State::default()),
-        tokens: config.tokens.clone(),
-        expired_tokens: config.expired_tokens.clone(),
-    });
+    let app = Arc::new(App { gateway: Mutex::new(Gateway::new(config.model(), rand::random())) });
 
-    let mut router: Router<Arc<App>> = Router::new()
-        .route("/__mock/health", get(admin::health))
-        .route("/__mock/reset", post(admin::reset))
-        .route("/__mock/state", get(admin::state))
-        .route("/__mock/view-tokens", post(admin::view_token))
-        .route("/__mock/config", post(admin::config))
-        .route("/__mock/faults", post(admin::add_fault).delete(admin::clear_faults));
+    let mut router: Router<Arc<App>> = Router::new();
 
-    // Everything not routed above lands in the fallback, which hands `/rest`
-    // to the gateway emulation and anything else to the root static folder.
-    // Doing `/rest` there (rather than as axum routes) keeps every path under
-    // it, even `/rest/` or `/rest//x`, inside the gateway's 404 envelope.
+    // Everything but the static folders lands in the fallback, which hands
+    // `/rest` to the gateway emulation, `/__mock` to its admin API and
+    // anything else to the root static folder. Doing `/rest` there (rather
+    // than as axum routes) keeps every path under it, even `/rest/` or
+    // `/rest//x`, inside the gateway's 404 envelope.
     let mut root_dir: Option<ServeDir> = None;
     for mount in &config.statics {
         let prefix = normalize_prefix(&mount.prefix)?;
@@ -218,9 +226,17 @@ fn build_router(config: &Config) -> io::Result<Router> {
         let root_dir = root_dir.clone();
         async move {
             let path = req.uri().path();
-            if path == "/rest" || path.starts_with("/rest/") {
-                rest::handle(app, req).await
-            } else if let Some(dir) = root_dir {
+            if app.gateway().is_api_path(path) {
+                return rest::handle(app, req).await;
+            }
+            let req = match path.strip_prefix("/__mock").filter(|p| p.starts_with('/')).map(str::to_string) {
+                Some(sub) => match admin(&app, &sub, req).await {
+                    Ok(res) => return res,
+                    Err(req) => req,
+                },
+                None => req,
+            };
+            if let Some(dir) = root_dir {
                 serve_static(dir, req).await
             } else {
                 axum::http::StatusCode::NOT_FOUND.into_response()
@@ -240,6 +256,24 @@ fn build_router(config: &Config) -> io::Result<Router> {
 
 fn invalid(msg: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, msg.to_string())
+}
+
+/// The model's admin API under `/__mock`; gives the request back when `sub`
+/// is not one of its routes.
+async fn admin(app: &App, sub: &str, req: Request) -> Result<Response, Request> {
+    if !app.gateway().admin_route(sub) {
+        return Err(req);
+    }
+    let (parts, body) = req.into_parts();
+    let body = match to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let res = (axum::http::StatusCode::BAD_REQUEST, r#"{"ok":false,"error":"body unreadable or too large"}"#);
+            return Ok(res.into_response());
+        }
+    };
+    let res = app.gateway().admin(&parts.method, sub, &body, now_ms());
+    Ok(res.map(|r| r.map(Body::from)).unwrap_or_else(|| axum::http::StatusCode::NOT_FOUND.into_response()))
 }
 
 /// `/pkg/` -> `/pkg`; refuses prefixes that would shadow the API.
@@ -283,12 +317,9 @@ async fn serve_static(dir: ServeDir, req: Request) -> Response {
 
 /// Numbers every response (`req-000001`, ...) so tests and logs can
 /// correlate them; the counter restarts on `/__mock/reset`.
-async fn request_id(AxState(app): AxState<Arc<App>>, req: Request, next: Next) -> Response {
-    let id = {
-        let mut state = app.state();
-        state.request_counter += 1;
-        format!("req-{:06}", state.request_counter)
-    };
+async fn request_id(AxState(app): AxState<Arc<App>>, mut req: Request, next: Next) -> Response {
+    let id = app.gateway().next_request_id();
+    req.extensions_mut().insert(RequestId(id.clone()));
     let mut res = next.run(req).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         res.headers_mut().insert("x-request-id", value);

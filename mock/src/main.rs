@@ -11,7 +11,7 @@ use migo_mock::{Config, StaticMount};
 
 const USAGE: &str = "\
 usage: migo-mock [--port N] [--host ADDR] [--static PREFIX=DIR]...
-                 [--token TOKEN]... [--expired-token TOKEN]...
+                 [--token TOKEN]... [--expired-token TOKEN]... [--user ID]...
                  [--lifeline] [--max-lifetime SECS]
 
   --port N              port to bind (default 3010; 0 picks a free one)
@@ -19,6 +19,7 @@ usage: migo-mock [--port N] [--host ADDR] [--static PREFIX=DIR]...
   --static PREFIX=DIR   serve DIR under PREFIX (never shadows /rest, /__mock)
   --token TOKEN         extra accepted access token (migo-test-token always is)
   --expired-token TOKEN extra token answered with 401 TOKEN_EXPIRED
+  --user ID             extra known user (1001, 1002, 1003, alice always are)
   --lifeline            exit when stdin reaches EOF
   --max-lifetime SECS   exit after SECS seconds regardless";
 
@@ -54,6 +55,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--token" => args.config.tokens.push(value()?),
             "--expired-token" => args.config.expired_tokens.push(value()?),
+            "--user" => args.config.users.push(value()?),
             "--lifeline" => args.lifeline = true,
             "--max-lifetime" => {
                 let v = value()?;

@@ -1,13 +1,18 @@
-//! Black-box tests: each test starts its own mock on a free port and talks
-//! real HTTP/1.1 to it over a raw TcpStream (so "no response at all" is
-//! observable, which a higher-level client would hide behind an error).
+//! Black-box tests of the gateway, each run on both skins of the one model:
+//! over HTTP (its own migo-mock on a free port, real HTTP/1.1 over a raw
+//! TcpStream, so "no response at all" is observable) and in process through
+//! the wasm skin's `Host` (the frames the package's test gateway exchanges
+//! with its JS wrapper), so the two cannot drift. Tests of what only HTTP
+//! has (CORS, static folders, the binary) run over HTTP alone.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use migo_gateway_wasm::{frame, unframe, Host, OP_ADMIN, OP_FETCH, OP_RESUME};
 use migo_mock::{Config, StaticMount};
 use serde_json::{json, Value};
 
@@ -16,6 +21,38 @@ const AUTH: (&str, &str) = ("Authorization", "Bearer migo-test-token");
 const JSON_CT: (&str, &str) = ("Content-Type", "application/json");
 
 // ---- harness --------------------------------------------------------------
+
+/// A gateway under test: a migo-mock server, or the wasm skin's Host.
+#[derive(Clone, Copy)]
+enum Gw {
+    Http(SocketAddr),
+    Local(&'static Mutex<Host>),
+}
+
+/// Starts a gateway with `config` on one skin.
+type Start = fn(Config) -> Gw;
+
+fn start_http(config: Config) -> Gw {
+    Gw::Http(start_with(Config { port: 0, ..config }))
+}
+
+fn start_local(config: Config) -> Gw {
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let options = json!({
+        "tokens": config.tokens,
+        "expiredTokens": config.expired_tokens,
+        "users": config.users,
+        "seed": seed,
+    });
+    let host = Host::create(&frame(&options, &[])).unwrap();
+    // One small gateway per test, alive until the test binary exits.
+    Gw::Local(Box::leak(Box::new(Mutex::new(host))))
+}
+
+/// The default configuration (the skin picks the port).
+fn cfg() -> Config {
+    Config::default()
+}
 
 fn start_with(config: Config) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -60,9 +97,60 @@ impl Resp {
     }
 }
 
-/// Sends one request on a fresh connection. `None` means the server closed
-/// the connection without sending a single byte.
-fn raw(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Option<Resp> {
+/// Sends one request. `None` means the gateway closed the connection
+/// without sending a single byte.
+fn raw(gw: Gw, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Option<Resp> {
+    match gw {
+        Gw::Http(addr) => raw_http(addr, method, path, headers, body),
+        Gw::Local(host) => raw_local(host, method, path, headers, body),
+    }
+}
+
+/// Through the wasm skin's frames, waiting out its delays as its JS wrapper
+/// does (here with a sleeping thread).
+fn raw_local(
+    host: &Mutex<Host>,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> Option<Resp> {
+    let body = body.unwrap_or("").as_bytes();
+    let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as f64;
+    let call = |op, head: Value, body: &[u8]| host.lock().unwrap().call(op, &frame(&head, body), now());
+    let mut answer = match path.strip_prefix("/__mock/") {
+        Some(sub) => call(OP_ADMIN, json!({"method": method, "path": format!("/{sub}"), "numbered": true}), body),
+        None => call(OP_FETCH, json!({"method": method, "url": path, "headers": headers}), body),
+    };
+    loop {
+        // Outside the base path (and with no static folder) HTTP says 404.
+        let bytes = match answer {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind == "route" => return Some(Resp { status: 404, headers: vec![], body: vec![] }),
+            Err(e) => panic!("{e:?}"),
+        };
+        let (head, body) = unframe(&bytes).unwrap();
+        match head["step"].as_str().unwrap() {
+            "wait" => {
+                std::thread::sleep(Duration::from_millis(head["ms"].as_u64().unwrap()));
+                answer = call(OP_RESUME, json!({"exchange": head["exchange"]}), &[]);
+            }
+            "drop" => return None,
+            _ => {
+                let headers = head["headers"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| (h[0].as_str().unwrap().to_string(), h[1].as_str().unwrap().to_string()))
+                    .collect();
+                return Some(Resp { status: head["status"].as_u64().unwrap() as u16, headers, body: body.to_vec() });
+            }
+        }
+    }
+}
+
+/// One request on a fresh connection.
+fn raw_http(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Option<Resp> {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -117,12 +205,12 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
 }
 
-fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Resp {
+fn send(addr: Gw, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&str>) -> Resp {
     raw(addr, method, path, headers, body).expect("a response")
 }
 
 /// Authenticated API call; a JSON body comes with its Content-Type.
-fn api(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Resp {
+fn api(addr: Gw, method: &str, path: &str, body: Option<Value>) -> Resp {
     let path = format!("/rest{path}");
     match body {
         Some(body) => send(addr, method, &path, &[AUTH, JSON_CT], Some(&body.to_string())),
@@ -130,34 +218,34 @@ fn api(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Resp 
     }
 }
 
-fn admin(addr: SocketAddr, method: &str, path: &str, body: Option<Value>) -> Resp {
+fn admin(addr: Gw, method: &str, path: &str, body: Option<Value>) -> Resp {
     let body = body.map(|b| b.to_string());
     send(addr, method, &format!("/__mock{path}"), &[], body.as_deref())
 }
 
-fn state(addr: SocketAddr) -> Value {
+fn state(addr: Gw) -> Value {
     let res = admin(addr, "GET", "/state", None);
     assert_eq!(res.status, 200);
     res.json()
 }
 
-fn fault(addr: SocketAddr, spec: Value) {
+fn fault(addr: Gw, spec: Value) {
     let res = admin(addr, "POST", "/faults", Some(spec));
     assert_eq!(res.status, 200, "{}", res.text());
 }
 
 /// Issues a card for `user` and returns its id.
-fn issue(addr: SocketAddr, user: &str) -> u64 {
+fn issue(addr: Gw, user: &str) -> u64 {
     let res = api(addr, "POST", &format!("/users/{user}/cards/virtuals"), None);
     assert_eq!(res.status, 201, "{}", res.text());
     res.data()["cardId"].as_u64().unwrap()
 }
 
-fn link(addr: SocketAddr, user: &str, pan: &str) -> Resp {
+fn link(addr: Gw, user: &str, pan: &str) -> Resp {
     api(addr, "POST", &format!("/users/{user}/cards?clientId=client-1"), Some(json!({"card": pan, "alias": "Linked"})))
 }
 
-fn card_status(addr: SocketAddr, card_id: u64) -> String {
+fn card_status(addr: Gw, card_id: u64) -> String {
     state(addr)["cards"]
         .as_array()
         .unwrap()
@@ -167,21 +255,58 @@ fn card_status(addr: SocketAddr, card_id: u64) -> String {
         .expect("card in state")
 }
 
-fn card_count(addr: SocketAddr) -> usize {
+fn card_count(addr: Gw) -> usize {
     state(addr)["cards"].as_array().unwrap().len()
 }
 
-fn view_token(addr: SocketAddr, card_id: u64) -> String {
+fn view_token(addr: Gw, card_id: u64) -> String {
     let res = admin(addr, "POST", "/view-tokens", Some(json!({"cardId": card_id})));
     assert_eq!(res.status, 201, "{}", res.text());
     res.json()["token"].as_str().unwrap().to_string()
 }
 
+/// Runs each named test body once per skin: `over_http::NAME` and `in_process::NAME`.
+macro_rules! on_both_skins {
+    ($($name:ident),* $(,)?) => {
+        mod over_http {
+            $( #[test] fn $name() { super::$name(super::start_http) } )*
+        }
+        mod in_process {
+            $( #[test] fn $name() { super::$name(super::start_local) } )*
+        }
+    };
+}
+
+on_both_skins!(
+    auth_is_required_and_expired_tokens_are_told_apart,
+    extra_tokens_from_config,
+    issue_activate_block_unblock,
+    operator_block_and_unblock,
+    link_card_and_its_validation,
+    no_body_endpoints_refuse_bodies,
+    not_found_and_routing_errors,
+    update_alias,
+    card_details_need_a_single_use_view_token,
+    statements_are_created_and_counted,
+    status_code_envelope_reading,
+    fault_status_with_retry_after_then_normal_service,
+    fault_matching_rules,
+    fault_drop_before_and_after,
+    fault_after_replaces_the_response_of_a_completed_action,
+    fault_malformed_body,
+    fault_raw_body_and_content_type,
+    fault_delay_then_normal_processing,
+    request_ids_on_every_response,
+    request_log_is_redacted,
+    reset_clears_everything,
+    seeded_cards_and_the_state_listing,
+    extra_users_from_config,
+);
+
 // ---- auth -----------------------------------------------------------------
 
-#[test]
-fn auth_is_required_and_expired_tokens_are_told_apart() {
-    let addr = start();
+fn auth_is_required_and_expired_tokens_are_told_apart(start: Start) {
+    let addr = start(cfg());
     let path = "/rest/users/1001/cards/virtuals";
     for headers in [
         vec![],
@@ -208,9 +333,8 @@ fn auth_is_required_and_expired_tokens_are_told_apart() {
     assert_eq!(log.last().unwrap()["headers"]["x-application-id"], "app-7");
 }
 
-#[test]
-fn extra_tokens_from_config() {
-    let addr = start_with(Config {
+fn extra_tokens_from_config(start: Start) {
+    let addr = start(Config {
         port: 0,
         tokens: vec![TOKEN.into(), "second".into()],
         expired_tokens: vec!["old".into()],
@@ -225,9 +349,8 @@ fn extra_tokens_from_config() {
 
 // ---- card lifecycle ---------------------------------------------------------
 
-#[test]
-fn issue_activate_block_unblock() {
-    let addr = start();
+fn issue_activate_block_unblock(start: Start) {
+    let addr = start(cfg());
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 201);
     let body = res.json();
@@ -268,9 +391,8 @@ fn issue_activate_block_unblock() {
     assert_eq!(card_status(addr, 5_000_001), "ACTIVE");
 }
 
-#[test]
-fn operator_block_and_unblock() {
-    let addr = start();
+fn operator_block_and_unblock(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1002");
     // Another user's operator may act on it; the card must be ACTIVE to block.
     let res = api(addr, "POST", &format!("/cards/{id}/users/alice/block"), None);
@@ -291,9 +413,8 @@ fn operator_block_and_unblock() {
     assert_eq!((res.status, res.code()), (400, "7000".to_string()));
 }
 
-#[test]
-fn link_card_and_its_validation() {
-    let addr = start();
+fn link_card_and_its_validation(start: Start) {
+    let addr = start(cfg());
     let res = link(addr, "1001", "4111111111111111");
     assert_eq!(res.status, 201, "{}", res.text());
     let card = res.data();
@@ -349,9 +470,8 @@ fn link_card_and_its_validation() {
     assert_eq!(card_count(addr), 6);
 }
 
-#[test]
-fn no_body_endpoints_refuse_bodies() {
-    let addr = start();
+fn no_body_endpoints_refuse_bodies(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1001");
     let token = view_token(addr, id);
     let paths = [
@@ -379,9 +499,8 @@ fn no_body_endpoints_refuse_bodies() {
     assert_eq!(res.status, 200);
 }
 
-#[test]
-fn not_found_and_routing_errors() {
-    let addr = start();
+fn not_found_and_routing_errors(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1001");
     let res = api(addr, "POST", "/users/nobody/cards/virtuals", None);
     assert_eq!((res.status, res.code()), (404, "7100".to_string()));
@@ -415,9 +534,8 @@ fn not_found_and_routing_errors() {
     assert_eq!(api(addr, "GET", "/users/1001/cards/virtuals", None).status, 405);
 }
 
-#[test]
-fn update_alias() {
-    let addr = start();
+fn update_alias(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1003");
     let res = api(addr, "PATCH", &format!("/cards/{id}"), Some(json!({"alias": "Groceries"})));
     assert_eq!(res.status, 200);
@@ -440,9 +558,8 @@ fn update_alias() {
     assert_eq!((res.status, res.code()), (404, "7200".to_string()));
 }
 
-#[test]
-fn card_details_need_a_single_use_view_token() {
-    let addr = start();
+fn card_details_need_a_single_use_view_token(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "alice");
     let other = issue(addr, "alice");
     let token = view_token(addr, id);
@@ -489,9 +606,8 @@ fn card_details_need_a_single_use_view_token() {
     assert_eq!(res.status, 201, "cardId as string");
 }
 
-#[test]
-fn statements_are_created_and_counted() {
-    let addr = start();
+fn statements_are_created_and_counted(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1001");
     let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 3, "year": 2026})));
     assert_eq!(res.status, 201);
@@ -523,9 +639,8 @@ fn statements_are_created_and_counted() {
     assert_eq!(st["statements"][1]["month"], 12);
 }
 
-#[test]
-fn status_code_envelope_reading() {
-    let addr = start();
+fn status_code_envelope_reading(start: Start) {
+    let addr = start(cfg());
     let res = admin(addr, "POST", "/config", Some(json!({"envelope": "statusCode"})));
     assert_eq!(res.status, 200);
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
@@ -548,9 +663,8 @@ fn status_code_envelope_reading() {
 
 // ---- faults -----------------------------------------------------------------
 
-#[test]
-fn fault_status_with_retry_after_then_normal_service() {
-    let addr = start();
+fn fault_status_with_retry_after_then_normal_service(start: Start) {
+    let addr = start(cfg());
     fault(
         addr,
         json!({"method": "post", "path": "/users/*/cards/virtuals", "status": 503, "retryAfter": 2, "times": 2}),
@@ -578,9 +692,8 @@ fn fault_status_with_retry_after_then_normal_service() {
     assert_eq!(log[2]["fault"], Value::Null);
 }
 
-#[test]
-fn fault_matching_rules() {
-    let addr = start();
+fn fault_matching_rules(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1001");
     // Method mismatch and path mismatch leave the fault queued.
     fault(addr, json!({"method": "PATCH", "path": "/cards/*", "status": 500}));
@@ -615,9 +728,8 @@ fn fault_matching_rules() {
     assert_eq!(res.status, 503);
 }
 
-#[test]
-fn fault_drop_before_and_after() {
-    let addr = start();
+fn fault_drop_before_and_after(start: Start) {
+    let addr = start(cfg());
     fault(addr, json!({"path": "/users/1001/cards/virtuals", "drop": true}));
     assert!(raw(addr, "POST", "/rest/users/1001/cards/virtuals", &[AUTH], None).is_none());
     assert_eq!(card_count(addr), 0, "dropped before acting");
@@ -635,9 +747,8 @@ fn fault_drop_before_and_after() {
     assert_eq!(api(addr, "POST", "/users/1001/cards/virtuals", None).status, 201);
 }
 
-#[test]
-fn fault_after_replaces_the_response_of_a_completed_action() {
-    let addr = start();
+fn fault_after_replaces_the_response_of_a_completed_action(start: Start) {
+    let addr = start(cfg());
     fault(addr, json!({"path": "/users/*/cards", "status": 502, "after": true}));
     let res = link(addr, "1001", "4111111111111111");
     assert_eq!(res.status, 502);
@@ -648,9 +759,8 @@ fn fault_after_replaces_the_response_of_a_completed_action() {
     assert_eq!(st["requests"][0]["status"], 502);
 }
 
-#[test]
-fn fault_malformed_body() {
-    let addr = start();
+fn fault_malformed_body(start: Start) {
+    let addr = start(cfg());
     fault(addr, json!({"malformed": true}));
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 200);
@@ -659,9 +769,8 @@ fn fault_malformed_body() {
     assert_eq!(card_count(addr), 0);
 }
 
-#[test]
-fn fault_raw_body_and_content_type() {
-    let addr = start();
+fn fault_raw_body_and_content_type(start: Start) {
+    let addr = start(cfg());
     fault(addr, json!({"status": 502, "body": "<html>Bad Gateway</html>", "contentType": "text/html"}));
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 502);
@@ -675,9 +784,8 @@ fn fault_raw_body_and_content_type() {
     assert_eq!(card_count(addr), 0);
 }
 
-#[test]
-fn fault_delay_then_normal_processing() {
-    let addr = start();
+fn fault_delay_then_normal_processing(start: Start) {
+    let addr = start(cfg());
     fault(addr, json!({"delayMs": 400}));
     let started = Instant::now();
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
@@ -691,9 +799,8 @@ fn fault_delay_then_normal_processing() {
 
 // ---- cross-cutting ------------------------------------------------------------
 
-#[test]
-fn request_ids_on_every_response() {
-    let addr = start();
+fn request_ids_on_every_response(start: Start) {
+    let addr = start(cfg());
     let a = api(addr, "POST", "/users/1001/cards/virtuals", None);
     let b = api(addr, "POST", "/nope", None);
     let c = send(addr, "POST", "/rest/users/1001/cards/virtuals", &[], None);
@@ -705,7 +812,7 @@ fn request_ids_on_every_response() {
 
 #[test]
 fn cors_preflight_even_with_a_fault_queued() {
-    let addr = start();
+    let addr = Gw::Http(start());
     fault(addr, json!({"drop": true, "times": 10}));
     let res = send(
         addr,
@@ -738,9 +845,8 @@ fn cors_preflight_even_with_a_fault_queued() {
     assert_eq!(state(addr)["requests"].as_array().unwrap().len(), 1);
 }
 
-#[test]
-fn request_log_is_redacted() {
-    let addr = start();
+fn request_log_is_redacted(start: Start) {
+    let addr = start(cfg());
     let pan = "4111111111111111";
     link(addr, "1001", pan);
     let id = issue(addr, "1001");
@@ -778,9 +884,8 @@ fn request_log_is_redacted() {
     assert!(!log.iter().any(|e| e.to_string().contains(&format!("\"{cvv}\""))));
 }
 
-#[test]
-fn reset_clears_everything() {
-    let addr = start();
+fn reset_clears_everything(start: Start) {
+    let addr = start(cfg());
     let id = issue(addr, "1001");
     let token = view_token(addr, id);
     api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 1, "year": 2026})));
@@ -790,7 +895,13 @@ fn reset_clears_everything() {
     let res = admin(addr, "POST", "/reset", None);
     assert_eq!((res.status, res.json()), (200, json!({"ok": true})));
     let st = state(addr);
-    assert_eq!(st, json!({"cards": [], "statements": [], "requests": []}));
+    assert_eq!(
+        st,
+        json!({
+            "cards": [], "statements": [], "requests": [], "faults": [], "envelope": "success",
+            "users": ["1001", "1002", "1003", "alice"],
+        })
+    );
 
     // Ids, counters and config start over; the old view token is gone.
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
@@ -801,6 +912,65 @@ fn reset_clears_everything() {
     assert_eq!(res.status, 403);
     let res = api(addr, "POST", &format!("/cards/{id}/statements"), Some(json!({"month": 1, "year": 2026})));
     assert_eq!(res.data()["statementId"], "stmt-1");
+}
+
+fn seeded_cards_and_the_state_listing(start: Start) {
+    let addr = start(cfg());
+    let res = admin(addr, "POST", "/cards", Some(json!({"userId": "1002", "status": "BLOCKED", "alias": "Old"})));
+    assert_eq!(res.status, 201, "{}", res.text());
+    assert_eq!(
+        res.json(),
+        json!({"cardId": 5_000_001, "userId": "1002", "status": "BLOCKED", "alias": "Old",
+               "maskedPan": res.json()["maskedPan"].clone()})
+    );
+    // A seeded card behaves like any other; seeding is not an API request.
+    assert_eq!(api(addr, "POST", "/users/1002/cards/5000001/activate", None).code(), "7213");
+    assert_eq!(api(addr, "POST", "/users/1002/cards/5000001/unblock", None).status, 200);
+    let res =
+        admin(addr, "POST", "/cards", Some(json!({"userId": 1001, "pan": "4111111111111111", "status": "ACTIVE"})));
+    assert_eq!((res.status, res.json()["maskedPan"].clone()), (201, json!("************1111")));
+    let token = view_token(addr, 5_000_002);
+    let res = api(addr, "GET", &format!("/users/1001/cards/5000002?token={token}"), None);
+    assert_eq!(res.data()["pan"], "4111111111111111");
+    assert_eq!(card_status(addr, 5_000_002), "ACTIVE");
+
+    for (body, status) in [
+        (json!({"userId": "ghost"}), 404),
+        (json!({"userId": "1001", "status": "LOST"}), 400),
+        (json!({"userId": "1001", "alias": ""}), 400),
+        (json!({"userId": "1001", "pan": "4111111111111112"}), 400),
+        (json!({"userId": "1001", "pan": 4111111111111111u64}), 400),
+        (json!({"userId": "1001", "cvv": "123"}), 400),
+        (json!({}), 400),
+    ] {
+        let res = admin(addr, "POST", "/cards", Some(body.clone()));
+        assert_eq!(res.status, status, "{body}: {}", res.text());
+        assert_eq!(res.json()["ok"], false);
+        assert!(!res.text().contains("4111111111111111"), "{}", res.text());
+    }
+    assert_eq!(admin(addr, "GET", "/cards", None).status, 405);
+
+    fault(addr, json!({"method": "POST", "path": "/cards/*", "status": 503, "retryAfter": 3, "times": 2}));
+    admin(addr, "POST", "/config", Some(json!({"envelope": "statusCode"})));
+    let st = state(addr);
+    assert_eq!(st["cards"].as_array().unwrap().len(), 2);
+    assert_eq!(st["requests"].as_array().unwrap().len(), 3, "the API calls only");
+    assert_eq!(st["envelope"], "statusCode");
+    assert_eq!(st["users"], json!(["1001", "1002", "1003", "alice"]));
+    assert_eq!(
+        st["faults"],
+        json!([{"method": "POST", "path": "/cards/*", "status": 503, "retryAfter": "3", "delayMs": null, "drop": false,
+                "malformed": false, "body": null, "contentType": null, "after": false, "times": 2}])
+    );
+}
+
+fn extra_users_from_config(start: Start) {
+    let mut config = cfg();
+    config.users.push("bob".into());
+    let addr = start(config);
+    assert_eq!(api(addr, "POST", "/users/bob/cards/virtuals", None).status, 201);
+    assert_eq!(api(addr, "POST", "/users/carol/cards/virtuals", None).code(), "7100");
+    assert_eq!(state(addr)["users"], json!(["1001", "1002", "1003", "alice", "bob"]));
 }
 
 // ---- static files -------------------------------------------------------------
@@ -826,7 +996,7 @@ fn static_folders_with_wasm_mime_and_no_cache() {
     std::fs::create_dir_all(www.join("rest/users/1001/cards")).unwrap();
     std::fs::write(www.join("rest/users/1001/cards/virtuals"), "shadow").unwrap();
 
-    let addr = start_with(Config {
+    let addr = start_http(Config {
         port: 0,
         statics: vec![
             StaticMount { prefix: "/".into(), dir: www.clone() },
@@ -899,7 +1069,7 @@ fn binary_prints_address_and_exits_when_stdin_closes() {
         .unwrap_or_else(|| panic!("first line: {first:?}"))
         .parse()
         .unwrap();
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let addr = Gw::Http(([127, 0, 0, 1], port).into());
     let res = api(addr, "POST", "/users/1001/cards/virtuals", None);
     assert_eq!(res.status, 201);
 

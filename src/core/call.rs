@@ -17,11 +17,12 @@ use super::config::{self, CallOptions, Config};
 use super::endpoints::Endpoint;
 use super::error::{Error, ErrorKind, Outcome};
 use super::input::Input;
+use super::request::json_string_into;
 use super::request::{self, Args, Request};
 use super::response::{self, Body, Raw};
 use super::retry::RetryClass;
 use super::retry::{self, Decision, Failure};
-use super::secret::{redact, Secret};
+use super::secret::{Scrubber, Secret};
 use super::token::{Acquire, Tokens};
 
 /// What the calls of one client share: its options and its token.
@@ -149,13 +150,14 @@ impl AttemptResult {
     }
 }
 
-/// One finished attempt, as `onRequest` is told of it.
+/// One finished attempt, as `onRequest` is told of it ([`Call::event_json`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttemptEvent {
     pub attempt: u32,
     pub result: AttemptResult,
     pub status: Option<u16>,
-    pub request_id: Option<String>,
+    /// As the gateway sent it: scrubbed only when shown.
+    request_id: Option<String>,
     pub duration_ms: f64,
 }
 
@@ -359,12 +361,53 @@ impl Call {
     /// Scrubs `text` of every secret of this call (arguments and tokens)
     /// and of any full card number.
     pub fn scrub(&self, text: &str) -> String {
-        let secrets: Vec<&str> = self.secrets().collect();
-        redact(text, &secrets)
+        let (secrets, n) = self.secrets();
+        Scrubber::new(&secrets[..n]).scrub(text).into_owned()
     }
 
-    fn secrets(&self) -> impl Iterator<Item = &str> {
-        self.args.secrets().chain(self.tokens.iter().map(|t| t.expose().as_str()))
+    /// The call's secrets: its secret arguments (a card number, a view token)
+    /// and the tokens it sent (two at most: one refresh per call). In an
+    /// array, since every reply reads them.
+    fn secrets(&self) -> ([&str; 4], usize) {
+        let mut out = [""; 4];
+        let mut n = 0;
+        for s in self.args.secrets().chain(self.tokens.iter().map(|t| t.expose().as_str())) {
+            if let Some(slot) = out.get_mut(n) {
+                *slot = s;
+                n += 1;
+            }
+        }
+        (out, n)
+    }
+
+    /// The `onRequest` event of the last attempt, as JSON:
+    /// `{operation, method, url, attempt, result, status?, requestId?, durationMs}`,
+    /// the URL's secret query values shown as `***` and the request id scrubbed.
+    pub fn event_json(&self) -> Option<String> {
+        let (event, request) = (self.event.as_ref()?, self.request.as_ref()?);
+        let mut out = String::from("{\"operation\":");
+        json_string_into(self.endpoint.name, &mut out);
+        out.push_str(",\"method\":");
+        json_string_into(request.method.as_str(), &mut out);
+        out.push_str(",\"url\":");
+        json_string_into(&request.redacted_url(), &mut out);
+        out.push_str(",\"attempt\":");
+        out.push_str(itoa::Buffer::new().format(event.attempt));
+        out.push_str(",\"result\":");
+        json_string_into(event.result.as_str(), &mut out);
+        if let Some(s) = event.status {
+            out.push_str(",\"status\":");
+            out.push_str(itoa::Buffer::new().format(s));
+        }
+        if let Some(id) = &event.request_id {
+            out.push_str(",\"requestId\":");
+            json_string_into(&self.scrub(id), &mut out);
+        }
+        out.push_str(",\"durationMs\":");
+        // Whole milliseconds: the driver's clock is Date.now().
+        out.push_str(itoa::Buffer::new().format(event.duration_ms as u64));
+        out.push('}');
+        Some(out)
     }
 
     fn in_flight(&self) -> bool {
@@ -386,19 +429,19 @@ impl Call {
         if !self.in_flight() {
             return self.next(now, cx);
         }
-        let request_id = reply.request_id.as_deref().map(|id| self.scrub(id));
-        self.record(AttemptResult::Response, now, Some(reply.status), request_id);
+        // Kept as sent: scrubbed when shown (event_json), which few calls need.
+        self.record(AttemptResult::Response, now, Some(reply.status), reply.request_id.clone());
         if reply.redirected || reply.status == 0 || (300..400).contains(&reply.status) {
             return self.fail_attempt(redirect_failure(&reply), now, jitter, cx);
         }
-        let secrets: Vec<&str> = self.secrets().collect();
+        let (secrets, n) = self.secrets();
         let decoded = response::decode(
             Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() },
-            &secrets,
+            &secrets[..n],
         );
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(None),
-            Ok(Body::Json(text)) => return self.succeed(Some(text.to_owned())),
+            Ok(Body::Json(text)) => return self.succeed(Some(text.into_owned())),
             Err(e) => e,
         };
         if error.kind == ErrorKind::Decode {

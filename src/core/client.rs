@@ -153,36 +153,9 @@ impl Client {
         self.calls.len() - self.free.len()
     }
 
-    /// The `onRequest` event of call `id`'s last attempt, as JSON:
-    /// `{operation, method, url, attempt, result, status?, requestId?, durationMs}`,
-    /// the URL's secret query values shown as `***`.
+    /// The `onRequest` event of call `id`'s last attempt ([`Call::event_json`]).
     pub fn event_json(&self, id: CallId) -> Option<String> {
-        let call = self.call(id)?;
-        let event = call.event()?;
-        let request = call.request()?;
-        let mut out = String::from("{\"operation\":");
-        json_string_into(call.endpoint().name, &mut out);
-        out.push_str(",\"method\":");
-        json_string_into(request.method.as_str(), &mut out);
-        out.push_str(",\"url\":");
-        json_string_into(&request.redacted_url(), &mut out);
-        out.push_str(",\"attempt\":");
-        out.push_str(&event.attempt.to_string());
-        out.push_str(",\"result\":");
-        json_string_into(event.result.as_str(), &mut out);
-        if let Some(s) = event.status {
-            out.push_str(",\"status\":");
-            out.push_str(&s.to_string());
-        }
-        if let Some(id) = &event.request_id {
-            out.push_str(",\"requestId\":");
-            json_string_into(id, &mut out);
-        }
-        out.push_str(",\"durationMs\":");
-        // Whole milliseconds: the driver's clock is Date.now().
-        out.push_str(&(event.duration_ms as u64).to_string());
-        out.push('}');
-        Some(out)
+        self.call(id)?.event_json()
     }
 
     /// `{environment, baseUrl, applicationId?}`: what `toJSON` shows, no secret.

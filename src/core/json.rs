@@ -7,6 +7,8 @@
 //! the values themselves are parsed by the JS engine's own `JSON.parse`.
 //! Property tests check it against serde_json.
 
+use std::borrow::Cow;
+
 /// Deeper nesting is refused rather than risking the stack (as serde_json).
 const MAX_DEPTH: usize = 128;
 
@@ -66,6 +68,9 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<()> {
         self.eat(b'"')?;
         loop {
+            // Plain characters in one sweep: most strings have no escape.
+            let rest = self.b.get(self.i..)?;
+            self.i += rest.iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
             match self.peek()? {
                 b'"' => {
                     self.i += 1;
@@ -171,12 +176,20 @@ pub fn is_valid(s: &str) -> bool {
 }
 
 /// The members of a top-level object, as (key unescaped, raw value text), in
-/// order; `None` when `s` is not a valid JSON object.
-pub fn object(s: &str) -> Option<Vec<(String, &str)>> {
+/// order; `None` when `s` is not a valid JSON object (so this also validates
+/// the whole document: no need for [`is_valid`] first). A key without
+/// escapes is borrowed, which is every key of the gateway's envelope.
+pub fn object(s: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
     let mut c = Cursor { b: s.as_bytes(), i: 0 };
     let mut out = Vec::new();
     c.ws();
-    c.members(0, |k, v| out.push((string(text(k)).unwrap_or_default(), text(v))))?;
+    c.members(0, |k, v| {
+        let quoted = text(k);
+        let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+        let key =
+            if inner.contains('\\') { Cow::Owned(string(quoted).unwrap_or_default()) } else { Cow::Borrowed(inner) };
+        out.push((key, text(v)))
+    })?;
     c.end()?;
     Some(out)
 }
@@ -192,15 +205,16 @@ pub fn array(s: &str) -> Option<Vec<&str>> {
 }
 
 /// The value of the last member named `key` (as `JSON.parse` keeps the last).
-pub fn member<'a>(members: &[(String, &'a str)], key: &str) -> Option<&'a str> {
+pub fn member<'a>(members: &[(Cow<'_, str>, &'a str)], key: &str) -> Option<&'a str> {
     members.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
 /// Rewrites a JSON document with every string (keys too) and every number
 /// passed through `scrub`, so that secrets cannot hide behind escapes such as
-/// `\u0066` or `\/`. A number that `scrub` changes becomes a string. `None`
-/// when `raw` is not valid JSON.
-pub fn scrub(raw: &str, scrub: &dyn Fn(&str) -> String) -> Option<String> {
+/// `\u0066` or `\/`. A number becomes a JSON string when `scrub` changes it,
+/// or when a JS number cannot hold it exactly ([`is_exact_in_js`]: then its
+/// text, unchanged). `None` when `raw` is not valid JSON.
+pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(&'x str) -> Cow<'x, str>) -> Option<String> {
     if !is_valid(raw) {
         return None;
     }
@@ -223,7 +237,7 @@ pub fn scrub(raw: &str, scrub: &dyn Fn(&str) -> String) -> Option<String> {
                 i = c.i;
                 let number = raw.get(start..i)?;
                 let cleaned = scrub(number);
-                if cleaned == number {
+                if cleaned == number && is_exact_in_js(number) {
                     out.push_str(number);
                 } else {
                     super::request::json_string_into(&cleaned, &mut out);
@@ -239,6 +253,141 @@ pub fn scrub(raw: &str, scrub: &dyn Fn(&str) -> String) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// `raw` (valid JSON) with every number a JS number cannot hold exactly
+/// ([`is_exact_in_js`]) turned into a JSON string of its text, unchanged:
+/// `{"cardId":9007199254740993}` becomes `{"cardId":"9007199254740993"}`.
+/// Strings, other numbers and layout are kept byte for byte; borrowed when
+/// nothing changes (the common case). Text that is not valid JSON is
+/// returned as it is.
+pub fn exact_numbers(raw: &str) -> Cow<'_, str> {
+    let b = raw.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut c = Cursor { b, i: 0 };
+    while let Some(byte) = c.peek() {
+        let start = c.i;
+        match byte {
+            b'"' => {
+                if c.string().is_none() {
+                    return Cow::Borrowed(raw);
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                if c.number().is_none() {
+                    return Cow::Borrowed(raw);
+                }
+                let number = raw.get(start..c.i).unwrap_or_default();
+                if !is_exact_in_js(number) {
+                    let o = out.get_or_insert_with(|| String::with_capacity(raw.len() + 8));
+                    o.push_str(raw.get(copied..start).unwrap_or_default());
+                    // A number literal has nothing to escape.
+                    o.push('"');
+                    o.push_str(number);
+                    o.push('"');
+                    copied = c.i;
+                }
+            }
+            _ => c.i += 1,
+        }
+    }
+    match out {
+        None => Cow::Borrowed(raw),
+        Some(mut o) => {
+            o.push_str(raw.get(copied..).unwrap_or_default());
+            Cow::Owned(o)
+        }
+    }
+}
+
+/// 2^53 − 1, `Number.MAX_SAFE_INTEGER`.
+const MAX_SAFE_INTEGER: &[u8] = b"9007199254740991";
+/// The first 15 significant digits of the largest double, 1.7976931348623157e308.
+const MAX_DOUBLE_15: &[u8; 15] = b"179769313486231";
+
+/// Whether `JSON.parse` gives the JSON number literal `raw` a JS number of
+/// exactly the value written. Decided by counting digits, so the module needs
+/// no float parsing (which would cost several KB of the size budget):
+///
+/// - an integer literal (no fraction, no exponent) is exact when its
+///   magnitude is at most 2^53 − 1 (`Number.MAX_SAFE_INTEGER`,
+///   9007199254740991). Larger ones are not, even where a double happens to
+///   hold the value (2^53, 10^21): an id must be a safe integer, and
+///   `String(n)` would not give its digits back;
+/// - any other number is exact when it is zero, or when it has at most 15
+///   significant digits (every such decimal survives the trip through a
+///   double and back: IEEE 754's DBL_DIG) and its magnitude is from 1e-307
+///   (above the subnormal range) to 1.79769313486231e308. So `12.34`, `0.5`,
+///   `1e3`, `-2.5E-7` are exact; `0.1000000000000000055` (16 or more
+///   significant digits, even where the double would print the same), `1e400`
+///   (Infinity) and `1e-320` (subnormal) are not.
+///
+/// `raw` that is not a number literal is reported as not exact.
+pub fn is_exact_in_js(raw: &str) -> bool {
+    let b = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
+    // One pass over the mantissa: digits from the first non-zero one (up to
+    // 16 kept), how many up to the last non-zero one, where the first is.
+    let (mut sig, mut n, mut last) = ([b'0'; 16], 0, 0);
+    let (mut int_len, mut lead, mut seen, mut point, mut i) = (0i64, 0i64, 0i64, false, 0);
+    while let Some(&c) = b.get(i) {
+        if c == b'.' && !point && int_len > 0 {
+            point = true;
+        } else if c.is_ascii_digit() {
+            if n == 0 && c == b'0' {
+                lead += 1;
+            } else {
+                if let Some(slot) = sig.get_mut(n) {
+                    *slot = c;
+                }
+                n += 1;
+                if c != b'0' {
+                    last = n;
+                }
+            }
+            int_len += i64::from(!point);
+            seen += 1;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    let rest = &b[i..];
+    if int_len == 0 || (point && seen == int_len) {
+        return false; // no digits before the point, or none after it
+    }
+    if rest.is_empty() && !point {
+        // An integer literal: at most 2^53 - 1.
+        return n < 16 || (n == 16 && sig.as_slice() <= MAX_SAFE_INTEGER);
+    }
+    let exp = match rest {
+        [] => 0,
+        [b'e' | b'E', tail @ ..] => {
+            let (sign, digits) = match tail {
+                [b'-', d @ ..] => (-1, d),
+                [b'+', d @ ..] => (1, d),
+                d => (1, d),
+            };
+            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                return false;
+            }
+            // Saturates far beyond any double's range, so no overflow.
+            sign * digits.iter().fold(0i64, |v, d| (v * 10 + i64::from(d - b'0')).min(1_000_000))
+        }
+        _ => return false,
+    };
+    if n == 0 {
+        return true; // zero
+    }
+    if last > 15 {
+        return false;
+    }
+    // The decimal exponent of the first significant digit.
+    match int_len - 1 - lead + exp {
+        -307..=307 => true,
+        308 => sig[..15] <= MAX_DOUBLE_15[..],
+        _ => false,
+    }
 }
 
 /// Unescapes a raw JSON string literal; `None` if `raw` is not one.
@@ -341,7 +490,9 @@ mod tests {
 
     #[test]
     fn scrub_sees_through_escapes_and_numbers() {
-        let hide = |s: &str| s.replace("secret", "***").replace("4111111111111111", "************1111");
+        fn hide(s: &str) -> Cow<'_, str> {
+            Cow::Owned(s.replace("secret", "***").replace("4111111111111111", "************1111"))
+        }
         let raw = r#"[{"code":"7000","value":"sec\u0072et","pan":4111111111111111,"n":-1.5e3,"ok":[true,null]}]"#;
         let out = scrub(raw, &hide).unwrap();
         assert_eq!(out, r#"[{"code":"7000","value":"***","pan":"************1111","n":-1.5e3,"ok":[true,null]}]"#);
@@ -352,9 +503,35 @@ mod tests {
     proptest! {
         #[test]
         fn scrubbing_with_identity_keeps_the_value(v in arb_json()) {
+            // Every value kept, except numbers a JS number cannot hold
+            // exactly, which become their text.
             let text = serde_json::to_string(&v).unwrap();
-            let out = scrub(&text, &|s: &str| s.to_owned()).unwrap();
-            prop_assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), v);
+            let out = scrub(&text, &|s: &str| Cow::Borrowed(s)).unwrap();
+            prop_assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), exact(&v));
+            prop_assert_eq!(serde_json::from_str::<Value>(&exact_numbers(&text)).unwrap(), exact(&v));
+        }
+
+        #[test]
+        fn the_exactness_rule_against_f64(text in number_literal()) {
+            let ours = is_exact_in_js(&text);
+            let (digits, e) = canonical(&text);
+            let integer = !text.contains(['.', 'e', 'E']);
+            if integer {
+                let v: i128 = text.parse().unwrap();
+                prop_assert_eq!(ours, v.unsigned_abs() < (1u128 << 53), "{}", text);
+                return Ok(());
+            }
+            let f: f64 = text.parse().unwrap();
+            if ours {
+                // Kept as a number: the double JSON.parse makes prints back
+                // (shortest round trip, as JS does) as the same decimal value.
+                prop_assert!(f.is_finite(), "{}", text);
+                prop_assert_eq!(canonical(&format!("{f:e}")), (digits.clone(), e), "{} -> {:e}", text, f);
+            }
+            // And every number the rule promises to keep is kept.
+            let promised = digits.is_empty()
+                || (digits.len() <= 15 && ((-307..=307).contains(&e) || (e == 308 && f.is_finite())));
+            prop_assert_eq!(ours, promised, "{}", text);
         }
 
         #[test]
@@ -374,13 +551,110 @@ mod tests {
                 let members = object(&text).unwrap();
                 prop_assert_eq!(members.len(), map.len());
                 for (k, raw) in members {
-                    prop_assert_eq!(serde_json::from_str::<Value>(raw).unwrap(), map[&k].clone());
+                    prop_assert_eq!(serde_json::from_str::<Value>(raw).unwrap(), map[k.as_ref()].clone());
                 }
             }
             if let Value::String(s) = &v {
                 prop_assert_eq!(&string(&text).unwrap(), s);
             }
         }
+    }
+
+    /// `v` with its numbers as `exact_numbers` leaves them.
+    fn exact(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if !is_exact_in_js(&n.to_string()) => Value::String(n.to_string()),
+            Value::Array(a) => Value::Array(a.iter().map(exact).collect()),
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), exact(v))).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// A number's value as (significant digits, decimal exponent of the
+    /// first): `0.0120e2` is ("12", 0); zero is ("", 0).
+    fn canonical(text: &str) -> (String, i64) {
+        let text = text.trim_start_matches('-');
+        let (mantissa, exp) = text.split_once(['e', 'E']).unwrap_or((text, "0"));
+        let exp: i64 =
+            exp.trim_start_matches('+').parse().unwrap_or(if exp.starts_with('-') { -1_000_000 } else { 1_000_000 });
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all = format!("{int}{frac}");
+        let lead = match all.find(|c| c != '0') {
+            Some(i) => i,
+            None => return (String::new(), 0),
+        };
+        let digits = all[lead..].trim_end_matches('0').to_owned();
+        (digits, int.len() as i64 - 1 - lead as i64 + exp)
+    }
+
+    fn number_literal() -> impl Strategy<Value = String> {
+        let int = prop_oneof!["0", "[1-9][0-9]{0,24}", "900719925474099[0-9]", "[1-9]"];
+        let frac = prop_oneof![Just(String::new()), "\\.[0-9]{1,24}", "\\.[0-9]{1,3}0{0,20}"];
+        let exp = prop_oneof![
+            Just(String::new()),
+            (-400i32..400).prop_map(|e| format!("e{e}")),
+            (290i32..330).prop_map(|e| format!("E+{e}")),
+            (-330i32..-290).prop_map(|e| format!("e{e}")),
+        ];
+        ("-?", int, frac, exp).prop_map(|(sign, i, f, e)| format!("{sign}{i}{f}{e}"))
+    }
+
+    #[test]
+    fn exactness_of_the_issue_cases_and_the_edges() {
+        for (text, exact) in [
+            ("9007199254740993", false),
+            ("9007199254740992", false),
+            ("9007199254740991", true),
+            ("-9007199254740991", true),
+            ("-9007199254740992", false),
+            ("10000000000000000000000", false),
+            ("12.34", true),
+            ("0.5", true),
+            ("1e3", true),
+            ("-2.5E-7", true),
+            ("0", true),
+            ("-0", true),
+            ("0.0e400", true),
+            ("123456789012345.0", true),
+            ("1234567890123456.0", false),
+            ("0.1000000000000000055511151231257827", false),
+            ("1e400", false),
+            ("1e-400", false),
+            ("1e-307", true),
+            ("9.99e-308", false),
+            ("1.79769313486231e308", true),
+            ("1.79769313486232e308", false),
+            ("1.7976931348623157e308", false),
+            ("1e99999999999999999999", false),
+            ("abc", false),
+            (".5", false),
+            ("1.", false),
+            ("1e", false),
+            ("1e+", false),
+            ("--1", false),
+            ("", false),
+        ] {
+            assert_eq!(is_exact_in_js(text), exact, "{text}");
+        }
+    }
+
+    #[test]
+    fn exact_numbers_turns_only_inexact_numbers_into_text() {
+        // Issue 10, case 3.
+        assert_eq!(
+            exact_numbers(r#"{"cardId":9007199254740993,"status":"INACTIVE"}"#),
+            r#"{"cardId":"9007199254740993","status":"INACTIVE"}"#
+        );
+        let nested =
+            r#"{ "a" : [1, -9007199254740993, {"b": 12.5e1, "9007199254740993": "9007199254740993"}], "c": 1e400 }"#;
+        assert_eq!(
+            exact_numbers(nested),
+            r#"{ "a" : [1, "-9007199254740993", {"b": 12.5e1, "9007199254740993": "9007199254740993"}], "c": "1e400" }"#
+        );
+        let fine = r#"{"cardId":5000001,"balance":"12.50","n":[0.5,1e3,-7]}"#;
+        assert!(matches!(exact_numbers(fine), Cow::Borrowed(s) if s == fine), "no copy when nothing changes");
+        assert_eq!(exact_numbers("9007199254740993"), "\"9007199254740993\"");
+        assert_eq!(exact_numbers("[1,"), "[1,", "not JSON: left alone");
     }
 
     fn arb_json() -> impl Strategy<Value = Value> {

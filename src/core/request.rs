@@ -22,7 +22,7 @@ impl Value {
         match self {
             Value::Text(s) => s.clone(),
             Value::Secret(s) => s.expose().clone(),
-            Value::Int(n) => n.to_string(),
+            Value::Int(n) => decimal(u64::from(*n)),
         }
     }
 }
@@ -189,7 +189,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
             json_string_into(p.wire(), &mut json);
             json.push(':');
             match value {
-                Value::Int(n) => json.push_str(&n.to_string()),
+                Value::Int(n) => json.push_str(itoa::Buffer::new().format(*n)),
                 other => json_string_into(&other.as_text(), &mut json),
             }
         }
@@ -202,7 +202,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         method: endpoint.method,
         path_url,
         query,
-        authorization: Secret::new(format!("Bearer {}", token.expose())),
+        authorization: Secret::new(["Bearer ", token.expose()].concat()),
         application_id: config.application_id.clone(),
         content_type: body.as_ref().map(|_| "application/json"),
         body,
@@ -221,6 +221,11 @@ pub fn plan(
     let args = Args::collect(endpoint, config, inputs)?;
     let req = build(endpoint, &args, config, token)?;
     Ok((req, args))
+}
+
+/// `n` in decimal, without `core::fmt` (slow, on every call).
+pub fn decimal(n: u64) -> String {
+    itoa::Buffer::new().format(n).to_owned()
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value
@@ -246,22 +251,29 @@ pub fn percent_encode(s: &str) -> String {
 
 /// Writes `s` as a JSON string literal.
 pub fn json_string_into(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+    // Runs of characters that need no escape are copied whole.
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let b = rest.as_bytes().get(i).copied().unwrap_or(0);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
                 out.push_str("\\u00");
-                out.push(char::from_digit((c as u32) >> 4, 16).unwrap_or('0'));
-                out.push(char::from_digit((c as u32) & 15, 16).unwrap_or('0'));
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
             }
-            c => out.push(c),
         }
+        rest = rest.get(i + 1..).unwrap_or_default();
     }
+    out.push_str(rest);
     out.push('"');
 }
 

@@ -1,12 +1,15 @@
 //! Turning an HTTP response into a value or an error.
 //!
-//! The value is handed over as raw JSON text: the wasm layer gives it to the
+//! The value is handed over as JSON text: the wasm layer gives it to the
 //! browser's own `JSON.parse`, so unknown fields pass through untouched and no
-//! JSON tree is built twice.
+//! JSON tree is built twice. The text is the body's own, except that numbers
+//! a JS number cannot hold exactly become strings ([`json::exact_numbers`]).
+
+use std::borrow::Cow;
 
 use super::error::Error;
 use super::json;
-use super::secret::redact;
+use super::secret::Scrubber;
 
 /// A successful result.
 #[derive(Debug, PartialEq, Eq)]
@@ -14,8 +17,15 @@ pub enum Body<'a> {
     /// No body (204, or an empty body): JS `undefined`.
     Empty,
     /// JSON text to parse: the envelope's `data`, or the whole body when it is
-    /// not an envelope.
-    Json(&'a str),
+    /// not an envelope. Borrowed from the body, unless a number in it had to
+    /// become a string to stay exact (see [`json::is_exact_in_js`]).
+    Json(Cow<'a, str>),
+}
+
+impl<'a> Body<'a> {
+    fn json(text: &'a str) -> Body<'a> {
+        Body::Json(json::exact_numbers(text))
+    }
 }
 
 /// Both envelope readings of the docs: `{success, message, data, errors}` and
@@ -31,14 +41,13 @@ struct Envelope<'a> {
 }
 
 impl<'a> Envelope<'a> {
-    fn read(body: &'a str) -> Option<Envelope<'a>> {
-        let m = json::object(body)?;
+    fn read(m: &[(std::borrow::Cow<'_, str>, &'a str)]) -> Option<Envelope<'a>> {
         let env = Envelope {
-            success: json::member(&m, "success").filter(|s| matches!(*s, "true" | "false")),
-            status_code: json::member(&m, "statusCode").and_then(|s| s.parse().ok()),
-            message: json::member(&m, "message"),
-            data: json::member(&m, "data"),
-            errors: json::member(&m, "errors"),
+            success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
+            status_code: json::member(m, "statusCode").and_then(|s| s.parse().ok()),
+            message: json::member(m, "message"),
+            data: json::member(m, "data"),
+            errors: json::member(m, "errors"),
         };
         (env.success.is_some() || env.status_code.is_some()).then_some(env)
     }
@@ -59,58 +68,99 @@ pub struct Raw<'a> {
 
 /// Decodes a response. `secrets` are the request's secret values; anything
 /// the server echoes back is scrubbed of them before it reaches an error.
+/// A [`Scrubber`] is built only for an error: a caller decoding several
+/// attempts of one call builds one and uses [`decode_with`].
 pub fn decode<'a>(raw: Raw<'a>, secrets: &[&str]) -> Result<Body<'a>, Error> {
+    read(raw).map_err(|r| r.into_error(raw, &Scrubber::new(secrets)))
+}
+
+/// Decodes a response: the value of a success, or an [`Error`] of kind `api`
+/// (an error status, or a 2xx envelope that says it failed) or `decode` (a
+/// 2xx body that is not JSON).
+///
+/// Everything of the gateway's that reaches the error (message, `code`,
+/// every string and number of `errors`, the request id) passes through
+/// `scrubber` first; the value of a success does not (it is the caller's).
+/// In both the value and `errors`, numbers a JS number cannot hold exactly
+/// become strings of their digits ([`json::is_exact_in_js`]).
+pub fn decode_with<'a>(raw: Raw<'a>, scrubber: &Scrubber) -> Result<Body<'a>, Error> {
+    read(raw).map_err(|r| r.into_error(raw, scrubber))
+}
+
+/// An error response as the gateway wrote it, not yet scrubbed.
+enum Refusal<'a> {
+    /// A 2xx whose body is not JSON.
+    NotJson,
+    /// An error status, or a 2xx envelope that says it failed.
+    Api {
+        status: u16,
+        /// The envelope, when there is one.
+        env: Option<Envelope<'a>>,
+        /// Said instead of the gateway's message.
+        note: Option<&'static str>,
+    },
+}
+
+fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
     let ok = (200..300).contains(&raw.status);
+    let plain = |note| Err(Refusal::Api { status: raw.status, env: None, note });
     let trimmed = raw.body.trim();
-    let with_id = |mut e: Error| {
-        e.request_id = raw
-            .request_id
-            .filter(|id| id.len() <= MAX_REQUEST_ID && id.bytes().all(|b| b.is_ascii_graphic()))
-            .map(str::to_owned);
-        e
-    };
     if trimmed.is_empty() {
-        return if ok {
-            Ok(Body::Empty)
-        } else {
-            Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
-        };
+        return if ok { Ok(Body::Empty) } else { plain(None) };
     }
-    if !json::is_valid(trimmed) {
-        return Err(with_id(if ok {
-            Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
-        } else {
-            Error::api(raw.status, status_message(raw.status, None, Some("the body is not JSON")))
-        }));
+    // An object is validated by reading its members; anything else here.
+    let object = trimmed.starts_with('{');
+    let members = if object { json::object(trimmed) } else { None };
+    let valid = if object { members.is_some() } else { json::is_valid(trimmed) };
+    if !valid {
+        return if ok { Err(Refusal::NotJson) } else { plain(Some("the body is not JSON")) };
     }
-    let Some(env) = Envelope::read(trimmed) else {
-        return if ok {
-            Ok(Body::Json(trimmed))
-        } else {
-            Err(with_id(Error::api(raw.status, status_message(raw.status, None, None))))
-        };
+    let Some(env) = members.as_deref().and_then(Envelope::read) else {
+        return if ok { Ok(Body::json(trimmed)) } else { plain(None) };
     };
     let flag_failed = env.success == Some("false");
     let body_failed = env.status_code.is_some_and(|s| s >= 400);
     if ok && !flag_failed && !body_failed {
-        return Ok(env.data.map_or(Body::Empty, Body::Json));
+        return Ok(env.data.map_or(Body::Empty, Body::json));
     }
-    // An error: an HTTP error status, or a 2xx whose envelope says it failed.
     let status = if ok { env.status_code.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
-    let errors = env.errors.and_then(json::array).unwrap_or_default();
-    let first = errors.first().and_then(|e| json::object(e));
-    let code = first.as_ref().and_then(|m| json::member(m, "code")).and_then(code_text).map(|c| redact(&c, secrets));
-    let detail = first
-        .as_ref()
-        .and_then(|m| json::member(m, "message"))
-        .or(env.message)
-        .and_then(json::string)
-        .map(|m| clip(&redact(&m, secrets)));
-    let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
-    e.code = code;
-    e.errors_json =
-        env.errors.filter(|e| e.starts_with('[')).and_then(|e| json::scrub(e, &|text: &str| redact(text, secrets)));
-    Err(with_id(e))
+    Err(Refusal::Api { status, env: Some(env), note: None })
+}
+
+impl Refusal<'_> {
+    fn into_error(self, raw: Raw<'_>, scrubber: &Scrubber) -> Error {
+        let mut e = match self {
+            Refusal::NotJson => {
+                Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
+            }
+            Refusal::Api { status, env: None, note } => Error::api(status, status_message(status, None, note)),
+            Refusal::Api { status, env: Some(env), .. } => {
+                let errors = env.errors.and_then(json::array).unwrap_or_default();
+                let first = errors.first().and_then(|e| json::object(e));
+                let code = first
+                    .as_ref()
+                    .and_then(|m| json::member(m, "code"))
+                    .and_then(code_text)
+                    .map(|c| scrubber.scrub(&c).into_owned());
+                let detail = first
+                    .as_ref()
+                    .and_then(|m| json::member(m, "message"))
+                    .or(env.message)
+                    .and_then(json::string)
+                    // Control characters go first, so none can split an echo in two.
+                    .map(|m| clip(&scrubber.scrub(&m.replace(char::is_control, ""))));
+                let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
+                e.code = code;
+                e.errors_json = env.errors.filter(|e| e.starts_with('[')).and_then(|e| scrubber.scrub_json(e));
+                e
+            }
+        };
+        e.request_id = raw
+            .request_id
+            .filter(|id| id.len() <= MAX_REQUEST_ID && id.bytes().all(|b| b.is_ascii_graphic()))
+            .map(|id| scrubber.scrub(id).into_owned());
+        e
+    }
 }
 
 /// Error codes are strings on the wire ("7213"); a number is accepted too.
@@ -122,7 +172,7 @@ fn code_text(raw: &str) -> Option<String> {
 }
 
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().filter(|c| !c.is_control()).take(MAX_MESSAGE_CHARS).collect();
+    let mut out: String = s.chars().take(MAX_MESSAGE_CHARS).collect();
     if s.chars().count() > MAX_MESSAGE_CHARS {
         out.push('…');
     }
@@ -177,26 +227,27 @@ mod tests {
     use super::super::error::ErrorKind;
     use super::*;
 
+    fn j(text: &str) -> Body<'_> {
+        Body::Json(Cow::Borrowed(text))
+    }
+
     fn d(status: u16, body: &str) -> Result<Body<'_>, Error> {
         decode(Raw { status, body, request_id: Some("req-1") }, &["4111111111111111", "vt_secret"])
     }
 
     #[test]
     fn success_envelopes_give_data() {
-        assert_eq!(
-            d(200, r#"{"success":true,"data":{"cardId":1,"x":[1]}}"#).unwrap(),
-            Body::Json(r#"{"cardId":1,"x":[1]}"#)
-        );
-        assert_eq!(d(201, r#"{"statusCode":201,"message":"ok","data":{"a":1}}"#).unwrap(), Body::Json(r#"{"a":1}"#));
-        assert_eq!(d(200, r#"{"success":true,"data":null}"#).unwrap(), Body::Json("null"));
+        assert_eq!(d(200, r#"{"success":true,"data":{"cardId":1,"x":[1]}}"#).unwrap(), j(r#"{"cardId":1,"x":[1]}"#));
+        assert_eq!(d(201, r#"{"statusCode":201,"message":"ok","data":{"a":1}}"#).unwrap(), j(r#"{"a":1}"#));
+        assert_eq!(d(200, r#"{"success":true,"data":null}"#).unwrap(), j("null"));
         assert_eq!(d(200, r#"{"success":true}"#).unwrap(), Body::Empty);
     }
 
     #[test]
     fn non_envelopes_pass_through_whole() {
-        assert_eq!(d(200, r#"{"cardId":1,"success":"yes"}"#).unwrap(), Body::Json(r#"{"cardId":1,"success":"yes"}"#));
-        assert_eq!(d(200, " [1,2] ").unwrap(), Body::Json("[1,2]"));
-        assert_eq!(d(200, "42").unwrap(), Body::Json("42"));
+        assert_eq!(d(200, r#"{"cardId":1,"success":"yes"}"#).unwrap(), j(r#"{"cardId":1,"success":"yes"}"#));
+        assert_eq!(d(200, " [1,2] ").unwrap(), j("[1,2]"));
+        assert_eq!(d(200, "42").unwrap(), j("42"));
         assert_eq!(d(204, "").unwrap(), Body::Empty);
         assert_eq!(d(200, "  ").unwrap(), Body::Empty);
     }
@@ -259,6 +310,93 @@ mod tests {
             assert!(!errors.contains(leak), "{leak} in {errors}");
         }
         assert!(errors.contains("************4444") && json::is_valid(&errors), "{errors}");
+    }
+
+    fn issue(status: u16, body: &str, request_id: Option<&str>) -> Result<Body<'static>, Error> {
+        let scrubber = Scrubber::new(&["vt+Q2FyZA/x9==", "4111111111111111", "tok_live_abc123"]);
+        decode_with(Raw { status, body, request_id }, &scrubber).map(|b| match b {
+            Body::Empty => Body::Empty,
+            Body::Json(text) => Body::Json(Cow::Owned(text.into_owned())),
+        })
+    }
+
+    /// Issue 10, case 1: a grouped card number echoed, and another one.
+    #[test]
+    fn grouped_card_numbers_are_masked_in_message_and_errors() {
+        let e = issue(
+            422,
+            r#"{"success":false,"errors":[{"code":"7000","message":"card 4111 1111 1111 1111 is not eligible"},{"code":"7000","message":"nor 5555-5555-5555-4444"}]}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "Migo API error 422 (code 7000 CHECK_PARAMETERS): card ************1111 is not eligible");
+        assert_eq!(
+            e.errors_json.as_deref(),
+            Some(
+                r#"[{"code":"7000","message":"card ************1111 is not eligible"},{"code":"7000","message":"nor ************4444"}]"#
+            )
+        );
+    }
+
+    /// Issue 10, case 2: the view token echoed percent-encoded.
+    #[test]
+    fn a_percent_encoded_view_token_is_scrubbed() {
+        let e = issue(
+            404,
+            r#"{"success":false,"message":"card not found (/rest/users/1001/cards/5000001?token=vt%2BQ2FyZA%2Fx9%3D%3D)"}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.message, "Migo API error 404: card not found (/rest/users/1001/cards/5000001?token=***)");
+        // JSON-escaped, lower-case hex, split by a control character.
+        let e = issue(400, r#"{"success":false,"errors":[{"code":"vt%2bQ2FyZA%2fx9%3d%3d","message":"token vt\u002BQ2Fy\u0001ZA\/x9=="}]}"#, None)
+            .unwrap_err();
+        assert_eq!(e.code.as_deref(), Some("***"));
+        assert_eq!(e.message, "Migo API error 400 (code ***): token ***");
+    }
+
+    /// Issue 10, case 3: an id beyond 2^53 stays exact.
+    #[test]
+    fn ids_a_js_number_cannot_hold_arrive_as_digit_strings() {
+        let b = issue(200, r#"{"success":true,"data":{"cardId":9007199254740993,"status":"INACTIVE"}}"#, None).unwrap();
+        assert_eq!(b, j(r#"{"cardId":"9007199254740993","status":"INACTIVE"}"#));
+        // Not an envelope: the whole body is the value, same rule.
+        let b = issue(200, r#"[{"cardId":18446744073709551617,"balance":12.5}]"#, None).unwrap();
+        assert_eq!(b, j(r#"[{"cardId":"18446744073709551617","balance":12.5}]"#));
+        // Numbers that fit stay numbers, and the body is not copied.
+        let body = r#"{"success":true,"data":{"cardId":5000001,"n":[1e3,0.5,-12.34]}}"#;
+        assert!(matches!(d(200, body).unwrap(), Body::Json(Cow::Borrowed(_))));
+        // In errors too, nested.
+        let e = issue(
+            409,
+            r#"{"success":false,"errors":[{"code":"7213","cardId":9007199254740993,"x":{"y":[1e400]}}]}"#,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.errors_json.as_deref(),
+            Some(r#"[{"code":"7213","cardId":"9007199254740993","x":{"y":["1e400"]}}]"#)
+        );
+    }
+
+    #[test]
+    fn the_success_data_is_the_callers_own() {
+        // getCardDetails: the card number in a success body is the answer.
+        let body = r#"{"success":true,"data":{"pan":"4111111111111111","cvv":"123","token":"vt+Q2FyZA/x9=="}}"#;
+        assert_eq!(
+            issue(200, body, None).unwrap(),
+            j(r#"{"pan":"4111111111111111","cvv":"123","token":"vt+Q2FyZA/x9=="}"#)
+        );
+    }
+
+    #[test]
+    fn request_ids_are_scrubbed_too() {
+        let e = issue(500, "", Some("req-4111111111111111")).unwrap_err();
+        assert_eq!(e.request_id.as_deref(), Some("req-************1111"));
+        let e = issue(500, "", Some("tok_live_abc123")).unwrap_err();
+        assert_eq!(e.request_id.as_deref(), Some("***"));
+        let e = issue(500, "", Some("req-2026-11-29-000123")).unwrap_err();
+        assert_eq!(e.request_id.as_deref(), Some("req-2026-11-29-000123"));
     }
 
     #[test]

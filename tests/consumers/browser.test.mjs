@@ -1,9 +1,10 @@
 // The package as a browser app gets it: the tarball of pkg/ installed into
-// one fresh project next to Vite, webpack and webpack-cli, and the same
-// small app (fixture/) built with Vite, built with webpack, served by the
-// Vite dev server, and loaded with no bundler at all, each in headless
-// Chromium against a local gateway: in the page, in a module worker, and
-// under a Content-Security-Policy without 'unsafe-eval'.
+// one fresh project next to Vite, webpack, esbuild and Rollup, and the same
+// small app (fixture/) built with each (no plugin, loader or copy step for
+// the wasm: none emits a .wasm file, as the wasm travels inside the
+// JavaScript), served by the Vite dev server, and loaded with no bundler at
+// all, each in headless Chromium against a local gateway: in the page, in a
+// module worker, and under a Content-Security-Policy without 'unsafe-eval'.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
@@ -12,7 +13,8 @@ import { startGateway } from "../js/gateway.mjs";
 import { assertIssued, createProject, installedVersions, launchChromium, openApp, run, startNodeServer, withCsp } from "./lib.mjs";
 
 // webpack-cli 7 needs Node >= 22.15 (its rechoir dependency), so 6 on Node 20.
-const DEPS = ["vite@^8", "webpack@^5", "webpack-cli@^6"];
+const DEPS = ["vite@^8", "webpack@^5", "webpack-cli@^6", "esbuild@^0.28", "rollup@^4", "@rollup/plugin-node-resolve@^16"];
+const TOOLS = ["vite", "webpack", "webpack-cli", "esbuild", "rollup", "@rollup/plugin-node-resolve"];
 
 describe("a browser app using migo-cards", { timeout: 600_000 }, () => {
   let project;
@@ -20,14 +22,14 @@ describe("a browser app using migo-cards", { timeout: 600_000 }, () => {
 
   before(async () => {
     const [p, b] = await Promise.allSettled([
-      createProject("browser", { deps: DEPS, copy: ["index.html", "webpack.html", "webpack.config.mjs", "src", "raw"], type: "module" }),
+      createProject("browser", { deps: DEPS, copy: ["index.html", "webpack.html", "webpack.config.mjs", "esm.html", "rollup.config.mjs", "src", "raw"], type: "module" }),
       launchChromium(),
     ]);
     project = p.value;
     browser = b.value;
     if (p.status === "rejected") throw p.reason;
     if (b.status === "rejected") throw b.reason;
-    const versions = await installedVersions(project.dir, ["vite", "webpack", "webpack-cli"]);
+    const versions = await installedVersions(project.dir, TOOLS);
     console.log(`consumer project ${project.dir}: ${project.info.filename}, ${JSON.stringify(versions)}`);
   });
 
@@ -35,6 +37,12 @@ describe("a browser app using migo-cards", { timeout: 600_000 }, () => {
     await browser?.close();
     await project?.cleanup();
   });
+
+  /** The wasm is inlined: a build that emitted a .wasm file would load it twice. */
+  async function assertNoWasmFile(dir) {
+    const files = await readdir(dir, { recursive: true });
+    assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), [], `no .wasm file in ${dir}: ${files}`);
+  }
 
   /** Serves `dir` at / of a fresh gateway for the tests of a describe. */
   function gatewayServing(getDir) {
@@ -53,8 +61,7 @@ describe("a browser app using migo-cards", { timeout: 600_000 }, () => {
         cwd: project.dir,
       });
       assert.doesNotMatch(`${stdout}\n${stderr}`, /warn|error/i, `vite build printed a warning:\n${stdout}\n${stderr}`);
-      const assets = await readdir(path.join(dist(), "assets"));
-      assert.equal(assets.filter((f) => f.endsWith(".wasm")).length, 1, `one .wasm asset: ${assets}`);
+      await assertNoWasmFile(dist());
       await writeFile(path.join(dist(), "csp.html"), withCsp(await readFile(path.join(dist(), "index.html"), "utf8")));
     });
     const served = gatewayServing(dist);
@@ -109,8 +116,7 @@ describe("a browser app using migo-cards", { timeout: 600_000 }, () => {
       );
       assert.match(stdout, /compiled successfully/, stdout);
       assert.doesNotMatch(`${stdout}\n${stderr}`, /WARNING|ERROR/, `webpack printed a warning:\n${stdout}\n${stderr}`);
-      const files = await readdir(dist());
-      assert.equal(files.filter((f) => f.endsWith(".wasm")).length, 1, `one .wasm asset: ${files}`);
+      await assertNoWasmFile(dist());
       await copyFile(path.join(project.dir, "webpack.html"), path.join(dist(), "index.html"));
       await writeFile(path.join(dist(), "csp.html"), withCsp(await readFile(path.join(dist(), "index.html"), "utf8")));
     });
@@ -129,6 +135,61 @@ describe("a browser app using migo-cards", { timeout: 600_000 }, () => {
       assert.deepEqual(res.violations, []);
       await assertIssued(res, served.gw);
     });
+  });
+
+  /** The page, its worker and the CSP check, for an ES-module build in `dist()`. */
+  function esmBuildTests(dist) {
+    const served = gatewayServing(dist);
+
+    test("the page calls activationUrl and issueCard", async () => {
+      await assertIssued(await openApp(browser, `${served.gw.url}/`), served.gw);
+    });
+
+    test("a module worker built as a second entry does the same", async () => {
+      await assertIssued(await openApp(browser, `${served.gw.url}/?in=worker`), served.gw, { where: "worker" });
+    });
+
+    test("the built page works under script-src 'self' 'wasm-unsafe-eval'", async () => {
+      const res = await openApp(browser, `${served.gw.url}/csp.html`);
+      assert.deepEqual(res.violations, []);
+      await assertIssued(res, served.gw);
+    });
+  }
+
+  /** index.html and csp.html of an ES-module build. */
+  async function writePages(dist) {
+    const html = await readFile(path.join(project.dir, "esm.html"), "utf8");
+    await writeFile(path.join(dist, "index.html"), html);
+    await writeFile(path.join(dist, "csp.html"), withCsp(html));
+  }
+
+  describe("bundled by esbuild (`esbuild --bundle --format=esm`, nothing else)", () => {
+    const dist = () => path.join(project.dir, "dist-esbuild");
+    before(async () => {
+      const { stdout, stderr } = await run(
+        path.join(project.dir, "node_modules/.bin/esbuild"),
+        ["src/main.js", "src/worker.js", "--bundle", "--format=esm", "--outdir=dist-esbuild", "--log-level=warning"],
+        { cwd: project.dir },
+      );
+      assert.equal(`${stdout}${stderr}`.trim(), "", "esbuild printed a warning");
+      await assertNoWasmFile(dist());
+      await writePages(dist());
+    });
+    esmBuildTests(dist);
+  });
+
+  describe("bundled by Rollup with @rollup/plugin-node-resolve (rollup.config.mjs)", () => {
+    const dist = () => path.join(project.dir, "dist-rollup");
+    before(async () => {
+      const { stdout, stderr } = await run(path.join(project.dir, "node_modules/.bin/rollup"), ["-c", "rollup.config.mjs"], {
+        cwd: project.dir,
+      });
+      // Rollup marks each warning with "(!)".
+      assert.doesNotMatch(`${stdout}${stderr}`, /\(!\)|warn|error/i, `rollup printed a warning:\n${stdout}${stderr}`);
+      await assertNoWasmFile(dist());
+      await writePages(dist());
+    });
+    esmBuildTests(dist);
   });
 
   describe("no bundler: the package's files served as they are installed", () => {

@@ -60,8 +60,9 @@ export async function packPackage(dest) {
 
 /**
  * A fresh project under the OS temp dir with the packed package and `deps`
- * installed, plus the fixture folders named in `copy` (relative to
- * fixture/). Returns { dir, tarball, info, cleanup }.
+ * installed, plus the fixture files and folders named in `copy` (relative
+ * to fixture/; an entry [from, to] puts `from` at `to` in the project).
+ * Returns { dir, tarball, info, cleanup }.
  */
 export async function createProject(name, { deps = [], copy = [], type } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), `migo-consumer-${name}-`));
@@ -70,7 +71,10 @@ export async function createProject(name, { deps = [], copy = [], type } = {}) {
     const { tarball, info } = await packPackage(dir);
     const manifest = { name: `migo-consumer-${name}`, version: "0.0.0", private: true, ...(type ? { type } : {}) };
     await writeFile(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-    for (const entry of copy) await cp(path.join(fixture, entry), path.join(dir, entry), { recursive: true });
+    for (const entry of copy) {
+      const [from, to] = Array.isArray(entry) ? entry : [entry, entry];
+      await cp(path.join(fixture, from), path.join(dir, to), { recursive: true });
+    }
     await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball, ...deps], {
       cwd: dir,
       timeout: 300_000,
@@ -99,7 +103,7 @@ export { CHROMIUM_ARGS, launchChromium } from "../js/helpers.mjs";
  * console errors included, as Playwright reports them on the page), and
  * `violations` every securitypolicyviolation event of the document.
  */
-export async function openApp(browser, url, { timeout = 30_000 } = {}) {
+export async function openApp(browser, url, { timeout = 30_000, click } = {}) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
@@ -123,6 +127,9 @@ export async function openApp(browser, url, { timeout = 30_000 } = {}) {
       });
     });
     await page.goto(url);
+    // `click`: a selector to click first, once it is there (e.g. a button
+    // that marks itself hydrated).
+    if (click) await page.click(click, { timeout });
     // Done, or an error (a module that failed to load never settles #out:
     // give it a moment, then stop waiting).
     const settled = page.waitForSelector("#out:not([data-state=pending])", { timeout, state: "attached" });

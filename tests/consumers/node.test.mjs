@@ -1,6 +1,8 @@
-// The package as a Node 20 consumer gets it: the tarball of pkg/ installed
-// into a fresh project, used from an ES-module script and a CommonJS script
-// (no init call in either) against a local gateway.
+// The package as a server-side consumer gets it: the tarball of pkg/
+// installed into a fresh project next to the `bun` and `deno` npm packages
+// (each carries its runtime's binary), and one ES-module script and one
+// CommonJS script (no init call in either) run by Node, Bun and Deno against
+// a local gateway.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -12,7 +14,7 @@ let project;
 let gw;
 
 before(async () => {
-  const [p, g] = await Promise.allSettled([createProject("node", { copy: ["node"] }), startGateway()]);
+  const [p, g] = await Promise.allSettled([createProject("node", { deps: ["bun@^1", "deno@^2"], copy: ["node"] }), startGateway()]);
   project = p.value;
   gw = g.value;
   if (p.status === "rejected") throw p.reason;
@@ -24,9 +26,19 @@ after(async () => {
   await project?.cleanup();
 });
 
-/** Runs a fixture script of the project with Node; it must exit by itself. */
-async function script(name) {
-  const { stdout } = await run(process.execPath, [path.join("node", name), gw.api], { cwd: project.dir, timeout: 30_000 });
+const RUNTIMES = {
+  Node: () => [process.execPath],
+  Bun: () => [path.join(project.dir, "node_modules/.bin/bun")],
+  // -A: the script reads the package and calls the gateway. No update check
+  // (that would reach beyond the registry); its cache stays in the project.
+  Deno: () => [path.join(project.dir, "node_modules/.bin/deno"), "run", "-A"],
+};
+const RUNTIME_ENV = { DENO_NO_UPDATE_CHECK: "1", DENO_DIR: "deno-cache" };
+
+/** Runs a fixture script of the project with a runtime; it must exit by itself. */
+async function script(name, runtime = "Node") {
+  const [cmd, ...args] = RUNTIMES[runtime]();
+  const { stdout } = await run(cmd, [...args, path.join("node", name), gw.api], { cwd: project.dir, timeout: 60_000, env: RUNTIME_ENV });
   return JSON.parse(stdout.trim().split("\n").at(-1));
 }
 
@@ -56,17 +68,19 @@ test("the tarball holds every file its package.json points to, and nothing else"
   assert.deepEqual(packed, expected);
 });
 
-test("an ES-module script imports the package and calls the gateway without init()", async () => {
-  const out = await script("esm.mjs");
-  assert.equal(out.resolved, `file://${path.join(project.dir, "node_modules/migo-cards/node/index.mjs")}`);
-  await assertWorked(out);
-  assert.equal(out.initResolves, true);
-  assert.equal(out.sameMigoError, true, "import and require share one MigoError");
-  assert.equal(out.sameMigoClient, true, "import and require share one MigoClient");
-});
+for (const runtime of Object.keys(RUNTIMES)) {
+  test(`${runtime}: an ES-module script imports the package and calls the gateway without init()`, async () => {
+    const out = await script("esm.mjs", runtime);
+    assert.equal(out.resolved, `file://${path.join(project.dir, "node_modules/migo-cards/node/index.mjs")}`);
+    await assertWorked(out);
+    assert.equal(out.initResolves, true);
+    assert.equal(out.sameMigoError, true, "import and require share one MigoError");
+    assert.equal(out.sameMigoClient, true, "import and require share one MigoClient");
+  });
 
-test("a CommonJS script requires the package and calls the gateway without init()", async () => {
-  const out = await script("cjs.cjs");
-  assert.equal(out.resolved, path.join(project.dir, "node_modules/migo-cards/node/index.cjs"));
-  await assertWorked(out);
-});
+  test(`${runtime}: a CommonJS script requires the package and calls the gateway without init()`, async () => {
+    const out = await script("cjs.cjs", runtime);
+    assert.equal(out.resolved, path.join(project.dir, "node_modules/migo-cards/node/index.cjs"));
+    await assertWorked(out);
+  });
+}

@@ -110,7 +110,9 @@ async function dismissToasts(page) {
 test("the example page walks a card through its whole lifecycle", { timeout: 240_000 }, async () => {
   const { context, page, problems } = await openPage({ width: 1280, height: 1000 });
   try {
-    // The connection is prefilled for the local gateway.
+    // The connection is prefilled for the local gateway, which the page found (not the in-page one).
+    assert.equal(await page.locator("html").getAttribute("data-gateway"), "local");
+    assert.equal(await page.getByTestId("in-page-note").isVisible(), false);
     assert.equal(await page.locator("#base-url").inputValue(), `${gw.url}/rest`);
     assert.equal(await page.locator("#access-token").inputValue(), "migo-test-token");
     assert.equal(await page.locator("#access-token").getAttribute("type"), "password");

@@ -5,6 +5,7 @@
 // that each misuse line fails with the TSnnnn its directive names, so a
 // misuse cannot pass for an unrelated reason.
 import init, { MigoClient, MigoError, activationUrl, isValidCardNumber, type Card, type MigoErrorKind } from "migo-cards";
+import { createTestGateway, type TestGateway } from "migo-cards/testing";
 
 export async function misuses(client: MigoClient, e: MigoError, card: Card): Promise<void> {
   // ---- the client's options
@@ -82,7 +83,7 @@ export async function misuses(client: MigoClient, e: MigoError, card: Card): Pro
   // ---- results are typed
   // @ts-expect-error TS2322: an activation may resolve to undefined (empty body, 204)
   const activated: Card = await client.activateCard("1001", 5000001);
-  // @ts-expect-error TS2322: cardId may be missing
+  // @ts-expect-error TS2322: cardId may be missing, or a digit string beyond 2^53 - 1
   const id: number = card.cardId;
   // @ts-expect-error TS2322: status is a string, not a number
   const status: number | undefined = card.status;
@@ -128,4 +129,27 @@ export async function misuses(client: MigoClient, e: MigoError, card: Card): Pro
   // @ts-expect-error TS2673: the SDK constructs its errors; the constructor is private
   throw new MigoError("boom", {});
   void [kind, wrongKind, code, httpStatus, attempts, retryable];
+}
+
+export function testingMisuses(gateway: TestGateway): void {
+  // @ts-expect-error TS2353: createTestGateway has no port (it is not a server)
+  createTestGateway({ port: 3010 });
+  // @ts-expect-error TS2322: users is a list of ids
+  createTestGateway({ users: "1001" });
+  // @ts-expect-error TS2322: seed is a number
+  createTestGateway({ seed: "1" });
+  // @ts-expect-error TS2561: the delay is delayMs (the admin API refuses the typo too)
+  gateway.fault({ delay: 100 });
+  // @ts-expect-error TS2322: retryAfter is seconds or an HTTP date
+  gateway.fault({ status: 503, retryAfter: true });
+  // @ts-expect-error TS2322: the envelope reading is "success" or "statusCode"
+  gateway.config({ envelope: "json" });
+  // @ts-expect-error TS2322: a card's state is INACTIVE, ACTIVE or BLOCKED
+  gateway.addCard({ userId: "1001", status: "LOST" });
+  // @ts-expect-error TS2345: viewToken needs a card id
+  gateway.viewToken({ cardId: 1 });
+  // @ts-expect-error TS2540: fetch is read-only
+  gateway.fetch = fetch;
+  // @ts-expect-error TS2339: the log is read with requests(), not a property
+  void gateway.log;
 }

@@ -94,32 +94,32 @@ test("the declarations compile for a consumer with lib ES2022 and skipLibCheck f
 /** `src` without comments (the declarations have no `//` or `/*` in strings). */
 const stripComments = (src) => src.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
 
-/** Removes `export interface NAME { ... }` (balanced braces) from `src`. */
-function withoutInterface(src, name) {
-  const start = src.indexOf(`export interface ${name} {`);
-  if (start < 0) return { src, removed: "" };
-  let depth = 0;
-  for (let i = src.indexOf("{", start); i < src.length; i++) {
-    if (src[i] === "{") depth++;
-    else if (src[i] === "}" && --depth === 0) return { src: src.slice(0, start) + src.slice(i + 1), removed: src.slice(start, i + 1) };
-  }
-  throw new Error(`unbalanced interface ${name}`);
-}
-
-test("no `any` in the exported declarations (wasm-bindgen's InitOutput internals aside)", async (t) => {
-  const index = stripComments(await readFile(path.join(root, "pkg", "index.d.ts"), "utf8"));
-  const glue = stripComments(await readFile(path.join(root, "pkg", "web", "migo_cards.d.ts"), "utf8"));
-  // The internals wasm-bindgen emits (the raw wasm exports) are excluded,
-  // which is sound only because the package's entry does not re-export them
-  // and `exports` does not expose web/migo_cards.js.
-  const { src: glueApi, removed } = withoutInterface(glue, "InitOutput");
-  for (const internal of ["InitOutput", "initSync", "SyncInitInput", "__wbg_init"]) {
-    assert.doesNotMatch(index, new RegExp(`\\b${internal}\\b`), `index.d.ts must not re-export ${internal}`);
-  }
+test("no `any` in the shipped declarations, which are js/index.d.ts once (index.d.cts) and its re-export (index.d.ts)", async () => {
+  const files = ["index.d.ts", "index.d.cts"];
   const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
-  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json"], "no subpath exposes the raw glue");
-  const anyIn = (src) => src.split("\n").filter((l) => /\bany\b/.test(l)).map((l) => l.trim());
-  t.diagnostic(`InitOutput (excluded) has ${anyIn(removed).length} lines with \`any\``);
-  assert.deepEqual(anyIn(index), [], "pkg/index.d.ts");
-  assert.deepEqual(anyIn(glueApi), [], "pkg/web/migo_cards.d.ts outside InitOutput");
+  assert.deepEqual(
+    manifest.files.filter((f) => /\.d\.c?ts$/.test(f) && !f.startsWith("testing/")).sort(),
+    [...files].sort(),
+    "these are all the declaration files of the main entry",
+  );
+  assert.deepEqual(Object.keys(manifest.exports).sort(), [".", "./package.json", "./testing"], "no subpath exposes the raw glue");
+  for (const file of files) {
+    const src = stripComments(await readFile(path.join(root, "pkg", file), "utf8"));
+    assert.deepEqual(src.split("\n").filter((l) => /\bany\b/.test(l)).map((l) => l.trim()), [], file);
+  }
+  assert.equal(await readFile(path.join(root, "pkg", "index.d.cts"), "utf8"), await readFile(path.join(root, "js", "index.d.ts"), "utf8"));
+  const esm = stripComments(await readFile(path.join(root, "pkg", "index.d.ts"), "utf8")).trim().split("\n");
+  assert.deepEqual(esm, ['export * from "./index.cjs";', 'export { init as default } from "./index.cjs";']);
+});
+
+test("no `any` in migo-cards/testing's declarations, exported as ./testing with its types", async () => {
+  const testing = stripComments(await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
+  assert.deepEqual(testing.split("\n").filter((l) => /\bany\b/.test(l)), [], "pkg/testing/index.d.ts");
+  const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
+  // require reads a CommonJS-format copy of the declarations (scripts/build-pkg-types.mjs).
+  assert.deepEqual(manifest.exports["./testing"], {
+    require: { types: "./testing/index.d.cts", default: "./testing/index.cjs" },
+    default: { types: "./testing/index.d.ts", default: "./testing/index.js" },
+  });
+  assert.equal(await readFile(path.join(root, "pkg", "testing", "index.d.cts"), "utf8"), await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
 });

@@ -143,7 +143,8 @@ export async function lifecycle(client: MigoClient, controller: AbortController)
 
   const card: Card = await client.issueCard("1001");
   await client.issueCard(1001, options);
-  const cardId: number | undefined = card.cardId;
+  // A digit string when the id is beyond 2^53 - 1; either form is a CardId.
+  const cardId: number | string | undefined = card.cardId;
   const id: CardId = cardId ?? "5000001";
   const status: CardStatus | undefined = card.status;
   if (status === "INACTIVE" || status === "ACTIVE" || status === "BLOCKED" || status === "SOME_FUTURE_STATE") void status;
@@ -185,7 +186,7 @@ export async function lifecycle(client: MigoClient, controller: AbortController)
   const period: StatementPeriod = { month: 1, year: 2025 };
   const statement: Statement = await client.createStatement(id, period);
   await client.createStatement(id, { month: 12, year: 2024 }, options);
-  const statementFields: [string | number | undefined, number | undefined, number | undefined, number | undefined, string | undefined] = [
+  const statementFields: [string | number | undefined, number | string | undefined, number | undefined, number | undefined, string | undefined] = [
     statement.statementId,
     statement.cardId,
     statement.month,

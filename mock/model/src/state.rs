@@ -2,20 +2,12 @@
 //! the request log, plus the helpers that keep secrets out of that log.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use rand::rngs::SmallRng;
 use rand::Rng;
 use serde_json::{json, Value};
 
-/// Users the mock knows. The same set serves as cardholders and as the auth
-/// users of the operator endpoints.
-pub const USERS: [&str; 4] = ["1001", "1002", "1003", "alice"];
-
 pub const FIRST_CARD_ID: u64 = 5_000_001;
-
-pub fn user_exists(user: &str) -> bool {
-    USERS.contains(&user)
-}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CardStatus {
@@ -30,6 +22,15 @@ impl CardStatus {
             CardStatus::Inactive => "INACTIVE",
             CardStatus::Active => "ACTIVE",
             CardStatus::Blocked => "BLOCKED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CardStatus> {
+        match s {
+            "INACTIVE" => Some(CardStatus::Inactive),
+            "ACTIVE" => Some(CardStatus::Active),
+            "BLOCKED" => Some(CardStatus::Blocked),
+            _ => None,
         }
     }
 }
@@ -63,7 +64,7 @@ impl Card {
         })
     }
 
-    /// The card as `/__mock/state` lists it.
+    /// The card as the admin state lists it.
     pub fn summary_json(&self) -> Value {
         json!({
             "cardId": self.id,
@@ -75,6 +76,7 @@ impl Card {
     }
 }
 
+/// The two readings of the gateway's response envelope the platform docs give.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Envelope {
     /// `{"success": bool, ...}`, the reading most of the docs give.
@@ -84,8 +86,25 @@ pub enum Envelope {
     StatusCode,
 }
 
-/// A queued fault, as posted to `/__mock/faults`.
-#[derive(Clone, Debug)]
+impl Envelope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Envelope::Success => "success",
+            Envelope::StatusCode => "statusCode",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Envelope> {
+        match s {
+            "success" => Some(Envelope::Success),
+            "statusCode" => Some(Envelope::StatusCode),
+            _ => None,
+        }
+    }
+}
+
+/// A queued fault, as posted to the admin API's `faults`.
+#[derive(Clone, Debug, Default)]
 pub struct Fault {
     pub method: Option<String>,
     pub path: Option<String>,
@@ -101,7 +120,9 @@ pub struct Fault {
 }
 
 impl Fault {
-    pub fn matches(&self, method: &str, path: &str) -> bool {
+    /// `path` is the request's path; a pattern may be written with or
+    /// without the API's base path (`/rest`).
+    pub fn matches(&self, method: &str, path: &str, base_path: &str) -> bool {
         if let Some(m) = &self.method {
             if !m.eq_ignore_ascii_case(method) {
                 return false;
@@ -112,7 +133,7 @@ impl Fault {
             Some(pattern) => {
                 let pattern = pattern.split('?').next().unwrap_or("");
                 path_matches(pattern, path)
-                    || path.strip_prefix("/rest").is_some_and(|rest| path_matches(pattern, rest))
+                    || strip_base(path, base_path).is_some_and(|rest| path_matches(pattern, rest))
             }
         }
     }
@@ -145,6 +166,31 @@ impl Fault {
         }
         s
     }
+
+    /// The fault as the admin state lists it (its body is the tester's own
+    /// text, scrubbed like everything else shown).
+    pub fn to_json(&self, secrets: &[String]) -> Value {
+        json!({
+            "method": self.method,
+            "path": self.path.as_deref().map(|p| scrub_text(p, secrets)),
+            "status": self.status,
+            "retryAfter": self.retry_after,
+            "delayMs": self.delay_ms,
+            "drop": self.drop,
+            "malformed": self.malformed,
+            "body": self.body.as_deref().map(|b| scrub_text(b, secrets)),
+            "contentType": self.content_type,
+            "after": self.after,
+            "times": self.times,
+        })
+    }
+}
+
+/// `path` without the base path (`/rest/users` -> `/users`), when it is under it.
+pub fn strip_base<'a>(path: &'a str, base_path: &str) -> Option<&'a str> {
+    let base = base_path.trim_end_matches('/');
+    let rest = path.strip_prefix(base)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
 /// Segment-wise comparison where a `*` pattern segment matches any one segment.
@@ -161,6 +207,7 @@ fn path_matches(pattern: &str, path: &str) -> bool {
 /// One line of the request log. Every field is already redacted when stored.
 pub struct LogEntry {
     pub seq: u64,
+    pub request_id: String,
     pub method: String,
     pub path: String,
     pub query: Value,
@@ -173,6 +220,7 @@ pub struct LogEntry {
 impl LogEntry {
     pub fn to_json(&self) -> Value {
         json!({
+            "requestId": self.request_id,
             "method": self.method,
             "path": self.path,
             "query": self.query,
@@ -203,7 +251,7 @@ impl Statement {
     }
 }
 
-/// Everything `/__mock/reset` clears. `Default` is the freshly started state.
+/// Everything a reset clears. `Default` is the freshly started state.
 pub struct State {
     pub cards: BTreeMap<u64, Card>,
     pub next_card_id: u64,
@@ -234,12 +282,19 @@ impl Default for State {
 }
 
 impl State {
-    pub fn add_card(&mut self, user_id: &str, status: CardStatus, pan: String, alias: Option<String>) -> &Card {
+    /// A new card; `now_ms` (Unix time in milliseconds) dates it.
+    pub fn add_card(
+        &mut self,
+        rng: &mut SmallRng,
+        now_ms: u64,
+        user_id: &str,
+        status: CardStatus,
+        pan: String,
+        alias: Option<String>,
+    ) -> &Card {
         let id = self.next_card_id;
         self.next_card_id += 1;
-        let mut rng = rand::thread_rng();
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        let (y, m, ..) = civil(now.as_secs());
+        let (y, m, ..) = civil(now_ms / 1000);
         let card = Card {
             id,
             user_id: user_id.to_string(),
@@ -248,15 +303,15 @@ impl State {
             pan,
             cvv: format!("{:03}", rng.gen_range(0..1000)),
             // Valid for three years from this month.
-            expiry: format!("{:02}/{:02}", m, (y + 3) % 100),
-            created_at: iso_timestamp(now.as_millis()),
+            expiry: format!("{:02}/{:02}", m, (y + 3).rem_euclid(100)),
+            created_at: iso_timestamp(now_ms),
         };
         self.cards.entry(id).or_insert(card)
     }
 
     /// Takes the first queued fault that matches, decrementing its count.
-    pub fn take_fault(&mut self, method: &str, path: &str) -> Option<Fault> {
-        let i = self.faults.iter().position(|f| f.matches(method, path))?;
+    pub fn take_fault(&mut self, method: &str, path: &str, base_path: &str) -> Option<Fault> {
+        let i = self.faults.iter().position(|f| f.matches(method, path, base_path))?;
         let fault = self.faults[i].clone();
         self.faults[i].times -= 1;
         if self.faults[i].times == 0 {
@@ -270,10 +325,11 @@ impl State {
 
 /// The gateway's own Luhn check, written apart from the SDK's on purpose: the
 /// local gateway is the SDK's test oracle, so it must not share its bugs.
+/// `digits` must be ASCII digits only.
 pub fn luhn_valid(digits: &str) -> bool {
     let mut sum = 0;
     for (i, c) in digits.bytes().rev().enumerate() {
-        let mut d = u32::from(c - b'0');
+        let mut d = u32::from(c.wrapping_sub(b'0'));
         if i % 2 == 1 {
             d *= 2;
             if d > 9 {
@@ -285,15 +341,19 @@ pub fn luhn_valid(digits: &str) -> bool {
     sum % 10 == 0
 }
 
+/// 12 to 19 ASCII digits passing the Luhn check: a card number the gateway accepts.
+pub fn valid_card_number(pan: &str) -> bool {
+    (12..=19).contains(&pan.len()) && pan.bytes().all(|b| b.is_ascii_digit()) && luhn_valid(pan)
+}
+
 /// A random Luhn-valid 16-digit Visa-like PAN.
-pub fn random_pan() -> String {
-    let mut rng = rand::thread_rng();
+pub fn random_pan(rng: &mut SmallRng) -> String {
     let mut pan = String::from("4");
     for _ in 0..14 {
         pan.push(char::from(b'0' + rng.gen_range(0..10u8)));
     }
     // Pick the check digit that makes the whole number pass.
-    (0..10).map(|d| format!("{pan}{d}")).find(|candidate| luhn_valid(candidate)).expect("one check digit always fits")
+    (0..10).map(|d| format!("{pan}{d}")).find(|candidate| luhn_valid(candidate)).unwrap_or(pan + "0")
 }
 
 pub fn mask_pan(pan: &str) -> String {
@@ -301,8 +361,7 @@ pub fn mask_pan(pan: &str) -> String {
     format!("************{tail}")
 }
 
-pub fn random_hex(bytes: usize) -> String {
-    let mut rng = rand::thread_rng();
+pub fn random_hex(rng: &mut SmallRng, bytes: usize) -> String {
     (0..bytes).map(|_| format!("{:02x}", rng.gen::<u8>())).collect()
 }
 
@@ -402,21 +461,23 @@ fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
     (year, month, day, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
 }
 
-fn iso_timestamp(millis: u128) -> String {
-    let (y, mo, d, h, mi, s) = civil((millis / 1000) as u64);
+fn iso_timestamp(millis: u64) -> String {
+    let (y, mo, d, h, mi, s) = civil(millis / 1000);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", millis % 1000)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::SeedableRng;
 
     #[test]
     fn luhn_and_random_pans() {
         assert!(luhn_valid("4111111111111111"));
         assert!(!luhn_valid("4111111111111112"));
+        let mut rng = SmallRng::seed_from_u64(7);
         for _ in 0..50 {
-            let pan = random_pan();
+            let pan = random_pan(&mut rng);
             assert_eq!(pan.len(), 16);
             assert!(pan.starts_with('4') && luhn_valid(&pan));
         }
@@ -427,6 +488,8 @@ mod tests {
         assert_eq!(iso_timestamp(0), "1970-01-01T00:00:00.000Z");
         // 2024-02-29T12:34:56.789Z
         assert_eq!(iso_timestamp(1_709_210_096_789), "2024-02-29T12:34:56.789Z");
+        // The largest time JavaScript's Date can hold stays in range.
+        assert_eq!(iso_timestamp(8_640_000_000_000_000), "275760-09-13T00:00:00.000Z");
     }
 
     #[test]
@@ -434,6 +497,9 @@ mod tests {
         assert!(path_matches("/users/*/cards/virtuals", "/users/1001/cards/virtuals"));
         assert!(!path_matches("/users/*/cards", "/users/1001/cards/virtuals"));
         assert!(path_matches("/cards/*", "/cards/5000001/"));
+        assert_eq!(strip_base("/rest/users", "/rest"), Some("/users"));
+        assert_eq!(strip_base("/rest", "/rest/"), Some(""));
+        assert_eq!(strip_base("/restore", "/rest"), None);
     }
 
     #[test]

@@ -1,0 +1,18 @@
+// The node build's source, bundled by scripts/build-pkg.sh into one
+// self-contained CommonJS file (node/index.cjs) with the wasm inlined as
+// base64: nothing is read from disk, so it keeps working once Next.js,
+// esbuild or any other tool has bundled it, and it needs no Node built-in,
+// so Jest's jsdom environment and a browser bundler's `require` can load it
+// too. The module is compiled synchronously on import: no init() needed.
+import * as glue from "../web/migo_cards.js";
+import wasmBase64 from "./wasm-base64.js";
+import { fromBase64 } from "../load/inline.js";
+import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
+
+glue.initSync({ module: fromBase64(wasmBase64) });
+bind(glue);
+
+/** A no-op: the module is ready once imported. */
+export async function init() {}
+
+export { init as default, MigoClient, MigoError, activationUrl, isValidCardNumber };

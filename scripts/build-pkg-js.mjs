@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// The JavaScript half of scripts/build-pkg.sh, given the package folder being
+// built (with web/migo_cards.js from wasm-bindgen --target web and the
+// optimised migo_cards_bg.wasm at its root, which ends up inlined only):
+//  - the glue loses its default `new URL("migo_cards_bg.wasm", import.meta.url)`,
+//    which bundlers would follow to emit a file nobody loads;
+//  - web/wasm.js: the wasm as base64 of its deflate-raw compression, for the
+//    browser build (why: js/load/inline.js);
+//  - node/index.cjs: js/node/index.js bundled by esbuild with the glue, the
+//    loader, MigoError and the wasm as plain base64 (size matters less than a
+//    synchronous load there), the UTF-8 fallback injected for the globals;
+//  - web/index.js: js/web/index.js bundled and minified by esbuild with the
+//    glue, the API, MigoError and the loader, importing ./wasm.js.
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync, mkdirSync } from "node:fs";
+import { deflateRawSync, constants } from "node:zlib";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const out = path.resolve(process.argv[2] ?? "");
+const glueFile = path.join(out, "web", "migo_cards.js");
+const wasm = readFileSync(path.join(out, "migo_cards_bg.wasm"));
+
+const fail = (why) => {
+  console.error(`build-pkg-js: ${why}`);
+  process.exit(1);
+};
+
+// 1. The glue's default location of the .wasm.
+const glue = readFileSync(glueFile, "utf8");
+const defaultUrl = /module_or_path = new URL\('migo_cards_bg\.wasm', import\.meta\.url\);/g;
+if ((glue.match(defaultUrl) ?? []).length !== 1) fail("the glue's default wasm URL was not found once: wasm-bindgen changed its output");
+const patched = glue.replace(defaultUrl, 'throw new Error("migo-cards: init() passes the module");');
+if (patched.includes("import.meta")) fail("the glue still uses import.meta");
+writeFileSync(glueFile, patched);
+
+// 2. The browser build's inlined module.
+const deflated = deflateRawSync(wasm, { level: constants.Z_BEST_COMPRESSION, memLevel: 9 });
+writeFileSync(
+  path.join(out, "web", "wasm.js"),
+  `// migo_cards_bg.wasm (${wasm.length} bytes), deflate-raw, base64: see ../load/inline.js.\nexport default "${deflated.toString("base64")}";\n`,
+);
+
+// 3. The node build, bundled from a staging copy of the sources.
+const stage = mkdtempSync(path.join(os.tmpdir(), "migo-pkg-"));
+try {
+  cpSync(path.join(root, "js"), stage, { recursive: true });
+  mkdirSync(path.join(stage, "web"), { recursive: true });
+  writeFileSync(path.join(stage, "web", "migo_cards.js"), patched);
+  writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
+  // 4. The browser build's code, one minified ES module (web/index.js) that
+  // imports the inlined wasm (web/wasm.js): what a plain page loads is what
+  // an app's bundler would have made of it (11.1 KB gzip of JS as separate
+  // readable files, 5.4 KB minified). The map lets DevTools show the sources.
+  await build({
+    entryPoints: [path.join(stage, "web", "index.js")],
+    outfile: path.join(out, "web", "index.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2020",
+    // MIGO_READABLE=1 keeps names and layout (for profiles).
+    minify: !process.env.MIGO_READABLE,
+    external: ["./wasm.js"],
+    sourcemap: "external",
+    sourcesContent: true,
+    legalComments: "none",
+    logLevel: "warning",
+  });
+  await build({
+    entryPoints: [path.join(stage, "node", "index.js")],
+    outfile: path.join(out, "node", "index.cjs"),
+    bundle: true,
+    format: "cjs",
+    // platform node: esbuild then annotates the export names so that Node's
+    // ESM loader sees them as named exports of node/index.mjs's import.
+    platform: "node",
+    target: "es2020",
+    inject: [path.join(stage, "load", "text.js")],
+    legalComments: "none",
+    logLevel: "warning",
+    banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
+  });
+} finally {
+  rmSync(stage, { recursive: true, force: true });
+}
+const cjs = readFileSync(path.join(out, "node", "index.cjs"), "utf8");
+for (const forbidden of ["require(", "__dirname", "import.meta", "readFileSync"]) {
+  if (cjs.includes(forbidden)) fail(`node/index.cjs mentions ${forbidden}: it must load nothing from disk or Node`);
+}
+rmSync(path.join(out, "migo_cards_bg.wasm"));
+rmSync(path.join(out, "web", "migo_cards.js"));
+console.log(`inlined the wasm (${wasm.length} bytes; deflated ${deflated.length}); node/index.cjs ${cjs.length} bytes`);
