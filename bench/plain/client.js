@@ -306,20 +306,29 @@ const [UserId, AuthUserId, CardId, ClientId, Card, Alias, ViewToken, Month, Year
 const WIRE = FIELD.map((f) => (f === "viewToken" ? "token" : f));
 const SECRET = [Card, ViewToken];
 
-const E = (name, method, path, query, body, optional, retry) => ({ name, method, path, query, body, optional, retry,
-  params: [...path.filter((s) => typeof s === "number"), ...query, ...body] });
-export const ENDPOINTS = Object.fromEntries([
-  E("issueCard", "POST", ["users", UserId, "cards", "virtuals"], [], [], [], "creating"),
-  E("linkCard", "POST", ["users", UserId, "cards"], [ClientId], [Card, Alias], [Alias], "creating"),
-  E("activateCard", "POST", ["users", UserId, "cards", CardId, "activate"], [], [], [], "idempotent"),
-  E("blockCard", "POST", ["users", UserId, "cards", CardId, "block"], [], [], [], "idempotent"),
-  E("unblockCard", "POST", ["users", UserId, "cards", CardId, "unblock"], [], [], [], "idempotent"),
-  E("blockCardForUser", "POST", ["cards", CardId, "users", AuthUserId, "block"], [], [], [], "idempotent"),
-  E("unblockCardForUser", "POST", ["cards", CardId, "users", AuthUserId, "unblock"], [], [], [], "idempotent"),
-  E("updateCardAlias", "PATCH", ["cards", CardId], [], [Alias], [], "idempotent"),
-  E("getCardDetails", "GET", ["users", UserId, "cards", CardId], [ViewToken], [], [], "never"),
-  E("createStatement", "POST", ["cards", CardId, "statements"], [], [Month, Year], [], "creating"),
-].map((e) => [e.name, e]));
+// The endpoint table, restated by hand: name, method, path ("{param}" for an
+// argument), query, body, optional parameters, retry class, and the method's
+// arguments (a parameter, or a list of them for an object argument). One JSON
+// array per line: tests/plain_client_table.rs reads these lines and holds
+// them to the core's table (src/core/endpoints.rs) in `make test`.
+const TABLE = [
+  ["issueCard", "POST", ["users", "{userId}", "cards", "virtuals"], [], [], [], "creating", ["userId"]],
+  ["linkCard", "POST", ["users", "{userId}", "cards"], ["clientId"], ["card", "alias"], ["alias"], "creating", ["userId", ["card", "alias", "clientId"]]],
+  ["activateCard", "POST", ["users", "{userId}", "cards", "{cardId}", "activate"], [], [], [], "idempotent", ["userId", "cardId"]],
+  ["blockCard", "POST", ["users", "{userId}", "cards", "{cardId}", "block"], [], [], [], "idempotent", ["userId", "cardId"]],
+  ["unblockCard", "POST", ["users", "{userId}", "cards", "{cardId}", "unblock"], [], [], [], "idempotent", ["userId", "cardId"]],
+  ["blockCardForUser", "POST", ["cards", "{cardId}", "users", "{authUserId}", "block"], [], [], [], "idempotent", ["cardId", "authUserId"]],
+  ["unblockCardForUser", "POST", ["cards", "{cardId}", "users", "{authUserId}", "unblock"], [], [], [], "idempotent", ["cardId", "authUserId"]],
+  ["updateCardAlias", "PATCH", ["cards", "{cardId}"], [], ["alias"], [], "idempotent", ["cardId", "alias"]],
+  ["getCardDetails", "GET", ["users", "{userId}", "cards", "{cardId}"], ["viewToken"], [], [], "never", ["userId", "cardId", "viewToken"]],
+  ["createStatement", "POST", ["cards", "{cardId}", "statements"], [], ["month", "year"], [], "creating", ["cardId", ["month", "year"]]],
+];
+const P = (name) => FIELD.indexOf(name);
+export const ENDPOINTS = Object.fromEntries(TABLE.map(([name, method, path, query, body, optional, retry, args]) => {
+  const segs = path.map((s) => (s.startsWith("{") ? P(s.slice(1, -1)) : s));
+  const params = [...segs.filter((s) => typeof s === "number"), ...query.map(P), ...body.map(P)];
+  return [name, { name, method, path: segs, query: query.map(P), body: body.map(P), optional: optional.map(P), retry, args, params }];
+}));
 
 function validateParam(p, raw) {
   switch (p) {
@@ -393,10 +402,106 @@ function statusMessage(status, code, detail) {
   return `${m}: ${detail || STATUS_TEXT[status] || "request failed"}`;
 }
 
-/** Every secret (4 characters or more) as `***`, then any full card number masked (src/core/secret.rs). */
-export function redact(s, secrets) {
-  for (const x of secrets) if (x.length >= 4 && s.includes(x)) s = s.split(x).join("***");
-  return s.replace(/[0-9]{12,}/g, (run) => (run.length <= 19 && luhn(run) ? "************" + run.slice(-4) : run));
+// ---- scrubbing (src/core/secret.rs) -----------------------------------------
+//
+// Every echo of a secret (4 characters or more) becomes `***`, or the card
+// mask when the secret is a card number, and every full card number is
+// masked, raw or in groups of three or more digits joined by one kind of
+// separator. An echo may spell any of its characters raw, percent-encoded
+// (either hex case, `+` for a space, `%25` or `\u0025` for the percent sign)
+// or JSON-escaped (`\uXXXX` in either case, a backslash before punctuation).
+// The core's matcher also sees through deeper mixes (three layers, Latin-1
+// bytes, encoded separators in card numbers) and hides crafted nesting
+// whole; bench/conformance.mjs's cases are of the forms a URL or a JSON echo
+// takes, which both see.
+
+const cardMask = (digits) =>
+  /^[0-9]{12,19}$/.test(digits) && luhn(digits) ? "************" + digits.slice(-4) : undefined;
+
+const reEscape = (c) => c.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+/** A hex digit in either case. */
+const hexAlt = (h) => (/[a-f]/i.test(h) ? `[${h.toUpperCase()}${h.toLowerCase()}]` : h);
+const hexOf = (n, width) => [...n.toString(16).padStart(width, "0")].map(hexAlt).join("");
+const JSON_ESCAPES = { "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t" };
+
+/** A pattern matching `secret` spelled with any mix of the forms above. */
+function echoPattern(secret) {
+  const parts = [];
+  for (const c of secret) {
+    const alts = [reEscape(c)];
+    if (c === " ") alts.push("\\+");
+    alts.push([...encoder.encode(c)].map((b) => `(?:%|%25|\\\\u0025)${hexOf(b, 2)}`).join(""));
+    let units = "";
+    for (let i = 0; i < c.length; i++) units += `\\\\u${hexOf(c.charCodeAt(i), 4)}`;
+    alts.push(units);
+    if (/[!-/:-@[-`{-~]/.test(c)) alts.push(`\\\\${reEscape(c)}`);
+    if (JSON_ESCAPES[c]) alts.push(`\\\\${JSON_ESCAPES[c]}`);
+    parts.push(`(?:${alts.join("|")})`);
+  }
+  return new RegExp(parts.join(""), "g");
+}
+
+/** Full card numbers in `text`: every run of groups that makes one (src/core/secret.rs, card_spans). */
+function cardSpans(text, spans) {
+  const GROUP = /[0-9]+/g;
+  let m;
+  while ((m = GROUP.exec(text))) {
+    const chain = [{ start: m.index, end: m.index + m[0].length, digits: m[0] }];
+    let kind;
+    for (;;) {
+      const last = chain.at(-1);
+      if (last.digits.length < 3 || last.digits.length > 19) break;
+      const sep = text[last.end];
+      if (!(sep === " " || sep === "-" || sep === ".") || (kind !== undefined && sep !== kind)) break;
+      const next = /^[0-9]+/.exec(text.slice(last.end + 1));
+      if (!next || next[0].length < 3 || next[0].length > 19) break;
+      kind = sep;
+      chain.push({ start: last.end + 1, end: last.end + 1 + next[0].length, digits: next[0] });
+    }
+    for (let i = 0; i < chain.length; i++) {
+      let digits = "";
+      for (let j = i; j < chain.length; j++) {
+        digits += chain[j].digits;
+        if (digits.length > 19) break;
+        const mask = cardMask(digits);
+        if (mask) spans.push({ start: chain[i].start, end: chain[j].end, mask });
+      }
+    }
+    GROUP.lastIndex = chain.at(-1).end;
+  }
+}
+
+/** `text` with the call's `secrets` and every full card number hidden. */
+export function redact(text, secrets) {
+  const echoes = [];
+  for (const secret of new Set(secrets)) {
+    if ([...secret].length < 4) continue;
+    const mask = cardMask(secret) ?? "***";
+    for (const m of text.matchAll(echoPattern(secret))) echoes.push({ start: m.index, end: m.index + m[0].length, mask });
+  }
+  echoes.sort((a, b) => a.start - b.start);
+  const cards = [];
+  cardSpans(text, cards);
+  if (!echoes.length && !cards.length) return text;
+  // Merged in order of their starts, echoes first; overlapping spans become
+  // one (stars unless all were card masks, then the last card's mask).
+  const merged = [];
+  let e = 0, c = 0;
+  while (e < echoes.length || c < cards.length) {
+    const s = c >= cards.length || (e < echoes.length && echoes[e].start <= cards[c].start) ? echoes[e++] : cards[c++];
+    const m = merged.at(-1);
+    if (m && s.start < m.end) {
+      if (s.mask === "***" || m.mask === "***") m.mask = "***";
+      else if (s.end >= m.end) m.mask = s.mask;
+      m.end = Math.max(m.end, s.end);
+    } else merged.push({ ...s });
+  }
+  let out = "", copied = 0;
+  for (const s of merged) {
+    out += text.slice(copied, s.start) + s.mask;
+    copied = s.end;
+  }
+  return out + text.slice(copied);
 }
 
 /**
@@ -906,35 +1011,26 @@ export class MigoClient {
     }
   }
 
-  issueCard(userId, options) {
-    return this.#call("issueCard", options, () => input(userId));
-  }
-  linkCard(userId, card, options) {
-    return this.#call("linkCard", options, (p) => (p === UserId ? input(userId) : get(card, FIELD[p])));
-  }
-  activateCard(userId, cardId, options) {
-    return this.#call("activateCard", options, (p) => input(p === UserId ? userId : cardId));
-  }
-  blockCard(userId, cardId, options) {
-    return this.#call("blockCard", options, (p) => input(p === UserId ? userId : cardId));
-  }
-  unblockCard(userId, cardId, options) {
-    return this.#call("unblockCard", options, (p) => input(p === UserId ? userId : cardId));
-  }
-  blockCardForUser(cardId, authUserId, options) {
-    return this.#call("blockCardForUser", options, (p) => input(p === CardId ? cardId : authUserId));
-  }
-  unblockCardForUser(cardId, authUserId, options) {
-    return this.#call("unblockCardForUser", options, (p) => input(p === CardId ? cardId : authUserId));
-  }
-  updateCardAlias(cardId, alias, options) {
-    return this.#call("updateCardAlias", options, (p) => input(p === CardId ? cardId : alias));
-  }
-  getCardDetails(userId, cardId, viewToken, options) {
-    return this.#call("getCardDetails", options, (p) => input(p === UserId ? userId : p === CardId ? cardId : viewToken));
-  }
-  createStatement(cardId, period, options) {
-    return this.#call("createStatement", options, (p) => (p === CardId ? input(cardId) : get(period, FIELD[p])));
+  // The methods, one per table row: arguments as the row names them, then the options.
+  static {
+    for (const [name, ep] of Object.entries(ENDPOINTS)) {
+      const n = ep.args.length;
+      const method = {
+        [name](...args) {
+          // One reading per parameter: a positional argument, or a property of an object argument.
+          const read = (p) => {
+            for (let i = 0; i < n; i++) {
+              const a = ep.args[i];
+              if (a === FIELD[p]) return input(args[i]);
+              if (typeof a !== "string" && a.includes(FIELD[p])) return get(args[i], FIELD[p]);
+            }
+            return ABSENT;
+          };
+          return this.#call(name, args[n], read);
+        },
+      }[name];
+      Object.defineProperty(MigoClient.prototype, name, { value: method, writable: true, configurable: true });
+    }
   }
 
   get environment() { return this.#config.environment; }
