@@ -196,7 +196,7 @@ try {
   // Start-up: fresh page loads, each in a new browser context (nothing
   // cached, no compiled module to reuse; the gateway sends no-store).
   log(`start-up: ${N.startup} fresh loads per variant, interleaved`);
-  const startup = { sdk: [], "sdk-bytes": [], rust: [], "rust-bytes": [], plain: [] };
+  const startup = { sdk: [], rust: [], plain: [] };
   for (let i = 0; i < N.startup; i++) {
     for (const variant of Object.keys(startup)) {
       const context = await browser.newContext();

@@ -108,15 +108,16 @@ ${table(["target", NAME.sdk, NAME.rust], T.sdk.map((t, i) => [t.target, verdict(
 
 ${table(["figure", SHORT.sdk, SHORT.rust, "Rust / JS"], [
     ["everything a browser loads, gzip -9", kb(S.size.sdk.gzip), kb(S.size.rust.gzip), f2(S.size.rust.gzip / S.size.sdk.gzip)],
-    ["… of which the .wasm", kb(sz.sdk.asLoaded.files.at(-1).gzip), kb(sz.rust.asLoaded.files.at(-1).gzip), f2(sz.rust.asLoaded.files.at(-1).gzip / sz.sdk.asLoaded.files.at(-1).gzip)],
-    ["… bundled and minified by esbuild, gzip -9", kb(S.size.sdk.bundledGzip), kb(S.size.rust.bundledGzip), f2(S.size.rust.bundledGzip / S.size.sdk.bundledGzip)],
+    ["… of which the inlined wasm (web/wasm.js)", kb(S.size.sdk.wasmGzip), kb(S.size.rust.wasmGzip), f2(S.size.rust.wasmGzip / S.size.sdk.wasmGzip)],
+    ["… of which JavaScript", kb(S.size.sdk.gzip - S.size.sdk.wasmGzip), kb(S.size.rust.gzip - S.size.rust.wasmGzip), f2((S.size.rust.gzip - S.size.rust.wasmGzip) / (S.size.sdk.gzip - S.size.sdk.wasmGzip))],
+    ["the bare .wasm, raw", kb(S.size.sdk.bareWasm?.raw), kb(S.size.rust.bareWasm?.raw), f2(S.size.rust.bareWasm?.raw / S.size.sdk.bareWasm?.raw)],
     ...Object.keys(CASE).map((c) => [`CPU per call, fetch stubbed: ${CASE[c]}`, `${f1(st[c].sdk?.median)} µs`, `${f1(st[c].rust?.median)} µs`, f2(st[c].rust?.median / st[c].sdk?.median)]),
     ["per call on the local gateway, median", `${f0(ms2us(pc.sdk.call.median))} µs (${f2(pc.sdk.ratio)} × fetch)`, `${f0(ms2us(pc.rust.call.median))} µs (${f2(pc.rust.ratio)} × fetch)`, f2(pc.rust.call.median / pc.sdk.call.median)],
     ["`await init()`, median", `${f2(su.sdk.initMs?.median)} ms`, `${f2(su.rust.initMs?.median)} ms`, f2(su.rust.initMs?.median / su.sdk.initMs?.median)],
     [`${R.counts.conc} in flight, wall time median`, `${f0(cc.sdk.wall.median)} ms`, `${f0(cc.rust.wall.median)} ms`, f2(cc.rust.wall.median / cc.sdk.wall.median)],
   ])}
 
-The baselines in the same run: the plain JS client is ${kb(S.size.plain.gzip)} gzip bundled and costs
+The baselines in the same run: the plain JS client is ${kb(S.size.plain.gzip)} gzip bundled and minified, and costs
 ${f1(st.ok.plain?.median)} µs of CPU per successful call with fetch stubbed; hand-written fetch ${f1(st.ok.fetch?.median)} µs. The two drivers
 agree in ${R.drivers ? `${R.drivers.agree} of ${R.drivers.cases}` : "–"} conformance cases (section 7), so they are compared doing the same work.`);
 
@@ -213,20 +214,19 @@ ${table(["variant", "median", "p90", "p99", "mean", "median ratio", "paired bloc
 Target ≤ 1.05 × fetch: JS driver ${f2(pc.sdk.ratio)} × (${f0(pc.sdk.overheadUs)} µs more per call; the paired ratios' middle half
 ${f2(pc.sdk.paired.p25)}–${f2(pc.sdk.paired.p75)}), Rust driver ${f2(pc.rust.ratio)} × (${f0(pc.rust.overheadUs)} µs; ${f2(pc.rust.paired.p25)}–${f2(pc.rust.paired.p75)}).`);
   // 4. Start-up
-  const suRow = (v, name) => [name, f1(su[v].importMs?.median), f2(su[v].initMs?.median), f2(su[v].initMs?.p99),
-    f2(su[v].initMs?.min), f2(su[v].firstCallMs?.median), f2(su[v].secondCallMs?.median), f1(su[v].wasmFetchMs?.median)];
+  const suRow = (v) => [NAME[v], f1(su[v].importMs?.median), f2(su[v].initMs?.median), f2(su[v].initMs?.p99), f2(su[v].initMs?.min),
+    f1(su[v].readyMs?.median), f2(su[v].firstCallMs?.median), f2(su[v].secondCallMs?.median)];
   md.push(`## 4. Start-up
 
 ${R.counts.startup} fresh page loads per variant, each in a new browser context (empty caches; the gateway sends
-\`Cache-Control: no-store\`, so Chromium keeps no compiled-code cache either), the variants interleaved.
-**init()** is \`await init()\` exactly as documented: fetch the .wasm, compile and instantiate it
-(\`instantiateStreaming\`). **init(bytes)** fetches the .wasm first, untimed, then times \`init(bytes)\`:
-compile and instantiate alone. The first call (one rejected by validation, no network) shows what lazy
-compilation moves out of \`init()\`. Times in ms.
+\`Cache-Control: no-store\`), the variants interleaved. Both drivers ship their wasm inlined in
+\`web/wasm.js\` (deflate-raw, base64) and start inflating and compiling it when \`web/index.js\` is
+imported; **init()** is \`await init()\` exactly as documented, after the import: what is left of
+compiling, and instantiating. **import → ready** is both. The first call (one rejected by
+validation, no network) shows what lazy compilation moves out of \`init()\`. Times in ms.
 
-${table(["variant", "import()", "init() median", "init() p99", "init() min", "first call", "second call", "wasm fetch"], [
-    suRow("sdk", "JS driver, init()"), suRow("sdk-bytes", "JS driver, init(bytes)"), suRow("rust", "Rust driver, init()"),
-    suRow("rust-bytes", "Rust driver, init(bytes)"), suRow("plain", "plain JS (bundled)")])}`);
+${table(["variant", "import()", "init() median", "init() p99", "init() min", "import → ready", "first call", "second call"],
+    ["sdk", "rust", "plain"].map(suRow))}`);
 
   // 5. Memory and concurrency
   const memRows = [];
@@ -271,14 +271,16 @@ ${table(["variant", "wall median", "wall max", "resolved at, median", "resolved 
   md.push(`## 6. Size
 
 Bytes a browser downloads, each file compressed on its own as a server would (gzip -9, brotli quality 11):
-every JavaScript file the web build's \`web/index.js\` loads (found by esbuild's metafile) and the .wasm.
-**bundled** is the same after esbuild \`--bundle --minify\` (what an app's bundler ships). Budget:
-${kb(SIZE_BUDGET)} gzip, stretch ${kb(SIZE_STRETCH)}.
+every file the browser build's \`web/index.js\` loads (found by esbuild's metafile): \`web/index.js\` itself
+(all the JavaScript, one minified module) and \`web/wasm.js\` (the module, deflate-raw and base64). The
+Rust-driver variant is built the same way (bench/build.mjs, the browser half of
+scripts/build-pkg-js.mjs). Budget: ${kb(SIZE_BUDGET)} gzip, stretch ${kb(SIZE_STRETCH)}.
 
 ${table(["build", "file", "raw", "gzip", "brotli"], [
-    ...szRows(sz.sdk.asLoaded, NAME.sdk), ...szRows(sz.sdk.bundled, `${SHORT.sdk}, bundled`),
-    ...szRows(sz.rust.asLoaded, NAME.rust), ...szRows(sz.rust.bundled, `${SHORT.rust}, bundled`),
-    ...szRows(sz.plain, "plain JS client, bundled")], "llrrr")}`);
+    ...szRows(sz.sdk.asLoaded, NAME.sdk), ...szRows(sz.rust.asLoaded, NAME.rust),
+    ...szRows(sz.plain, "plain JS client, bundled")], "llrrr")}
+
+The bare modules inside: ${DRIVERS.map((v) => `${SHORT[v]} ${f0(sz[v].bareWasm?.raw)} B raw, ${f0(sz[v].bareWasm?.gzip)} B gzip -9`).join("; ")}.`);
   for (const v of DRIVERS) {
     const wb = sz.wasmBreakdown?.[v];
     if (!wb) continue;
@@ -372,17 +374,16 @@ CPU figures above are the floor of that difference, and on a loaded machine each
 waits for a core.`);
 
   out.push(`**Start-up.** \`await init()\` is ${f2(su.sdk.initMs?.median)} ms for the JS driver and ${f2(su.rust.initMs?.median)} ms for the Rust
-driver; compile and instantiate alone (from bytes in memory) ${f2(su["sdk-bytes"].initMs?.median)} and ${f2(su["rust-bytes"].initMs?.median)} ms. The rest is
-fetching the .wasm (${f0(R.size.sdk.asLoaded.files.at(-1).raw)} and ${f0(R.size.rust.asLoaded.files.at(-1).raw)} bytes raw). V8 compiles wasm lazily, so the first
-call after init pays for compiling the functions it runs (${f2(su.sdk.firstCallMs?.median)} and ${f2(su.rust.firstCallMs?.median)} ms, against
-${f2(su.sdk.secondCallMs?.median)} and ${f2(su.rust.secondCallMs?.median)} ms for the second call).`);
+driver, import to ready ${f1(su.sdk.readyMs?.median)} and ${f1(su.rust.readyMs?.median)} ms: both inflate and compile their inlined module
+from the import on, so \`init()\` waits for what compiling has left, then instantiates. V8 compiles wasm
+lazily, so the first call after init pays for compiling the functions it runs (${f2(su.sdk.firstCallMs?.median)} and
+${f2(su.rust.firstCallMs?.median)} ms, against ${f2(su.sdk.secondCallMs?.median)} and ${f2(su.rust.secondCallMs?.median)} ms for the second call).`);
 
-  const sz = R.size;
   const missBy = (v) => S.size[v].gzip - SIZE_BUDGET;
-  out.push(`**Size.** ${DRIVERS.map((v) => `The ${SHORT[v]}'s web build is ${kb(S.size[v].gzip)} gzip (${missBy(v) > 0 ? `over the budget by ${kb(missBy(v))}` : `${kb(-missBy(v))} under the budget`}): the .wasm
-${kb(sz[v].asLoaded.files.at(-1).gzip)}, its JavaScript ${kb(S.size[v].gzip - sz[v].asLoaded.files.at(-1).gzip)}`).join(". ")}. Section 6 breaks the module down by
+  out.push(`**Size.** ${DRIVERS.map((v) => `The ${SHORT[v]}'s browser build is ${kb(S.size[v].gzip)} gzip (${missBy(v) > 0 ? `over the budget by ${kb(missBy(v))}` : `${kb(-missBy(v))} under the budget`}): the inlined
+wasm ${kb(S.size[v].wasmGzip)}, the JavaScript ${kb(S.size[v].gzip - S.size[v].wasmGzip)}`).join(". ")}. Section 6 breaks the modules down by
 crate: the Rust driver adds the futures executor, gloo-net and the \`web-sys\`/\`js-sys\` bindings it calls,
-and a glue file with a shim per imported JS function.`);
+and its glue has a shim per imported JS function.`);
   return out.join("\n\n");
 }
 
@@ -394,11 +395,12 @@ BENCH_QUICK=1 bash bench/run.sh   # small counts, checks the harness
 \`\`\`
 
 \`bench/run.sh\` installs what is missing (\`scripts/setup.sh\`; esbuild into \`bench/node_modules\`), builds
-four packages with \`scripts/build-pkg.sh\` and \`PKG_OUT\` — \`bench/pkg-release\` exactly as \`make pkg\` builds
-it, \`bench/pkg-rust-release\` with the \`rust-driver\` feature (its entry \`bench/rust-driver/index.js\` in place
-of the package's), and both again with the \`bench\` feature — copies of the bench builds with their wasm
-function names kept, and the gateway in release, then runs \`node bench/bench.mjs\`. \`pkg/\` is never
-touched. The driver:
+\`bench/pkg-release\` with \`scripts/build-pkg.sh\` exactly as \`make pkg\` builds the package, then the crate
+with the \`rust-driver\` feature into \`bench/pkg-rust-release\`, shaped by \`bench/build.mjs\` as the package's
+browser build is (the wasm inlined, one minified module around \`bench/entries/rust-inline.js\`), both
+drivers with the \`bench\` feature as plain files (\`bench/pkg-bench\`, \`bench/pkg-rust-bench\`) and again with
+their wasm function names kept (\`bench/dist/names*\`), and the gateway in release, then runs
+\`node bench/bench.mjs\`. \`pkg/\` is never touched. The driver:
 
 - starts \`target/release/migo-mock\` on a free 127.0.0.1 port with \`--static /bench=bench\`, so the page, the
   packages and the API share one origin (no CORS preflights);
@@ -433,7 +435,7 @@ the medians. No test asserts a timing: the benchmark reports. Known limits:
 | \`bench/page/\` | the benchmark page and the start-up page |
 | \`bench/replies/\` | the gateway replies the stubbed fetch gives (shared with \`benchCall\`) |
 | \`bench/plain/client.js\` | the plain-JS client of the same ten endpoints |
-| \`bench/rust-driver/index.js\` | the Rust-driver variant's browser entry |
+| \`bench/build.mjs\`, \`bench/entries/\` | the Rust-driver variant's release build, the bench builds' entries |
 | \`bench/conformance.mjs\` | two implementations, case by case |
 | \`bench/size.mjs\`, \`bench/stats.mjs\`, \`bench/report.mjs\` | sizes, statistics, this report |
 | \`src/rust_driver/\` | the Rust driver (feature \`rust-driver\`) |

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: builds what the benchmarks measure, then runs them.
-#   bench/pkg-release       the package exactly as `make pkg` builds it (JS driver, js/api.js)
-#   bench/pkg-rust-release  the Rust-driver variant (cargo feature rust-driver), same layout,
-#                           its entry bench/rust-driver/index.js in place of js/web/index.js
-#   bench/pkg-bench, bench/pkg-rust-bench   the same two with the `bench` feature
-#                           (benchCall, benchMemory, a counting allocator)
-#   bench/dist/names, bench/dist/names-rust the bench builds with wasm function names kept
+#   bench/pkg-release       the package exactly as `make pkg` builds it (the JS driver, js/api.js)
+#   bench/pkg-rust-release  the Rust-driver variant (cargo feature rust-driver), shaped as the
+#                           package's browser build: the wasm inlined, the JS one minified module
+#   bench/pkg-bench, bench/pkg-rust-bench   both drivers with the `bench` feature (benchCall,
+#                           benchMemory, a counting allocator), as files, the .wasm fetched
+#   bench/dist/names, bench/dist/names-rust the same with wasm function names kept (profiles)
 #   target/release/migo-mock, the local gateway, built in release
 # and installs esbuild into bench/node_modules. Never touches pkg/.
 # Writes bench/results.json and BENCHMARKS.md. BENCH_QUICK=1: small counts,
@@ -25,36 +25,38 @@ fi
 wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
 wasm_opt_features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 
-# The Rust-driver variant's package: its own entry, and none of the JS
-# driver's files (the Node build needs js/api.js, so it goes too).
-rust_entry() {
-  cp bench/rust-driver/index.js "$1/web/index.js"
-  rm -rf "$1/api.js" "$1/api.cjs" "$1/node"
-}
-
-# The build just made, again with its function names kept (wasm-opt -g), so
-# the CPU profiles name the Rust functions. Taken from target/ at once:
-# the next build replaces the file.
-names() {
-  local out=$1 entry=$2
+# wasm_build OUT FEATURES [names]: the crate with FEATURES through
+# wasm-bindgen --target web and wasm-opt -Oz, as scripts/build-pkg.sh does;
+# with "names", the function names are kept (wasm-opt -g) for profiles.
+wasm_build() {
+  local out=$1 features=$2 names=${3:-}
+  cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${features:+--features "$features"}
   rm -rf "$out" && mkdir -p "$out/web"
-  wasm-bindgen --target web --keep-debug --out-dir "$out/web" "$wasm"
-  # shellcheck disable=SC2086
-  node_modules/.bin/wasm-opt -Oz -g $wasm_opt_features "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
-  cp "$entry" "$out/web/index.js"
-  cp js/error.js js/api.js "$out/"
+  if [ -n "$names" ]; then
+    wasm-bindgen --target web --keep-debug --out-dir "$out/web" "$wasm"
+    # shellcheck disable=SC2086
+    node_modules/.bin/wasm-opt -Oz -g $wasm_opt_features "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
+  else
+    wasm-bindgen --target web --out-dir "$out/web" "$wasm"
+    # shellcheck disable=SC2086
+    node_modules/.bin/wasm-opt -Oz $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
+  fi
+  rm -f "$out"/web/*.d.ts "$out/web/.gitignore"
 }
 
 step "building the package (bench/pkg-release) and the Rust-driver variant (bench/pkg-rust-release)"
 PKG_OUT=bench/pkg-release bash scripts/build-pkg.sh >&2
-PKG_OUT=bench/pkg-rust-release CARGO_FEATURES=rust-driver bash scripts/build-pkg.sh >&2
-rust_entry bench/pkg-rust-release
+wasm_build bench/pkg-rust-release rust-driver
+node bench/build.mjs bench/pkg-rust-release rust inline
 step "building both with the bench feature (bench/pkg-bench, bench/pkg-rust-bench, bench/dist/names*)"
-PKG_OUT=bench/pkg-bench CARGO_FEATURES=bench bash scripts/build-pkg.sh >&2
-names bench/dist/names js/web/index.js
-PKG_OUT=bench/pkg-rust-bench CARGO_FEATURES=rust-driver,bench bash scripts/build-pkg.sh >&2
-rust_entry bench/pkg-rust-bench
-names bench/dist/names-rust bench/rust-driver/index.js
+wasm_build bench/pkg-bench bench
+node bench/build.mjs bench/pkg-bench js files
+wasm_build bench/dist/names bench names
+node bench/build.mjs bench/dist/names js files
+wasm_build bench/pkg-rust-bench rust-driver,bench
+node bench/build.mjs bench/pkg-rust-bench rust files
+wasm_build bench/dist/names-rust rust-driver,bench names
+node bench/build.mjs bench/dist/names-rust rust files
 step "building the gateway in release"
 cargo build --quiet --release -p migo-mock
 

@@ -1,8 +1,8 @@
-// Size: what a page downloads, for both drivers. Each package's web build
-// as built (every JS file the browser loads from web/index.js, found by
-// esbuild's metafile, and the .wasm, each compressed on its own as a server
-// would), the same bundled and minified by esbuild, and the plain-JS client
-// bundled and minified by esbuild.
+// Size: what a page downloads, for both drivers. Each release build's
+// browser files as built — every file web/index.js loads, found by esbuild's
+// metafile (web/index.js itself and web/wasm.js, the inlined module), each
+// compressed on its own as a server would — and the plain-JS client bundled
+// and minified by esbuild.
 import { readFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -21,31 +21,36 @@ function measure(files) {
   return { files: rows, total };
 }
 
-/** Bundles `entry`; `minify` false keeps the files apart and only lists them (metafile). */
-async function bundle(entry, outfile, minify = true) {
+/** Bundles `entry`; with `write` false only lists what it loads (metafile). */
+async function bundle(entry, outfile, write = true) {
   const r = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
-    minify,
+    minify: true,
     format: "esm",
-    target: "es2022",
+    target: "es2020",
     platform: "browser",
     logLevel: "error",
     metafile: true,
-    write: minify,
+    write,
   });
-  return { js: minify ? readFileSync(outfile) : undefined, inputs: Object.keys(r.metafile.inputs) };
+  return { js: write ? readFileSync(outfile) : undefined, inputs: Object.keys(r.metafile.inputs) };
 }
 
-/** One package's web build: the files as loaded, and bundled. */
+/** The bare module inside a web/wasm.js (deflate-raw, base64). */
+function bareWasm(file) {
+  const inlined = /"([A-Za-z0-9+/=]+)"/.exec(readFileSync(file, "utf8"))?.[1];
+  return inlined === undefined ? undefined : zlib.inflateRawSync(Buffer.from(inlined, "base64"));
+}
+
+/** One release build's browser files, as loaded. */
 async function sizesOf(pkgDir, dist, name) {
   const { inputs } = await bundle(path.join(pkgDir, "web/index.js"), path.join(dist, `${name}.list.js`), false);
   const files = inputs.map((f) => path.relative(pkgDir, path.resolve(f))).sort();
-  const asLoaded = measure([...files, "web/migo_cards_bg.wasm"].map((f) => [f, readFileSync(path.join(pkgDir, f))]));
-  const { js } = await bundle(path.join(pkgDir, "web/index.js"), path.join(dist, `${name}.min.js`));
-  const bundled = measure([[`${name}.min.js (esbuild: ${files.join(" + ")})`, js], ["web/migo_cards_bg.wasm", readFileSync(path.join(pkgDir, "web/migo_cards_bg.wasm"))]]);
-  return { asLoaded, bundled };
+  const asLoaded = measure(files.map((f) => [f, readFileSync(path.join(pkgDir, f))]));
+  const wasm = files.includes("web/wasm.js") ? bareWasm(path.join(pkgDir, "web/wasm.js")) : undefined;
+  return { asLoaded, bareWasm: wasm && { raw: wasm.length, gzip: gzip(wasm), brotli: brotli(wasm) } };
 }
 
 /** `benchDir`: bench/, with the release builds of both drivers in it. */

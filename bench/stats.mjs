@@ -47,7 +47,7 @@ export function summarize(R) {
   S.startup = {};
   for (const [v, rs] of Object.entries(R.startup)) {
     S.startup[v] = {};
-    for (const k of ["importMs", "initMs", "constructMs", "firstCallMs", "secondCallMs", "wasmFetchMs"]) {
+    for (const k of ["importMs", "initMs", "readyMs", "constructMs", "firstCallMs", "secondCallMs"]) {
       const xs = rs.map((r) => r[k]).filter((x) => x !== undefined);
       if (xs.length) S.startup[v][k] = stats(xs);
     }
@@ -72,7 +72,7 @@ export function summarize(R) {
   const sz = R.size;
   S.size = {};
   for (const v of DRIVERS) S.size[v] = { gzip: sz[v].asLoaded.total.gzip, brotli: sz[v].asLoaded.total.brotli, raw: sz[v].asLoaded.total.raw,
-    bundledGzip: sz[v].bundled.total.gzip };
+    wasmGzip: sz[v].asLoaded.files.find((f) => f.file === "web/wasm.js")?.gzip, bareWasm: sz[v].bareWasm };
   S.size.plain = { gzip: sz.plain.total.gzip, brotli: sz.plain.total.brotli, raw: sz.plain.total.raw };
 
   // Over the last interval, a JS heap that grows by less than 8 bytes per

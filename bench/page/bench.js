@@ -5,10 +5,11 @@
 // drives it through `window.bench` and does the statistics. Nothing here
 // decides a verdict.
 //
-// ?build=release (default) loads both drivers as built for release,
-// ?build=bench the same with the `bench` cargo feature (benchCall,
-// benchMemory, a counting allocator), ?build=names the bench builds with
-// their wasm function names kept (for CPU profiles).
+// ?build=release (default) loads both drivers as built for release (the
+// package itself, and the Rust-driver variant shaped like it), ?build=bench
+// both with the `bench` cargo feature (benchCall, benchMemory, a counting
+// allocator; as files, the .wasm fetched), ?build=names the bench builds
+// with their wasm function names kept (for CPU profiles).
 import * as plain from "../plain/client.js";
 import { conformance } from "../conformance.mjs";
 
@@ -22,8 +23,10 @@ const sdkMod = await import(`${dirs.sdk}/web/index.js`);
 const rustMod = await import(`${dirs.rust}/web/index.js`);
 await sdkMod.default();
 await rustMod.default();
-// The glue modules, for the bench-only exports (bench builds only).
-const glue = { sdk: await import(`${dirs.sdk}/web/migo_cards.js`), rust: await import(`${dirs.rust}/web/migo_cards.js`) };
+// The glue modules, for the bench-only exports (bench builds only: the
+// release builds bundle their glue).
+const glue = build === "release" ? {}
+  : { sdk: await import(`${dirs.sdk}/web/migo_cards.js`), rust: await import(`${dirs.rust}/web/migo_cards.js`) };
 
 const API = `${location.origin}/rest`;
 const TOKEN = "migo-test-token";
@@ -251,7 +254,7 @@ async function leakRun({ op, cardId, n }) {
 /** The module's memory figures for `op`'s driver (bench builds), or none. */
 function memory(op) {
   const m = leakOps[op]?.module;
-  return m && glue[m].benchMemory ? JSON.parse(glue[m].benchMemory()) : {};
+  return m && glue[m]?.benchMemory ? JSON.parse(glue[m].benchMemory()) : {};
 }
 
 function timerResolution() {

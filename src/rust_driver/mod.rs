@@ -141,7 +141,7 @@ fn to_error(json: &str, cause: JsValue) -> JsValue {
     let mut details = String::from("{");
     let (mut message, mut inner) = (String::new(), None);
     for (key, raw) in &members {
-        match key.as_str() {
+        match key.as_ref() {
             "message" => message = crate::core::json::string(raw).unwrap_or_default(),
             "cause" => inner = Some(*raw),
             _ => {
