@@ -399,6 +399,7 @@ function failureCause(core, id, error) {
 async function drive(c, id, f, signal) {
   const { core, onRequest: hook } = c;
   let cause;
+  let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
   let unreported = false;
   const aborted = () => {
@@ -427,7 +428,8 @@ async function drive(c, id, f, signal) {
             if (r.error !== undefined) cause = failureCause(core, id, r.error);
             a = core.onTransport(id, r.transport, Date.now(), Math.random());
           } else {
-            a = core.onReply(id, r.status, r.text, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
+            body = r.text;
+            a = core.onReply(id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
           }
           unreported = hook !== undefined;
           break;
@@ -448,7 +450,10 @@ async function drive(c, id, f, signal) {
           break;
         }
         case "done": {
-          const v = core.value(id);
+          // The value is usually a part of the body we still hold: sliced
+          // here rather than copied out of the module.
+          const span = core.valueSpan(id);
+          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : core.value(id);
           return v === undefined ? undefined : JSON.parse(v);
         }
         default:

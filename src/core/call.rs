@@ -161,6 +161,17 @@ pub struct AttemptEvent {
     pub duration_ms: f64,
 }
 
+/// A successful call's value.
+#[derive(Clone, Debug)]
+enum Value {
+    /// No body: JS `undefined`.
+    Empty,
+    /// JSON text the core wrote (numbers made exact).
+    Text(String),
+    /// JSON text as the gateway sent it: `body[start..end]`.
+    InBody { body: String, start: usize, end: usize },
+}
+
 #[derive(Clone, Debug)]
 enum State {
     /// About to get a token, then send.
@@ -175,7 +186,7 @@ enum State {
     Backoff {
         until: f64,
     },
-    Done(Option<String>),
+    Done(Value),
     Failed(Error),
 }
 
@@ -332,9 +343,20 @@ impl Call {
     /// The value of a successful call: JSON text, or `None` for no body.
     pub fn value(&self) -> Option<&str> {
         match &self.state {
-            State::Done(v) => v.as_deref(),
+            State::Done(Value::Text(t)) => Some(t),
+            State::Done(Value::InBody { body, start, end }) => body.get(*start..*end),
             _ => None,
         }
+    }
+
+    /// Where [`Call::value`] lies in the reply's body, in UTF-16 code units
+    /// (JS string indices), when it is a part of it unchanged: a driver that
+    /// still holds the body slices it instead of copying the value out.
+    pub fn value_span(&self) -> Option<(usize, usize)> {
+        let State::Done(Value::InBody { body, start, end }) = &self.state else { return None };
+        let units = |s: &str| if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+        let before = units(body.get(..*start)?);
+        Some((before, before + units(body.get(*start..*end)?)))
     }
 
     /// The error of a failed call.
@@ -440,8 +462,17 @@ impl Call {
             &secrets[..n],
         );
         let error = match decoded {
-            Ok(Body::Empty) => return self.succeed(None),
-            Ok(Body::Json(text)) => return self.succeed(Some(text.into_owned())),
+            Ok(Body::Empty) => return self.succeed(Value::Empty),
+            Ok(Body::Json(std::borrow::Cow::Borrowed(text))) => {
+                // A slice of the body: kept as a span, not copied.
+                let start = (text.as_ptr() as usize).wrapping_sub(reply.body.as_ptr() as usize);
+                let end = start.wrapping_add(text.len());
+                if reply.body.get(start..end) == Some(text) {
+                    return self.succeed(Value::InBody { body: reply.body, start, end });
+                }
+                return self.succeed(Value::Text(text.to_owned()));
+            }
+            Ok(Body::Json(text)) => return self.succeed(Value::Text(text.into_owned())),
             Err(e) => e,
         };
         if error.kind == ErrorKind::Decode {
@@ -544,7 +575,7 @@ impl Call {
         }
     }
 
-    fn succeed(&mut self, value: Option<String>) -> Action {
+    fn succeed(&mut self, value: Value) -> Action {
         self.state = State::Done(value);
         Action::Done
     }

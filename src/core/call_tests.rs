@@ -644,3 +644,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_value_span_indexes_the_body_as_js_strings_do() {
+    for body in [
+        OK.to_owned(),
+        r#"{"success":true,"message":"héllo 😀 ✓","data":{"alias":"Café ☕","cardId":7}}"#.to_owned(),
+        r#"  {"statusCode":200,"data":[1,"𝄞",{"a":"ü"}]}  "#.to_owned(),
+    ] {
+        let mut s = sim();
+        let id = s.start(Op::ActivateCard);
+        s.next(id);
+        assert_eq!(s.reply(id, reply(200, &body)), Action::Done);
+        let call = s.client.call(id).unwrap();
+        let (start, end) = call.value_span().expect("the data is a part of the body");
+        let units: Vec<u16> = body.encode_utf16().collect();
+        assert_eq!(String::from_utf16(&units[start..end]).unwrap(), call.value().unwrap(), "{body}");
+    }
+    // A value the core rewrote (an id beyond 2^53) is not a part of the body.
+    let mut s = sim();
+    let id = s.start(Op::IssueCard);
+    s.next(id);
+    s.reply(id, reply(201, r#"{"success":true,"data":{"cardId":9007199254740993}}"#));
+    let call = s.client.call(id).unwrap();
+    assert_eq!((call.value_span(), call.value()), (None, Some(r#"{"cardId":"9007199254740993"}"#)));
+}

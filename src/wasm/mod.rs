@@ -301,6 +301,18 @@ impl Core {
         self.client.as_ref().ok()?.call(id)?.value().map(str::to_owned)
     }
 
+    /// Where the value lies in the body the driver passed to `onReply`, as
+    /// JS string indices `start * 2^32 + end`; -1 when it is not a part of
+    /// it (then `value`). One number, so that no array crosses.
+    #[wasm_bindgen(js_name = valueSpan)]
+    pub fn value_span(&self, id: u32) -> f64 {
+        let span = self.client.as_ref().ok().and_then(|c| c.call(id)).and_then(|c| c.value_span());
+        match span {
+            Some((s, e)) if s <= u32::MAX as usize && e <= u32::MAX as usize => (s as f64) * 4_294_967_296.0 + e as f64,
+            _ => -1.0,
+        }
+    }
+
     /// The error of a failed call, as MigoError JSON.
     pub fn error(&self, id: u32) -> String {
         let call = self.client.as_ref().ok().and_then(|c| c.call(id));

@@ -253,3 +253,12 @@ test("free() while calls are in flight lets them finish", async () => {
   const e = await rejection(c.activateCard("1001", 1));
   assert.equal(e.field, "this");
 });
+
+test("values with characters beyond ASCII come back whole (the driver slices the body the core indexes)", async () => {
+  const body = JSON.stringify({ success: true, message: "héllo 😀", data: { alias: "Café ☕ 𝄞", cardId: 7, big: 9007199254740993n.toString() } });
+  const stub = async () => new Response(body, { status: 200 });
+  const c = client("http://127.0.0.1:9/rest", { fetch: stub });
+  assert.deepEqual(await c.activateCard("1", 7), { alias: "Café ☕ 𝄞", cardId: 7, big: "9007199254740993" });
+  const rewritten = async () => new Response('{"success":true,"message":"é","data":{"cardId":9007199254740993,"alias":"ü"}}', { status: 200 });
+  assert.deepEqual(await client("http://127.0.0.1:9/rest", { fetch: rewritten }).activateCard("1", 7), { cardId: "9007199254740993", alias: "ü" });
+});
