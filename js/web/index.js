@@ -31,14 +31,15 @@ let ready;
  */
 export function init(input) {
   if (!ready) {
-    const module = input === undefined ? compiled : input;
+    const module = input === undefined ? (compiled ??= compileInlined()) : input;
     ready = Promise.resolve(module)
       .then((m) => wasmInit({ module_or_path: m }))
       .then(() => bind(glue));
     // A failed load may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;
-      if (input === undefined) compiled = compileInlined();
+      // Compiled again only when init is called again (a CSP refusal is reported once).
+      if (input === undefined) compiled = undefined;
     });
   }
   return ready;
