@@ -20,6 +20,22 @@ pub struct ClientInput {
     pub fetch: Option<Input>,
 }
 
+/// The client options in the order a driver passes them (after one value
+/// for the options argument itself): the order [`ClientInput`]'s fields are
+/// filled in by the skins.
+pub const OPTIONS: [&str; 10] = [
+    "environment",
+    "baseUrl",
+    "applicationId",
+    "clientId",
+    "maxRetries",
+    "timeoutMs",
+    "accessToken",
+    "getAccessToken",
+    "onRequest",
+    "fetch",
+];
+
 pub type CallId = u32;
 
 #[derive(Debug)]

@@ -431,20 +431,6 @@ async fn drive(inner: Rc<Inner>, id: CallId, signal: Option<JsValue>) -> Result<
     result
 }
 
-/// The client options, in the order `js/api.js` reads them.
-const OPTIONS: [&str; 10] = [
-    "environment",
-    "baseUrl",
-    "applicationId",
-    "clientId",
-    "maxRetries",
-    "timeoutMs",
-    "accessToken",
-    "getAccessToken",
-    "onRequest",
-    "fetch",
-];
-
 #[wasm_bindgen(js_name = MigoClient)]
 pub struct MigoClient {
     inner: Rc<Inner>,
@@ -466,7 +452,7 @@ impl MigoClient {
             return Err(to_error(&e.to_json(), JsValue::UNDEFINED));
         }
         // Everything is read before the core sees any of it: a getter may run any code.
-        let raw: Vec<Result<JsValue, ()>> = OPTIONS.iter().map(|k| get(&options, k)).collect();
+        let raw: Vec<Result<JsValue, ()>> = crate::core::client::OPTIONS.iter().map(|k| get(&options, k)).collect();
         let value = |i: usize| raw[i].as_ref().map_or(Input::Unreadable, input);
         let present = |i: usize| Some(value(i));
         let client_input = ClientInput {

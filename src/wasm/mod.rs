@@ -39,20 +39,6 @@ fn take() -> Vec<Input> {
     PUSHED.with(|p| std::mem::take(&mut *p.borrow_mut()))
 }
 
-/// The options of `new MigoClient`, in the order the driver pushes them.
-const CLIENT_OPTIONS: [&str; 10] = [
-    "environment",
-    "baseUrl",
-    "applicationId",
-    "clientId",
-    "maxRetries",
-    "timeoutMs",
-    "accessToken",
-    "getAccessToken",
-    "onRequest",
-    "fetch",
-];
-
 /// Action codes, in [`describe`]'s `actions` order.
 const ACTIONS: [&str; 6] = ["send", "wait", "fetchToken", "awaitToken", "done", "fail"];
 /// Transport failures, in [`describe`]'s `transport` order.
@@ -77,7 +63,7 @@ pub fn describe() -> String {
     let mut out = String::from("{\"tags\":");
     list(&TAGS, &mut out);
     out.push_str(",\"options\":");
-    list(&CLIENT_OPTIONS, &mut out);
+    list(&crate::core::client::OPTIONS, &mut out);
     out.push_str(",\"actions\":");
     list(&ACTIONS, &mut out);
     out.push_str(",\"transport\":");
