@@ -8,7 +8,7 @@
 // `onRequest`. The methods, value tags, option names and action codes all
 // come from the core's own `describe()`, so nothing here restates the
 // endpoint table.
-import { MigoError } from "./error.js";
+import { MigoError, configError } from "./error.js";
 
 let wasm; // the wasm-bindgen exports, once loaded
 let D; // describe(): tags, options, actions, transport, operations
@@ -29,16 +29,8 @@ export function bind(exports) {
   });
 }
 
-const NOT_LOADED = {
-  kind: "config",
-  field: "init",
-  attempts: 0,
-  retryable: false,
-  outcome: "notSent",
-};
-
 function requireLoaded() {
-  if (!wasm) throw new MigoError("migo-cards is not loaded yet: call `await init()` first", NOT_LOADED);
+  if (!wasm) throw configError("init", "migo-cards is not loaded yet: call `await init()` first");
 }
 
 const NO_VALUE = Symbol("unreadable");
@@ -239,9 +231,9 @@ function tokenPromise(c, ticket, start) {
 }
 
 function misuse() {
-  return new MigoError(
+  return configError(
+    "this",
     "MigoClient methods need the client they belong to: this one was detached from it or called after free()",
-    { kind: "config", field: "this", attempts: 0, retryable: false, outcome: "notSent" },
   );
 }
 
@@ -279,11 +271,11 @@ function reasonOf(signal) {
 
 /**
  * Settles with `promise`'s value, or TIMED_OUT at `deadline` (epoch ms), or
- * ABORTED when `signal` fires, whichever comes first; `onStop` runs on
- * either of the latter (to abort a fetch in flight). Its timer and listener
- * are removed whichever way it ends.
+ * ABORTED when `signal` fires, whichever comes first (waits between retries
+ * and for a token; an attempt, which also aborts its fetch, is `send`'s).
+ * Its timer and listener are removed whichever way it ends.
  */
-function within(promise, deadline, signal, onStop) {
+function within(promise, deadline, signal) {
   return new Promise((resolve) => {
     let unlisten;
     const end = (why) => {
@@ -291,12 +283,8 @@ function within(promise, deadline, signal, onStop) {
       unlisten();
       resolve(why);
     };
-    const stop = (why) => {
-      end(why);
-      onStop?.(why);
-    };
-    const timer = setTimeout(stop, Math.max(0, deadline - Date.now()), TIMED_OUT);
-    unlisten = listen(signal, () => stop(ABORTED));
+    const timer = setTimeout(end, Math.max(0, deadline - Date.now()), TIMED_OUT);
+    unlisten = listen(signal, () => end(ABORTED));
     promise.then(end, end);
   });
 }

@@ -1,7 +1,7 @@
 // The wasm travels inside the JavaScript: no file for a bundler to copy or a
 // server to find. Deflated, then base64: gzip -9 of that is 1.007 x the bare
 // module's, against 1.28 x for base64 alone (README, "Measured").
-import { MigoError } from "../error.js";
+import { configError } from "../error.js";
 
 /** The bytes of a base64 string (`Uint8Array.fromBase64` where there is one, else `atob`). */
 export function fromBase64(text) {
@@ -19,10 +19,10 @@ export function fromBase64(text) {
  */
 export function inflatedWasm(deflatedBase64) {
   if (typeof DecompressionStream !== "function") {
-    throw new MigoError(
+    throw configError(
+      "init",
       "migo-cards: no DecompressionStream here to unpack the browser build's WebAssembly; " +
         'the node build (export condition "node") needs none',
-      { kind: "config", field: "init", attempts: 0, retryable: false, outcome: "notSent" },
     );
   }
   // A stream of the bytes in memory (a Blob's stream is read through the browser process: slower).

@@ -376,10 +376,6 @@ impl Call {
         self.attempts
     }
 
-    pub fn endpoint(&self) -> &'static Endpoint {
-        self.endpoint
-    }
-
     /// Scrubs `text` of every secret of this call (arguments and tokens)
     /// and of any full card number.
     pub fn scrub(&self, text: &str) -> String {

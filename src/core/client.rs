@@ -41,18 +41,14 @@ pub type CallId = u32;
 #[derive(Debug)]
 pub struct Client {
     cx: Context,
-    /// `onRequest` was given: build an event after every attempt.
-    pub has_hook: bool,
-    /// A `fetch` option was given (else the global one is used).
-    pub has_fetch: bool,
     calls: Vec<Option<Call>>,
     free: Vec<CallId>,
 }
 
-fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<bool, Error> {
+/// An optional callback option: absent, null or a function.
+fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<(), Error> {
     match input {
-        None | Some(Input::Absent | Input::Null) => Ok(false),
-        Some(Input::Other("function")) => Ok(true),
+        None | Some(Input::Absent | Input::Null | Input::Other("function")) => Ok(()),
         Some(_) => Err(Error::config(field, format!("{field} must be a function"))),
     }
 }
@@ -80,15 +76,10 @@ impl Client {
             }
             (t, _) => Source::Fixed(config::access_token(t)?),
         };
-        let has_hook = function_or_absent("onRequest", &input.on_request)?;
-        let has_fetch = function_or_absent("fetch", &input.fetch)?;
-        Ok(Client {
-            cx: Context { config, tokens: Tokens::new(source) },
-            has_hook,
-            has_fetch,
-            calls: Vec::new(),
-            free: Vec::new(),
-        })
+        // Only checked: the driver calls them, the core never needs to know.
+        function_or_absent("onRequest", &input.on_request)?;
+        function_or_absent("fetch", &input.fetch)?;
+        Ok(Client { cx: Context { config, tokens: Tokens::new(source) }, calls: Vec::new(), free: Vec::new() })
     }
 
     pub fn config(&self) -> &Config {

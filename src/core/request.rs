@@ -209,20 +209,6 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
     })
 }
 
-/// Validates and builds in one step, for a caller whose token does not
-/// change between the two (the wasm client builds again per attempt, since
-/// a refresh can replace the token).
-pub fn plan(
-    endpoint: &Endpoint,
-    config: &Config,
-    token: &Secret<String>,
-    inputs: &[(Param, Input)],
-) -> Result<(Request, Args), Error> {
-    let args = Args::collect(endpoint, config, inputs)?;
-    let req = build(endpoint, &args, config, token)?;
-    Ok((req, args))
-}
-
 /// `n` in decimal, without `core::fmt` (slow, on every call).
 pub fn decimal(n: u64) -> String {
     itoa::Buffer::new().format(n).to_owned()
@@ -291,6 +277,19 @@ mod tests {
 
     fn token() -> Secret<String> {
         Secret::new("tok_secret_value".into())
+    }
+
+    /// Validates and builds in one step (a call does the two apart: a
+    /// refreshed token changes the request, not the arguments).
+    fn plan(
+        endpoint: &Endpoint,
+        config: &Config,
+        token: &Secret<String>,
+        inputs: &[(Param, Input)],
+    ) -> Result<(Request, Args), Error> {
+        let args = Args::collect(endpoint, config, inputs)?;
+        let req = build(endpoint, &args, config, token)?;
+        Ok((req, args))
     }
 
     fn plan_op(op: Op, pairs: &[(Param, Input)]) -> Result<Request, Error> {
