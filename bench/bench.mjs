@@ -6,7 +6,9 @@
 // same page and the same run, interleaved: the package (JS driver), the
 // Rust-driver variant, the plain-JS client and hand-written fetch.
 // BENCH_QUICK=1 runs small counts, to check the harness itself (its figures
-// mean nothing; written to bench/dist/).
+// mean nothing; written to bench/dist/). BENCH_ONLY=cpu runs only the CPU per
+// call with fetch stubbed (the package, the plain client, hand-written fetch;
+// see cpuOnly below), for iterating on the driver and the core.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import os from "node:os";
@@ -48,7 +50,9 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 process.env.MIGO_MOCK_BIN ??= path.join(root, "target", "release", "migo-mock");
-for (const need of [process.env.MIGO_MOCK_BIN, ...["pkg-release", "pkg-rust-release", "pkg-bench", "pkg-rust-bench"].map((d) => path.join(benchDir, d, "web/index.js"))]) {
+const ONLY_CPU = process.env.BENCH_ONLY === "cpu";
+const builds = ONLY_CPU ? ["pkg-release"] : ["pkg-release", "pkg-rust-release", "pkg-bench", "pkg-rust-bench"];
+for (const need of [process.env.MIGO_MOCK_BIN, ...builds.map((d) => path.join(benchDir, d, "web/index.js"))]) {
   if (!existsSync(need)) {
     console.error(`[bench] missing ${need}: run bench/run.sh (make bench), which builds it`);
     process.exit(1);
@@ -76,6 +80,67 @@ R.machine = {
   commit: sh("git", ["rev-parse", "--short", "HEAD"]),
   dirty: !!sh("git", ["status", "--porcelain", "--", "src", "js", "bench", "Cargo.toml", "Cargo.lock"]),
 };
+
+if (ONLY_CPU) {
+  await cpuOnly();
+  process.exit(0);
+}
+
+/**
+ * BENCH_ONLY=cpu: the stubbed-fetch CPU per call of the package (release
+ * build), the plain client and hand-written fetch, interleaved in one page as
+ * in the full run; prints each variant's median and its ratio to the plain
+ * client, and writes bench/dist/results.cpu.json. BENCH_CASES (comma list of
+ * ok, validation, apiError; default ok), BENCH_N (calls per run, 5000),
+ * BENCH_REPS (runs, 7). BENCH_PROFILE=1 also profiles the same calls in the
+ * names build (bench/dist/names, which run.sh then builds) and prints each
+ * variant's categories and top functions by self time.
+ */
+async function cpuOnly() {
+  const cases = (process.env.BENCH_CASES ?? "ok").split(",");
+  const n = Number(process.env.BENCH_N ?? 5000), reps = Number(process.env.BENCH_REPS ?? 7);
+  const variants = ["sdk", "plain", "fetch"];
+  const profile = process.env.BENCH_PROFILE === "1";
+  const gateway = await startGateway(["--static", `/bench=${benchDir}`], { lifetime: 600 });
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const out = { date: new Date().toISOString(), commit: R.machine.commit, dirty: R.machine.dirty, n, reps, load: os.loadavg()[0] };
+  try {
+    const context = await browser.newContext();
+    const main = await openPage(context, `${gateway.url}/bench/page/index.html?build=release&rust=0`, { ready: () => window.benchReady });
+    for (const c of cases) {
+      const r = await main.page.evaluate((a) => window.bench.stubbed(a), { case: c, n, reps, variants });
+      const med = Object.fromEntries(Object.entries(r.perCallUs).map(([v, xs]) => [v, stats(xs).median]));
+      out[c] = { ...r, medianUs: med };
+      const line = Object.entries(med).map(([v, m]) => `${v} ${m.toFixed(1)} µs (${(m / med.plain).toFixed(3)} × plain)`).join(", ");
+      console.log(`${c}: ${line}; runs: ${Object.entries(r.perCallUs).map(([v, xs]) => `${v} [${xs.map((x) => x.toFixed(1)).join(" ")}]`).join(" ")}${r.bad ? `; ${r.bad} WRONG` : ""}`);
+    }
+    if (main.errors.length) throw new Error(main.errors.join("; "));
+    await context.close();
+    if (profile) {
+      const pctx = await browser.newContext();
+      const pp = await openPage(pctx, `${gateway.url}/bench/page/index.html?build=names&rust=0`, { ready: () => window.benchReady });
+      out.profiles = {};
+      for (const c of cases) {
+        for (const v of variants) {
+          if (c === "validation" && v === "fetch") continue;
+          const p = await profiled(pp.cdp, pp.page, (a) => window.bench.stubbed(a), { case: c, n, reps: 1, variants: [v] }, `cpu-${c}-${v}`);
+          const calls = 2 * n + 1;
+          const per = (ms) => ((ms * 1000) / calls).toFixed(2);
+          out.profiles[`${c}-${v}`] = p;
+          console.log(`profile ${c} ${v}: busy ${per(p.busyMs)} µs/call; ${Object.entries(p.categoriesMs).filter(([k]) => k !== "(idle)").map(([k, ms]) => `${k} ${per(ms)}`).join(", ")}`);
+          console.log(`  top self (µs/call): ${p.topFunctionsMs.map(([k, ms]) => `${k} ${per(ms)}`).join(", ")}`);
+          if (v === "sdk") console.log(`  wasm (µs/call): ${p.topWasmFunctionsMs.map(([k, ms]) => `${k} ${per(ms)}`).join(", ")}`);
+        }
+      }
+      await pctx.close();
+    }
+  } finally {
+    await browser.close().catch(() => {});
+    await gateway.stop().catch(() => {});
+  }
+  mkdirSync(path.join(benchDir, "dist"), { recursive: true });
+  writeFileSync(path.join(benchDir, "dist", "results.cpu.json"), toJson(out));
+}
 
 log("sizes of both drivers (gzip -9, brotli q11; esbuild lists and bundles the JS)");
 R.size = await measureSizes(benchDir);
@@ -184,7 +249,7 @@ async function profiled(cdp, page, fn, arg, name) {
   const wallMs = Date.now() - t;
   const { profile } = await cdp.send("Profiler.stop");
   await cdp.send("Profiler.disable");
-  const dir = QUICK ? path.join(benchDir, "dist", "profiles") : path.join(benchDir, "profiles");
+  const dir = QUICK || ONLY_CPU ? path.join(benchDir, "dist", "profiles") : path.join(benchDir, "profiles");
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
   return { wallMs, ...profileSummary(profile) };

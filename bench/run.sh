@@ -10,7 +10,10 @@
 # and installs esbuild into bench/node_modules. Never touches pkg/.
 # Writes bench/results.json and BENCHMARKS.md. BENCH_QUICK=1: small counts,
 # to check the harness (writes bench/dist/results.quick.json and
-# bench/dist/BENCHMARKS.quick.md instead).
+# bench/dist/BENCHMARKS.quick.md instead). BENCH_ONLY=cpu: builds only the
+# package (bench/pkg-release; with BENCH_PROFILE=1 also bench/dist/names) and
+# the gateway, and measures only the CPU per call with fetch stubbed (see
+# cpuOnly in bench/bench.mjs; writes bench/dist/results.cpu.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -43,6 +46,19 @@ wasm_build() {
   fi
   rm -f "$out"/web/*.d.ts "$out/web/.gitignore"
 }
+
+if [ "${BENCH_ONLY:-}" = cpu ]; then
+  step "building the package (bench/pkg-release)${BENCH_PROFILE:+ and the names build (bench/dist/names)}"
+  PKG_OUT=bench/pkg-release bash scripts/build-pkg.sh >&2
+  if [ "${BENCH_PROFILE:-}" = 1 ]; then
+    wasm_build bench/dist/names bench names
+    node bench/build.mjs bench/dist/names js files
+  fi
+  cargo build --quiet --release -p migo-mock
+  step "CPU per call, fetch stubbed (headless Chromium)"
+  MIGO_MOCK_BIN="$PWD/target/release/migo-mock" node bench/bench.mjs
+  exit 0
+fi
 
 step "building the package (bench/pkg-release) and the Rust-driver variant (bench/pkg-rust-release)"
 PKG_OUT=bench/pkg-release bash scripts/build-pkg.sh >&2

@@ -19,14 +19,16 @@ const dirs = {
   bench: { sdk: "../pkg-bench", rust: "../pkg-rust-bench" },
   names: { sdk: "../dist/names", rust: "../dist/names-rust" },
 }[build];
+// ?rust=0: the Rust-driver variant is not loaded (BENCH_ONLY=cpu builds only the package).
+const withRust = new URLSearchParams(location.search).get("rust") !== "0";
 const sdkMod = await import(`${dirs.sdk}/web/index.js`);
-const rustMod = await import(`${dirs.rust}/web/index.js`);
+const rustMod = withRust ? await import(`${dirs.rust}/web/index.js`) : undefined;
 await sdkMod.default();
-await rustMod.default();
+await rustMod?.default();
 // The glue modules, for the bench-only exports (bench builds only: the
 // release builds bundle their glue).
 const glue = build === "release" ? {}
-  : { sdk: await import(`${dirs.sdk}/web/migo_cards.js`), rust: await import(`${dirs.rust}/web/migo_cards.js`) };
+  : { sdk: await import(`${dirs.sdk}/web/migo_cards.js`), rust: withRust ? await import(`${dirs.rust}/web/migo_cards.js`) : undefined };
 
 const API = `${location.origin}/rest`;
 const TOKEN = "migo-test-token";
@@ -40,7 +42,7 @@ const REPLIES = {
 
 // The clients against the gateway, one per variant.
 const sdk = new sdkMod.MigoClient({ accessToken: TOKEN, baseUrl: API });
-const rust = new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API });
+const rust = rustMod && new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API });
 const pl = new plain.MigoClient({ accessToken: TOKEN, baseUrl: API });
 
 // Twenty lines of fetch: what a developer writes instead of the SDK. Same
@@ -133,7 +135,7 @@ const okStub = stubFor(200, REPLIES.ok);
 const errorStub = stubFor(409, REPLIES.apiError);
 const stubbedClients = (f) => ({
   sdk: new sdkMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
-  rust: new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
+  rust: rustMod && new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
   plain: new plain.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
 });
 const okClients = stubbedClients(okStub);
