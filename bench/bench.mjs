@@ -10,7 +10,7 @@
 // call with fetch stubbed (the package, the plain client, hand-written fetch;
 // see cpuOnly below), for iterating on the driver and the core.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -91,28 +91,76 @@ if (ONLY_CPU) {
  * build), the plain client and hand-written fetch, interleaved in one page as
  * in the full run; prints each variant's median and its ratio to the plain
  * client, and writes bench/dist/results.cpu.json. BENCH_CASES (comma list of
- * ok, validation, apiError; default ok), BENCH_N (calls per run, 5000),
- * BENCH_REPS (runs, 7). BENCH_PROFILE=1 also profiles the same calls in the
+ * ok, validation, apiError; default ok), BENCH_N (calls per run, 2000),
+ * BENCH_REPS (runs per variant after a warm-up run, 21). Each run is timed
+ * by the wall clock in the page and by the renderer main thread's on-CPU
+ * time (/proc/<pid>/task/<pid>/schedstat), which the machine's other load
+ * inflates far less. Where bench/pkg-base holds a copy of an earlier
+ * bench/pkg-release (and BENCH_BASE is not 0), it runs too, as "base": the
+ * change A/B in the same page. BENCH_PROFILE=1 also profiles the same calls in the
  * names build (bench/dist/names, which run.sh then builds) and prints each
  * variant's categories and top functions by self time.
  */
 async function cpuOnly() {
   const cases = (process.env.BENCH_CASES ?? "ok").split(",");
-  const n = Number(process.env.BENCH_N ?? 5000), reps = Number(process.env.BENCH_REPS ?? 7);
-  const variants = ["sdk", "plain", "fetch"];
+  const n = Number(process.env.BENCH_N ?? 2000), reps = Number(process.env.BENCH_REPS ?? 21);
+  const base = process.env.BENCH_BASE !== "0" && existsSync(path.join(benchDir, "pkg-base", "web", "index.js"));
+  const variants = base ? ["sdk", "base", "plain", "fetch"] : ["sdk", "plain", "fetch"];
   const profile = process.env.BENCH_PROFILE === "1";
   const gateway = await startGateway(["--static", `/bench=${benchDir}`], { lifetime: 600 });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
   const out = { date: new Date().toISOString(), commit: R.machine.commit, dirty: R.machine.dirty, n, reps, load: os.loadavg()[0] };
   try {
     const context = await browser.newContext();
-    const main = await openPage(context, `${gateway.url}/bench/page/index.html?build=release&rust=0`, { ready: () => window.benchReady });
+    const main = await openPage(context, `${gateway.url}/bench/page/index.html?build=release&rust=0${base ? "&base=1" : ""}`, { ready: () => window.benchReady });
+    // The renderer's main thread (its tid is the process id): on-CPU
+    // nanoseconds from /proc, so that time the machine's other load takes
+    // from the page does not count, as it does in wall time.
+    const renderers = () => readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, "utf8").includes("--type=renderer");
+      } catch {
+        return false;
+      }
+    });
+    const cpuNs = () => Object.fromEntries(renderers().map((d) => {
+      try {
+        return [d, Number(readFileSync(`/proc/${d}/task/${d}/schedstat`, "utf8").split(" ")[0])];
+      } catch {
+        return [d, 0];
+      }
+    }));
+    const spent = (a, b) => Math.max(0, ...Object.keys(b).map((d) => b[d] - (a[d] ?? 0)));
     for (const c of cases) {
-      const r = await main.page.evaluate((a) => window.bench.stubbed(a), { case: c, n, reps, variants });
-      const med = Object.fromEntries(Object.entries(r.perCallUs).map(([v, xs]) => [v, stats(xs).median]));
-      out[c] = { ...r, medianUs: med };
-      const line = Object.entries(med).map(([v, m]) => `${v} ${m.toFixed(1)} µs (${(m / med.plain).toFixed(3)} × plain)`).join(", ");
-      console.log(`${c}: ${line}; runs: ${Object.entries(r.perCallUs).map(([v, xs]) => `${v} [${xs.map((x) => x.toFixed(1)).join(" ")}]`).join(" ")}${r.bad ? `; ${r.bad} WRONG` : ""}`);
+      const vs = c === "validation" ? variants.filter((v) => v !== "fetch") : variants;
+      const wall = {}, cpu = {};
+      let bad = 0;
+      for (const v of vs) {
+        (wall[v] = []), (cpu[v] = []);
+        bad += (await main.page.evaluate((a) => window.bench.stubbedRun(a), { case: c, variant: v, n })).bad;
+      }
+      for (let rep = 0; rep < reps; rep++) {
+        for (const v of vs.map((_, i) => vs[(i + rep) % vs.length])) {
+          const a = cpuNs();
+          const r = await main.page.evaluate((x) => window.bench.stubbedRun(x), { case: c, variant: v, n });
+          cpu[v].push(spent(a, cpuNs()) / 1000 / n);
+          wall[v].push(r.us);
+          bad += r.bad;
+        }
+      }
+      const med = (o) => Object.fromEntries(Object.entries(o).map(([v, xs]) => [v, stats(xs).median]));
+      // The ratio to plain per rep (the two ran back to back), then its median.
+      const ratio = (o) => Object.fromEntries(vs.map((v) => [v, stats(o[v].map((x, i) => x / o.plain[i])).median]));
+      out[c] = { cpuUs: cpu, wallUs: wall, cpuMedianUs: med(cpu), wallMedianUs: med(wall), cpuRatio: ratio(cpu), wallRatio: ratio(wall), bad };
+      const line = (m, q) => vs.map((v) => `${v} ${m[v].toFixed(1)} (${q[v].toFixed(3)})`).join(", ");
+      console.log(`${c}: main-thread CPU µs/call (× plain): ${line(out[c].cpuMedianUs, out[c].cpuRatio)}`);
+      console.log(`${" ".repeat(c.length)}  wall µs/call (× plain):            ${line(out[c].wallMedianUs, out[c].wallRatio)}${bad ? `; ${bad} WRONG` : ""}`);
+      if (base) {
+        const vsBase = (o) => stats(o.sdk.map((x, i) => x / o.base[i])).median;
+        out[c].sdkOverBase = { cpu: vsBase(cpu), wall: vsBase(wall) };
+        console.log(`${" ".repeat(c.length)}  sdk / base (median of paired runs): CPU ${vsBase(cpu).toFixed(3)}, wall ${vsBase(wall).toFixed(3)}`);
+      }
+      console.log(`${" ".repeat(c.length)}  CPU runs: ${vs.map((v) => `${v} [${cpu[v].map((x) => x.toFixed(1)).join(" ")}]`).join(" ")}`);
     }
     if (main.errors.length) throw new Error(main.errors.join("; "));
     await context.close();

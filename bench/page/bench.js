@@ -23,8 +23,13 @@ const dirs = {
 const withRust = new URLSearchParams(location.search).get("rust") !== "0";
 const sdkMod = await import(`${dirs.sdk}/web/index.js`);
 const rustMod = withRust ? await import(`${dirs.rust}/web/index.js`) : undefined;
+// ?base=1: also the package as copied to bench/pkg-base (a build of an
+// earlier commit), as the variant "base": BENCH_ONLY=cpu measures a change
+// against it A/B in the same page.
+const baseMod = new URLSearchParams(location.search).get("base") === "1" ? await import("../pkg-base/web/index.js") : undefined;
 await sdkMod.default();
 await rustMod?.default();
+await baseMod?.default();
 // The glue modules, for the bench-only exports (bench builds only: the
 // release builds bundle their glue).
 const glue = build === "release" ? {}
@@ -137,6 +142,7 @@ const stubbedClients = (f) => ({
   sdk: new sdkMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
   rust: rustMod && new rustMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
   plain: new plain.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
+  base: baseMod && new baseMod.MigoClient({ accessToken: TOKEN, baseUrl: API, fetch: f }),
 });
 const okClients = stubbedClients(okStub);
 const errorClients = stubbedClients(errorStub);
@@ -153,6 +159,7 @@ const secretFree = (e) => !e.message.includes(PAN) && !JSON.stringify(e.errors ?
 const CASES = {
   ok: {
     sdk: () => okClients.sdk.updateCardAlias(5000001, "Groceries"),
+    base: () => okClients.base.updateCardAlias(5000001, "Groceries"),
     rust: () => okClients.rust.updateCardAlias(5000001, "Groceries"),
     plain: () => okClients.plain.updateCardAlias(5000001, "Groceries"),
     fetch: () => handFetch(okStub, "PATCH", "/cards/5000001", { alias: "Groceries" }),
@@ -160,12 +167,14 @@ const CASES = {
   },
   validation: {
     sdk: () => rejected(okClients.sdk.updateCardAlias(5000001, "")),
+    base: () => rejected(okClients.base.updateCardAlias(5000001, "")),
     rust: () => rejected(okClients.rust.updateCardAlias(5000001, "")),
     plain: () => rejected(okClients.plain.updateCardAlias(5000001, "")),
     check: (e) => e?.kind === "validation" && e.field === "alias",
   },
   apiError: {
     sdk: () => rejected(errorClients.sdk.linkCard("1001", { card: PAN, clientId: "acme" })),
+    base: () => rejected(errorClients.base.linkCard("1001", { card: PAN, clientId: "acme" })),
     rust: () => rejected(errorClients.rust.linkCard("1001", { card: PAN, clientId: "acme" })),
     plain: () => rejected(errorClients.plain.linkCard("1001", { card: PAN, clientId: "acme" })),
     fetch: () => rejected(handFetch(errorStub, "POST", "/users/1001/cards?clientId=acme", { card: PAN })),
@@ -196,6 +205,16 @@ async function stubbed({ case: name, n, reps, variants }) {
     }
   }
   return { perCallUs: out, bad };
+}
+
+/** One run of `n` calls of one variant (BENCH_ONLY=cpu times it from outside, by the main thread's CPU time too). */
+async function stubbedRun({ case: name, variant, n }) {
+  const c = CASES[name];
+  const call = c[variant];
+  let bad = 0;
+  const t0 = now();
+  for (let i = 0; i < n; i++) if (!c.check(await call(), variant)) bad++;
+  return { us: ((now() - t0) * 1000) / n, bad };
 }
 
 /** 5b. The same calls inside the module: the core alone, ns per call (bench builds). */
@@ -271,7 +290,7 @@ function timerResolution() {
 }
 
 window.bench = {
-  perCall, concurrent, stubbed, coreCall, driversAgree, leakRun, memory, timerResolution,
+  perCall, concurrent, stubbed, stubbedRun, coreCall, driversAgree, leakRun, memory, timerResolution,
   leakOps: Object.keys(leakOps),
   info: () => ({ build, dirs, crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency }),
