@@ -262,3 +262,89 @@ test("values with characters beyond ASCII come back whole (the driver slices the
   const rewritten = async () => new Response('{"success":true,"message":"é","data":{"cardId":9007199254740993,"alias":"ü"}}', { status: 200 });
   assert.deepEqual(await client("http://127.0.0.1:9/rest", { fetch: rewritten }).activateCard("1", 7), { cardId: "9007199254740993", alias: "ü" });
 });
+
+// ---- deadlines: one timer armed for the earliest (js/api.js, onDeadline) ----
+
+/** A fetch that never answers; `aborted` lists the calls whose signal fired, by alias. */
+function hanging() {
+  const aborted = [];
+  const f = (url, init) =>
+    new Promise((_, reject) => {
+      init.signal.addEventListener("abort", () => {
+        aborted.push(JSON.parse(init.body).alias);
+        reject(init.signal.reason);
+      });
+    });
+  return { f, aborted };
+}
+
+test("every call times out at its own deadline, shorter or longer than those pending, and its fetch is aborted", async () => {
+  const { f, aborted } = hanging();
+  const c = client("http://127.0.0.1:9/rest", { fetch: f, maxRetries: 0 });
+  const ok = client("http://127.0.0.1:9/rest", { fetch: async () => new Response('{"success":true,"data":{}}') });
+  // Calls that end in time leave the timer armed for their (long) deadlines.
+  for (let i = 0; i < 20; i++) await ok.updateCardAlias(1, "x");
+  const t0 = Date.now();
+  const ended = {};
+  const run = (alias, timeoutMs) =>
+    rejection(c.updateCardAlias(1, alias, { timeoutMs })).then((e) => {
+      ended[alias] = Date.now() - t0;
+      return e;
+    });
+  const long = run("long", 900); // armed first, fires last
+  const short = run("short", 150); // earlier than the armed timer: armed again
+  const middle = run("middle", 450); // later than the armed timer: waits its turn
+  const errors = await Promise.all([long, short, middle]);
+  for (const e of errors) assert.deepEqual([e.kind, e.outcome, e.attempts], ["timeout", "unknown", 1]);
+  assert.deepEqual(aborted, ["short", "middle", "long"]);
+  assert.ok(ended.short >= 150 && ended.middle >= 450 && ended.long >= 900, JSON.stringify(ended));
+  assert.ok(ended.short < ended.middle && ended.middle < ended.long, JSON.stringify(ended));
+});
+
+test("a deadline after fake timers come and go still fires (the shared timer is armed again)", async (t) => {
+  const { f } = hanging();
+  const c = client("http://127.0.0.1:9/rest", { fetch: f, maxRetries: 0 });
+  const ok = client("http://127.0.0.1:9/rest", { fetch: async () => new Response('{"success":true,"data":{}}') });
+  const flush = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  await ok.updateCardAlias(1, "x"); // a real timer armed 30 s ahead
+  // The mocked clock an hour behind, then level with the real one once it has
+  // ticked: each time the shared timer is left armed on fake timers that are
+  // then removed, for a deadline before the next real one.
+  for (const [behind, dropped, real] of [[3_600_000, 30_000, 100], [60_000, 300, 600]]) {
+    t.mock.timers.enable({ apis: ["setTimeout", "Date"], now: Date.now() - behind });
+    const mocked = rejection(c.updateCardAlias(1, "mocked", { timeoutMs: 60_000 }));
+    await flush();
+    t.mock.timers.tick(60_000);
+    assert.equal((await mocked).kind, "timeout", "the mocked clock drove the deadline");
+    const pending = c.updateCardAlias(1, "dropped", { timeoutMs: dropped }).catch(() => {});
+    await flush();
+    t.mock.timers.reset();
+    const e = await rejection(c.updateCardAlias(1, "real", { timeoutMs: real }));
+    assert.equal(e.kind, "timeout", `${behind} ms behind`);
+    void pending;
+  }
+});
+
+test("a finished call leaves nothing that keeps Node running; one in flight does until its deadline", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const script = (hang) => `
+    import { MigoClient } from "migo-cards";
+    const ok = async () => new Response('{"success":true,"data":{"n":1}}');
+    const c = new MigoClient({ accessToken: "t", baseUrl: "http://127.0.0.1:9/rest", timeoutMs: 60000, fetch: ${hang ? "() => new Promise(() => {})" : "ok"} });
+    const t0 = Date.now();
+    process.on("exit", () => console.log(Date.now() - t0));
+    c.updateCardAlias(1, "a", ${hang ? "{ timeoutMs: 1500 }" : "undefined"}).then((v) => console.log(JSON.stringify(v)), (e) => console.log(e.kind));
+  `;
+  const run = (hang) => spawnSync(process.execPath, ["--input-type=module", "-e", script(hang)], { encoding: "utf8", timeout: 30_000 });
+  const done = run(false);
+  assert.equal(done.status, 0, done.stderr);
+  const [value, ms] = done.stdout.trim().split("\n");
+  assert.equal(value, '{"n":1}');
+  assert.ok(Number(ms) < 20_000, `exited after ${ms} ms: the 60 s timer kept it alive`);
+  const held = run(true);
+  const [kind, heldMs] = held.stdout.trim().split("\n");
+  assert.equal(kind, "timeout", "the pending call's deadline kept the process alive until it fired");
+  assert.ok(Number(heldMs) >= 1500, heldMs);
+});
