@@ -18,11 +18,12 @@ pub enum Value {
 }
 
 impl Value {
-    fn as_text(&self) -> String {
+    /// Borrowed but for a number: the request is built on every attempt.
+    fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
-            Value::Text(s) => s.clone(),
-            Value::Secret(s) => s.expose().clone(),
-            Value::Int(n) => decimal(u64::from(*n)),
+            Value::Text(s) => s.as_str().into(),
+            Value::Secret(s) => s.expose().as_str().into(),
+            Value::Int(n) => decimal(u64::from(*n)).into(),
         }
     }
 }
@@ -102,7 +103,20 @@ pub struct Request {
 impl Request {
     /// The full URL, secrets included: only for `fetch`.
     pub fn url(&self) -> String {
-        self.url_with(|v| percent_encode(&v.as_text()))
+        let mut url = String::with_capacity(self.path_url.len() + 32);
+        self.url_into(&mut url);
+        url
+    }
+
+    /// [`Request::url`], written at the end of `out`.
+    pub fn url_into(&self, out: &mut String) {
+        out.push_str(&self.path_url);
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(name);
+            out.push('=');
+            percent_encode_into(&value.as_text(), out);
+        }
     }
 
     /// The URL with secret query values replaced by `***`: safe to log.
@@ -159,7 +173,10 @@ impl fmt::Debug for Request {
 /// client `config` and the bearer `token`.
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
     let missing = |p: Param| Error::validation(p.field(), format!("{} is required", p.field()));
-    let mut path_url = config.base_url.trim_end_matches('/').to_owned();
+    let base = config.base_url.trim_end_matches('/');
+    // Sized once: grown char by char, it was reallocated several times a call.
+    let mut path_url = String::with_capacity(base.len() + 48);
+    path_url.push_str(base);
     for seg in endpoint.path {
         path_url.push('/');
         match seg {
@@ -176,7 +193,8 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         }
     }
     let body = if endpoint.has_body() {
-        let mut json = String::from("{");
+        let mut json = String::with_capacity(64);
+        json.push('{');
         for p in endpoint.body {
             let value = match args.get(*p) {
                 Some(v) => v,

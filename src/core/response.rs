@@ -23,8 +23,9 @@ pub enum Body<'a> {
 }
 
 impl<'a> Body<'a> {
-    fn json(text: &'a str) -> Body<'a> {
-        Body::Json(json::exact_numbers(text))
+    /// `exact`: every number of `text` is known to be exact already.
+    fn json(text: &'a str, exact: bool) -> Body<'a> {
+        Body::Json(if exact { std::borrow::Cow::Borrowed(text) } else { json::exact_numbers(text) })
     }
 }
 
@@ -110,18 +111,19 @@ fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
     }
     // An object is validated by reading its members; anything else here.
     let object = trimmed.starts_with('{');
-    let members = if object { json::object(trimmed) } else { None };
-    let valid = if object { members.is_some() } else { json::is_valid(trimmed) };
+    let scanned = if object { json::object_exact(trimmed) } else { None };
+    let valid = if object { scanned.is_some() } else { json::is_valid(trimmed) };
     if !valid {
         return if ok { Err(Refusal::NotJson) } else { plain(Some("the body is not JSON")) };
     }
+    let (members, exact) = scanned.map_or((None, false), |(m, exact)| (Some(m), exact));
     let Some(env) = members.as_deref().and_then(Envelope::read) else {
-        return if ok { Ok(Body::json(trimmed)) } else { plain(None) };
+        return if ok { Ok(Body::json(trimmed, exact)) } else { plain(None) };
     };
     let flag_failed = env.success == Some("false");
     let body_failed = env.status_code.is_some_and(|s| s >= 400);
     if ok && !flag_failed && !body_failed {
-        return Ok(env.data.map_or(Body::Empty, Body::json));
+        return Ok(env.data.map_or(Body::Empty, |d| Body::json(d, exact)));
     }
     let status = if ok { env.status_code.filter(|s| *s >= 400).unwrap_or(raw.status) } else { raw.status };
     Err(Refusal::Api { status, env: Some(env), note: None })

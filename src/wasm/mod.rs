@@ -344,12 +344,16 @@ impl Default for Core {
 }
 
 fn encode(r: &Request) -> String {
-    let mut out = String::from(r.method.as_str());
+    let headers = r.headers();
+    let body = r.body().unwrap_or("");
+    let size = 160 + body.len() + headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>();
+    let mut out = String::with_capacity(size);
+    out.push_str(r.method.as_str());
     out.push('\n');
-    out.push_str(&r.url());
+    r.url_into(&mut out);
     out.push('\n');
-    out.push_str(r.body().unwrap_or(""));
-    for (name, value) in r.headers() {
+    out.push_str(body);
+    for (name, value) in headers {
         out.push('\n');
         out.push_str(name);
         out.push('\n');
