@@ -24,21 +24,20 @@ impl<'a> Cursor<'a> {
         Cursor { b, i, exact: true }
     }
 
-    // Inlined: called per byte, and a call per byte was a third of the
-    // core's instructions on a success (callgrind, benches/call.rs).
+    // Inlined: called per byte, it was 1.7k of a success's 16.5k instructions
+    // (callgrind, benches/call.rs) for 52 bytes of gzip. Inlining `ws` and
+    // `eat` as well saved 0.7k more for 320 bytes: left to the compiler.
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    #[inline(always)]
     fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
     }
 
-    #[inline(always)]
     fn eat(&mut self, c: u8) -> Option<()> {
         (self.peek()? == c).then(|| self.i += 1)
     }
