@@ -1,5 +1,8 @@
 //! Turning a validated operation into an HTTP request, without sending it.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::config::Config;
@@ -150,7 +153,7 @@ impl fmt::Debug for Request {
             .field("authorization", &"Bearer ***")
             .field("application_id", &self.application_id)
             .field("content_type", &self.content_type)
-            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.expose().len())))
+            .field("body", &self.body.as_ref().map(|b| cat!("<", b.expose().len(), " bytes>")))
             .finish()
     }
 }
@@ -158,7 +161,7 @@ impl fmt::Debug for Request {
 /// Builds the request for `endpoint` from validated arguments, for the
 /// client `config` and the bearer `token`.
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
-    let missing = |p: Param| Error::validation(p.field(), format!("{} is required", p.field()));
+    let missing = |p: Param| Error::validation(p.field(), cat!(p.field(), " is required"));
     let mut path_url = config.base_url.trim_end_matches('/').to_owned();
     for seg in endpoint.path {
         path_url.push('/');
