@@ -175,11 +175,10 @@ fn code_text(raw: &str) -> Option<String> {
 }
 
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(MAX_MESSAGE_CHARS).collect();
-    if s.chars().count() > MAX_MESSAGE_CHARS {
-        out.push('…');
+    match s.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => cat!(s.get(..end).unwrap_or_default(), "…"),
+        None => s.to_owned(),
     }
-    out
 }
 
 fn status_message(status: u16, code: Option<&str>, detail: Option<&str>) -> String {
