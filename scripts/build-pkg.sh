@@ -26,7 +26,7 @@ rm -rf "$out"
 mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
 # shellcheck disable=SC2086
-"$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
+"$wasm_opt" -Oz --converge $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
 rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/*.d.ts "$out"/web/.gitignore
 # Inlined into both builds by build-pkg-js.mjs, which then removes it.
 
@@ -98,7 +98,7 @@ JSON
 cargo build --quiet --release --target wasm32-unknown-unknown -p migo-gateway-wasm
 mkdir -p "$out/testing"
 # shellcheck disable=SC2086
-"$wasm_opt" -Oz $wasm_opt_features --strip-debug --strip-producers \
+"$wasm_opt" -Oz --converge $wasm_opt_features --strip-debug --strip-producers \
   target/wasm32-unknown-unknown/release/migo_gateway_wasm.wasm -o "$out/testing/gateway.wasm"
 b64=$(base64 -w0 "$out/testing/gateway.wasm")
 rm "$out/testing/gateway.wasm"

@@ -15,11 +15,11 @@ cargo build --quiet -p migo-mock
 
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 step "wasm tests in Node"
-cargo test --target wasm32-unknown-unknown --test wasm
+cargo test --target wasm32-unknown-unknown --features std --test wasm
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
-  cargo test --target wasm32-unknown-unknown --test wasm
+  cargo test --target wasm32-unknown-unknown --features std --test wasm
 
 step "JavaScript tests: the package, its types, the example page, and consumers of the packed tarball"
 # The consumer tests (tests/consumers/) each install the tarball into a fresh

@@ -10,8 +10,25 @@
 // `Error` is large (it carries everything a MigoError shows) but built only
 // on the failure path; boxing it would buy nothing measurable.
 #![allow(clippy::result_large_err)]
+// The published module is `no_std` (alloc only): std's panic machinery keeps
+// all of `core::fmt` in the module, and a panic here can only trap anyway
+// (README, "Measured": the figure that decided it). Native builds, tests
+// and the bench-only Rust driver keep std.
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
+
+extern crate alloc;
+
+/// What std's prelude gives, for the `no_std` build (a no-op under std).
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
 
 pub mod core;
+mod platform;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "rust-driver")))]
 pub mod wasm;
@@ -27,3 +44,12 @@ pub mod rust_driver;
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics"), not(feature = "bench")))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+// Without std, a panic traps at once: nothing formats or prints it. The core
+// is written so that nothing from JavaScript can reach a panic (tests/wasm.rs
+// and the JS fuzz suites check it).
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}

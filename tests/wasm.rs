@@ -1,8 +1,8 @@
 //! wasm-bindgen tests: the compiled module's exports, driven from Rust the way
 //! js/api.js drives them, in Node and in headless Chromium (`make test` runs
 //! both). They check what only the wasm build can show: the exports' value
-//! crossing, the core's rules under wasm32 (Retry-After dates use
-//! `SystemTime` arithmetic, which must not reach an unsupported clock), and
+//! crossing, the core's rules under wasm32 (Retry-After dates are read by
+//! the engine's `Date` there, checked here against httpdate), and
 //! that hostile numbers and tags from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
@@ -101,6 +101,44 @@ fn retry_after_dates_work_under_wasm32() {
         assert_eq!(c.on_reply(id, 503, String::new(), None, Some(date.into()), false, T0, 0.0), WAIT, "{date}");
         assert_eq!(c.deadline(), T0 + 3000.0, "{date}");
     }
+}
+
+/// The module reads HTTP dates with the engine's `Date` (src/platform.rs):
+/// every form, valid or not (day 0..39 of each month, every weekday, years
+/// around the two-digit pivot, out-of-range times), must read as httpdate
+/// reads it natively.
+#[wasm_bindgen_test]
+fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
+    use migo_cards::core::retry::parse_retry_after;
+    const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let mut checked = 0;
+    for (i, year) in [1969u32, 1970, 2000, 2024, 2026, 2069, 2070].into_iter().enumerate() {
+        for (mon, mo) in MONTHS.iter().enumerate() {
+            for day in [0u32, 1, 9, 28, 29, 30, 31, 32, 39] {
+                let name = DAYS[(i + mon + day as usize) % 7];
+                let short = &name[..3];
+                let time = ["22:44:09", "00:00:00", "23:59:59", "24:00:00", "12:60:00"][(day as usize + mon) % 5];
+                for text in [
+                    format!("{short}, {day:02} {mo} {year} {time} GMT"),
+                    format!("{name}, {day:02}-{mo}-{:02} {time} GMT", year % 100),
+                    format!("{short} {mo} {day:>2} {time} {year}"),
+                ] {
+                    let expected = httpdate::parse_http_date(&text)
+                        .ok()
+                        .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64);
+                    assert_eq!(parse_retry_after(&text, 0.0), expected, "{text}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // Every weekday of one week: exactly one is right for each date.
+    for name in DAYS {
+        let text = format!("{}, 29 Nov 2026 22:44:09 GMT", &name[..3]);
+        assert_eq!(parse_retry_after(&text, T0).is_some(), name == "Sunday", "{text}");
+    }
+    assert!(checked > 2000);
 }
 
 #[wasm_bindgen_test]

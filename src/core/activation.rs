@@ -1,5 +1,8 @@
 //! The hosted card-activation webview URL (activation "Option A").
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::config::Environment;
 use super::error::Error;
 use super::input::Input;
@@ -18,12 +21,10 @@ pub fn activation_url(user_id: &Input, client: &Input, environment: &Input) -> R
     let client = match client {
         Input::Str(s) => Some(validate::query_text("client", s)?),
         other if other.is_missing() => None,
-        other => {
-            return Err(Error::validation("client", format!("client must be a string, got {}", other.type_name())))
-        }
+        other => return Err(Error::validation("client", cat!("client must be a string, got ", other.type_name()))),
     };
     let env = Environment::parse("environment", environment, Error::validation)?;
-    let mut url = format!("{}/card-activation?", env.web_base());
+    let mut url = cat!(env.web_base(), "/card-activation?");
     if let Some(c) = client {
         url.push_str("client=");
         percent_encode_into(&c, &mut url);

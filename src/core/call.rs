@@ -13,6 +13,9 @@
 //! and every field of the final error. The call never reads a clock or a
 //! random source itself.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::config::{self, CallOptions, Config};
 use super::endpoints::Endpoint;
 use super::error::{Error, ErrorKind, Outcome};
@@ -459,7 +462,7 @@ impl Call {
         );
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(Value::Empty),
-            Ok(Body::Json(std::borrow::Cow::Borrowed(text))) => {
+            Ok(Body::Json(alloc::borrow::Cow::Borrowed(text))) => {
                 // A slice of the body: kept as a span, not copied.
                 let start = (text.as_ptr() as usize).wrapping_sub(reply.body.as_ptr() as usize);
                 let end = start.wrapping_add(text.len());
@@ -522,7 +525,7 @@ impl Call {
             }
             State::WaitingToken { .. } => {
                 let mut e = Error::timeout(self.options.timeout_ms);
-                e.message = format!("getAccessToken did not settle within {} ms", self.options.timeout_ms);
+                e.message = cat!("getAccessToken did not settle within ", self.options.timeout_ms, " ms");
                 // Waiting for a token sent nothing.
                 e.outcome = Outcome::NotSent;
                 self.fail(e)
@@ -635,9 +638,11 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
          not to); its answer was not used"
             .into()
     } else {
-        let shown = status.map(|s| format!(" {s}")).unwrap_or_default();
-        format!(
-            "the gateway answered with a redirect{shown}; migo-cards does not follow redirects, so nothing was sent \
+        let shown = status.map(|s| cat!(" ", s)).unwrap_or_default();
+        cat!(
+            "the gateway answered with a redirect",
+            shown,
+            "; migo-cards does not follow redirects, so nothing was sent \
              to the other location: check baseUrl"
         )
     };
@@ -651,10 +656,10 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
 /// outcome unknown, and the refusal as its `cause`.
 fn own_effect(first: Error, refusal: Error) -> Error {
     let mut e = first;
-    e.message = format!(
-        "{}; a retry was then refused as a state conflict, which is what the gateway answers when the first \
-         attempt already took effect: the outcome is unknown, check the card's state before acting on it",
-        e.message
+    e.message = cat!(
+        e.message,
+        "; a retry was then refused as a state conflict, which is what the gateway answers when the first \
+         attempt already took effect: the outcome is unknown, check the card's state before acting on it"
     );
     e.outcome = Outcome::Unknown;
     e.retryable = false;

@@ -1,6 +1,9 @@
 //! The call state machine against a fake clock and scripted answers: every
 //! rule of a call, natively, with no wasm and no server.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use proptest::prelude::*;
 
 use super::*;

@@ -2,6 +2,9 @@
 //! addressed by id (as quinn's `Endpoint` owns its connections), so a
 //! driver holds numbers, not objects.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::call::{Action, Call, CallInput, Context, Reply, TokenResult, Transport};
 use super::config::{self, Config, ConfigInput};
 use super::endpoints::{Endpoint, Param};
@@ -49,7 +52,7 @@ pub struct Client {
 fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<(), Error> {
     match input {
         None | Some(Input::Absent | Input::Null | Input::Other("function")) => Ok(()),
-        Some(_) => Err(Error::config(field, format!("{field} must be a function"))),
+        Some(_) => Err(Error::config(field, cat!(field, " must be a function"))),
     }
 }
 

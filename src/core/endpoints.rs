@@ -4,6 +4,9 @@
 //! its tests. Request building, validation order and retry rules all read
 //! this table.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::retry::RetryClass;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,7 +287,7 @@ mod tests {
                 .args
                 .iter()
                 .flat_map(|a| match a {
-                    JsArg::One(p) => std::slice::from_ref(p).iter().copied(),
+                    JsArg::One(p) => core::slice::from_ref(p).iter().copied(),
                     JsArg::Fields(ps) => ps.iter().copied(),
                 })
                 .collect();

@@ -1,5 +1,8 @@
 //! The one error type of the SDK. The wasm layer turns it into a JS `MigoError`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +132,7 @@ impl Error {
         Error {
             retryable: true,
             outcome: Outcome::Unknown,
-            ..Error::new(ErrorKind::Timeout, format!("the request timed out after {timeout_ms} ms"))
+            ..Error::new(ErrorKind::Timeout, cat!("the request timed out after ", timeout_ms, " ms"))
         }
     }
 
@@ -197,7 +200,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {

@@ -3,6 +3,9 @@
 //! The wasm layer turns whatever JavaScript passed into an [`Input`] without
 //! interpreting it; every rule about what is acceptable lives in `validate`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
     /// `undefined`, or a property that is not there.

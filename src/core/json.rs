@@ -7,7 +7,10 @@
 //! the values themselves are parsed by the JS engine's own `JSON.parse`.
 //! Property tests check it against serde_json.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 /// Deeper nesting is refused rather than risking the stack (as serde_json).
 const MAX_DEPTH: usize = 128;

@@ -1,5 +1,8 @@
 //! Turning a validated operation into an HTTP request, without sending it.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use core::fmt;
 
 use super::config::Config;
@@ -19,7 +22,7 @@ pub enum Value {
 
 impl Value {
     /// Borrowed but for a number: the request is built on every attempt.
-    fn as_text(&self) -> std::borrow::Cow<'_, str> {
+    fn as_text(&self) -> alloc::borrow::Cow<'_, str> {
         match self {
             Value::Text(s) => s.as_str().into(),
             Value::Secret(s) => s.expose().as_str().into(),
@@ -164,7 +167,7 @@ impl fmt::Debug for Request {
             .field("authorization", &"Bearer ***")
             .field("application_id", &self.application_id)
             .field("content_type", &self.content_type)
-            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.expose().len())))
+            .field("body", &self.body.as_ref().map(|b| cat!("<", b.expose().len(), " bytes>")))
             .finish()
     }
 }
@@ -172,7 +175,7 @@ impl fmt::Debug for Request {
 /// Builds the request for `endpoint` from validated arguments, for the
 /// client `config` and the bearer `token`.
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
-    let missing = |p: Param| Error::validation(p.field(), format!("{} is required", p.field()));
+    let missing = |p: Param| Error::validation(p.field(), cat!(p.field(), " is required"));
     let base = config.base_url.trim_end_matches('/');
     // Sized once: grown char by char, it was reallocated several times a call.
     let mut path_url = String::with_capacity(base.len() + 48);

@@ -5,7 +5,10 @@
 //! JSON tree is built twice. The text is the body's own, except that numbers
 //! a JS number cannot hold exactly become strings ([`json::exact_numbers`]).
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 use super::error::Error;
 use super::json;
@@ -25,7 +28,7 @@ pub enum Body<'a> {
 impl<'a> Body<'a> {
     /// `exact`: every number of `text` is known to be exact already.
     fn json(text: &'a str, exact: bool) -> Body<'a> {
-        Body::Json(if exact { std::borrow::Cow::Borrowed(text) } else { json::exact_numbers(text) })
+        Body::Json(if exact { Cow::Borrowed(text) } else { json::exact_numbers(text) })
     }
 }
 
@@ -42,7 +45,7 @@ struct Envelope<'a> {
 }
 
 impl<'a> Envelope<'a> {
-    fn read(m: &[(std::borrow::Cow<'_, str>, &'a str)]) -> Option<Envelope<'a>> {
+    fn read(m: &[(alloc::borrow::Cow<'_, str>, &'a str)]) -> Option<Envelope<'a>> {
         let env = Envelope {
             success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
             status_code: json::member(m, "statusCode").and_then(|s| s.parse().ok()),
@@ -133,7 +136,7 @@ impl Refusal<'_> {
     fn into_error(self, raw: Raw<'_>, scrubber: &Scrubber) -> Error {
         let mut e = match self {
             Refusal::NotJson => {
-                Error::decode(raw.status, format!("the gateway answered {} with a body that is not JSON", raw.status))
+                Error::decode(raw.status, cat!("the gateway answered ", raw.status, " with a body that is not JSON"))
             }
             Refusal::Api { status, env: None, note } => Error::api(status, status_message(status, None, note)),
             Refusal::Api { status, env: Some(env), .. } => {
@@ -174,17 +177,22 @@ fn code_text(raw: &str) -> Option<String> {
 }
 
 fn clip(s: &str) -> String {
-    let mut out: String = s.chars().take(MAX_MESSAGE_CHARS).collect();
-    if s.chars().count() > MAX_MESSAGE_CHARS {
-        out.push('…');
+    match s.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((end, _)) => cat!(s.get(..end).unwrap_or_default(), "…"),
+        None => s.to_owned(),
     }
-    out
 }
 
 fn status_message(status: u16, code: Option<&str>, detail: Option<&str>) -> String {
-    let mut m = format!("Migo API error {status}");
+    let mut m = cat!("Migo API error ", status);
     if let Some(c) = code {
-        m.push_str(&format!(" (code {c}{})", code_name(c).map(|n| format!(" {n}")).unwrap_or_default()));
+        m.push_str(" (code ");
+        m.push_str(c);
+        if let Some(n) = code_name(c) {
+            m.push(' ');
+            m.push_str(n);
+        }
+        m.push(')');
     }
     m.push_str(": ");
     m.push_str(detail.filter(|d| !d.is_empty()).unwrap_or_else(|| status_text(status)));

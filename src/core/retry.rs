@@ -2,6 +2,9 @@
 //! money-bearing objects, so the rule is per operation class, not per status:
 //! a retry must never create a second card or re-send a single-use token.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::error::{Error, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,9 +115,10 @@ pub fn refresh_token(e: &Error, has_provider: bool, already_refreshed: bool) -> 
 /// `min(0.5 s · 2^n, 8 s)`, shortened by up to 25 % at random so that many
 /// clients failing together do not retry together.
 pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
-    let base = (BASE_DELAY_MS * 2f64.powi(n.min(16) as i32)).min(MAX_DELAY_MS);
+    let base = (BASE_DELAY_MS * (1u32 << n.min(16)) as f64).min(MAX_DELAY_MS);
     let j = if jitter.is_finite() { jitter.clamp(0.0, 1.0) } else { 0.0 };
-    (base * (1.0 - JITTER * j)).round() as u32
+    // Rounded half up (`f64::round` needs std); the product is never negative.
+    (base * (1.0 - JITTER * j) + 0.5) as u32
 }
 
 /// Parses `Retry-After` (RFC 9110 §10.2.3): delay-seconds, or an HTTP date
@@ -126,9 +130,48 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
         return v.parse::<u64>().ok().map(|s| s * 1000);
     }
-    let at = httpdate::parse_http_date(v).ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms as u64 } else { 0 };
-    Some((at.as_millis() as u64).saturating_sub(now))
+    let at = crate::platform::imf_fixdate_ms(&imf_fixdate(v)?)?;
+    // Before 1970 is not an HTTP date (httpdate's bound, kept in the module too).
+    if at < 0.0 {
+        return None;
+    }
+    let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms } else { 0.0 };
+    // A date before now (or before 1970) means no wait.
+    Some(if at > now { (at - now) as u64 } else { 0 })
+}
+
+const WEEKDAYS: [&[u8]; 7] = [b"Monday", b"Tuesday", b"Wednesday", b"Thursday", b"Friday", b"Saturday", b"Sunday"];
+
+/// An HTTP date in any of the three forms, as IMF-fixdate, by moving its
+/// fields (at httpdate's positions); None for any other shape. The fields'
+/// values are not read here: the platform's round trip checks them.
+fn imf_fixdate(v: &str) -> Option<String> {
+    let b = v.as_bytes();
+    let out: Vec<u8> = match b.len() {
+        // IMF-fixdate already: `Sun, 06 Nov 1994 08:49:37 GMT`
+        29 => b.to_vec(),
+        // asctime: `Sun Nov  6 08:49:37 1994` (the day may be space-padded)
+        24 => {
+            let day = if b[8] == b' ' { [b'0', b[9]] } else { [b[8], b[9]] };
+            [&b[0..3], b", ", &day, b" ", &b[4..7], b" ", &b[20..24], b" ", &b[11..19], b" GMT"].concat()
+        }
+        // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT` (two-digit year: before
+        // 70 is 20xx, as httpdate reads it)
+        _ => {
+            let comma = b.iter().position(|&c| c == b',')?;
+            let (name, rest) = (&b[..comma], &b[comma..]);
+            if !WEEKDAYS.contains(&name) || rest.len() != 24 || rest[1] != b' ' || rest[4] != b'-' || rest[8] != b'-' {
+                return None;
+            }
+            let yy = &rest[9..11];
+            if !yy.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            let century: &[u8] = if yy[0] < b'7' { b"20" } else { b"19" };
+            [&name[..3], b", ", &rest[2..4], b" ", &rest[5..8], b" ", century, yy, &rest[11..]].concat()
+        }
+    };
+    String::from_utf8(out).ok()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -240,6 +283,31 @@ mod tests {
         fn delays_stay_within_bounds(n in 0u32..100, j in 0.0f64..1.0) {
             let d = backoff_ms(n, j);
             prop_assert!((375..=8000).contains(&d));
+        }
+
+        /// Differential against httpdate, the parser the core used before it
+        /// went `no_std`: any date-shaped text, valid or not (day 0..39, any
+        /// weekday, years around the two-digit pivot), in each of the three
+        /// forms, gets the same answer.
+        #[test]
+        fn http_dates_read_as_httpdate_reads_them(
+            wday in 0usize..7, day in 0u32..40, mon in 0usize..12, year in 1960u32..2080,
+            h in 0u32..25, m in 0u32..61, sec in 0u32..61, form in 0u8..3, pad in any::<bool>(),
+        ) {
+            const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            let (name, short, mo) = (DAYS[wday], &DAYS[wday][..3], MONTHS[mon]);
+            let time = format!("{h:02}:{m:02}:{sec:02}");
+            let text = match form {
+                0 => format!("{short}, {day:02} {mo} {year} {time} GMT"),
+                1 => format!("{name}, {day:02}-{mo}-{:02} {time} GMT", year % 100),
+                _ if pad => format!("{short} {mo} {day:>2} {time} {year}"),
+                _ => format!("{short} {mo} {day:02} {time} {year}"),
+            };
+            let expected = httpdate::parse_http_date(&text)
+                .ok()
+                .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64);
+            prop_assert_eq!(parse_retry_after(&text, 0.0), expected, "{}", text);
         }
 
         #[test]

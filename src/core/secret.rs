@@ -1,8 +1,11 @@
 //! Values that must never be printed (access tokens, card numbers, view
 //! tokens), and scrubbing them out of whatever the gateway sends back.
 
-use std::borrow::Cow;
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
+use core::fmt;
 
 /// Wraps a secret so that `Debug` and `Display` can only ever print `***`.
 /// The value is reachable through [`Secret::expose`], which makes every place

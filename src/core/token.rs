@@ -8,6 +8,9 @@
 //! deadline of the call that started it: a provider whose promise never
 //! settles then stops blocking the client, and the next call asks again.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::secret::Secret;
 
 /// Where the token comes from, decided when the client is created.

@@ -11,8 +11,10 @@
 //! allocation. This file is shared by both drivers' bench builds (`wasm`
 //! and `rust_driver`).
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+#[allow(unused_imports)]
+use crate::prelude::*;
+use core::alloc::{GlobalAlloc, Layout};
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use wasm_bindgen::prelude::*;
 
@@ -66,7 +68,7 @@ static ALLOC: Counting = Counting(talc::wasm::new_wasm_dynamic_allocator());
 /// `externrefsLive` (JS values Rust holds in wasm-bindgen's externref table).
 #[wasm_bindgen(js_name = benchMemory)]
 pub fn bench_memory() -> String {
-    format!(
+    alloc::format!(
         "{{\"wasmMemoryBytes\":{},\"rustHeapLiveBytes\":{},\"rustHeapLiveBlocks\":{},\"rustAllocations\":{},\"externrefsLive\":{}}}",
         core::arch::wasm32::memory_size::<0>() * 65536,
         LIVE_BYTES.load(Relaxed),

@@ -7,10 +7,13 @@
 //! that consumes them (`new Core()`, `Core.start`, `activationUrl`) pops them
 //! in the order [`describe`] gives.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 #[cfg(feature = "bench")]
 mod bench;
 
-use std::cell::RefCell;
+use core::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
 
@@ -24,19 +27,23 @@ use crate::core::input::{Input, TAGS};
 use crate::core::request::{json_string_into, Request};
 use crate::core::validate;
 
-thread_local! {
-    static PUSHED: RefCell<Vec<Input>> = const { RefCell::new(Vec::new()) };
-}
+/// The pushed arguments. wasm32 without the atomics feature has one thread,
+/// so a plain static serves (no `thread_local!` without std).
+struct Pushed(RefCell<Vec<Input>>);
+// SAFETY: this module is built for wasm32 without threads (lib.rs's
+// allocator has the same condition), so the static is never shared.
+unsafe impl Sync for Pushed {}
+static PUSHED: Pushed = Pushed(RefCell::new(Vec::new()));
 
 /// Pushes one argument for the next consuming call.
 #[wasm_bindgen]
 pub fn push(tag: u8, text: Option<String>, number: f64) {
-    PUSHED.with(|p| p.borrow_mut().push(Input::from_tag(tag, text, number)));
+    PUSHED.0.borrow_mut().push(Input::from_tag(tag, text, number));
 }
 
 /// Takes everything pushed, in push order.
 fn take() -> Vec<Input> {
-    PUSHED.with(|p| std::mem::take(&mut *p.borrow_mut()))
+    core::mem::take(&mut *PUSHED.0.borrow_mut())
 }
 
 /// Action codes, in [`describe`]'s `actions` order.
@@ -175,7 +182,7 @@ impl Core {
             return u32::MAX;
         };
         let params = ep.args.iter().flat_map(|a| match a {
-            JsArg::One(p) => std::slice::from_ref(p).iter(),
+            JsArg::One(p) => core::slice::from_ref(p).iter(),
             JsArg::Fields(ps) => ps.iter(),
         });
         let inputs: Vec<_> = params.copied().zip(pushed).collect();

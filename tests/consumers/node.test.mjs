@@ -33,7 +33,8 @@ const RUNTIMES = {
   // (that would reach beyond the registry); its cache stays in the project.
   Deno: () => [path.join(project.dir, "node_modules/.bin/deno"), "run", "-A"],
 };
-const RUNTIME_ENV = { DENO_NO_UPDATE_CHECK: "1", DENO_DIR: "deno-cache" };
+// TZ west of UTC: an HTTP date read as local time would be off by hours.
+const RUNTIME_ENV = { DENO_NO_UPDATE_CHECK: "1", DENO_DIR: "deno-cache", TZ: "America/New_York" };
 
 /** Runs a fixture script of the project with a runtime; it must exit by itself. */
 async function script(name, runtime = "Node") {
@@ -73,6 +74,12 @@ for (const runtime of Object.keys(RUNTIMES)) {
     const out = await script("esm.mjs", runtime);
     assert.equal(out.resolved, `file://${path.join(project.dir, "node_modules/migo-cards/node/index.mjs")}`);
     await assertWorked(out);
+    assert.deepEqual(out.retryAfter, {
+      imf: "retried (2 attempts)",
+      rfc850: "retried (2 attempts)",
+      asctime: "retried (2 attempts)",
+      wrongWeekday: "api 503 after 1, retryable true",
+    });
     assert.equal(out.initResolves, true);
     assert.equal(out.sameMigoError, true, "import and require share one MigoError");
     assert.equal(out.sameMigoClient, true, "import and require share one MigoClient");
