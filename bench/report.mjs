@@ -392,7 +392,18 @@ const METHOD = `## How it is measured, and how to rerun it
 \`\`\`sh
 make bench                        # builds, then runs everything below
 BENCH_QUICK=1 bash bench/run.sh   # small counts, checks the harness
+BENCH_ONLY=cpu bash bench/run.sh  # only the CPU per call with fetch stubbed (below)
 \`\`\`
+
+\`BENCH_ONLY=cpu\` is for working on the driver or the core: it builds only \`bench/pkg-release\` (and,
+with \`BENCH_PROFILE=1\`, \`bench/dist/names\` for profiles) and the gateway, then times the package, the plain
+client and hand-written fetch with fetch stubbed, in one page, interleaved: 21 runs of 2,000 calls each
+(BENCH_REPS, BENCH_N), cases from BENCH_CASES (\`ok\`, \`validation\`, \`apiError\`; default \`ok\`). Each run is
+timed by the wall clock and by the renderer main thread's on-CPU time (\`/proc/<pid>/task/<pid>/schedstat\`),
+which the machine's other load inflates far less; ratios to the plain client are per pair of runs. A copy
+of an earlier \`bench/pkg-release\` put in \`bench/pkg-base\` runs too, as \`base\`: a change measured A/B in the
+same page. Once built, \`BENCH_ONLY=cpu node bench/bench.mjs\` reruns it alone; it prints and writes
+\`bench/dist/results.cpu.json\`, never this file.
 
 \`bench/run.sh\` installs what is missing (\`scripts/setup.sh\`; esbuild into \`bench/node_modules\`), builds
 \`bench/pkg-release\` with \`scripts/build-pkg.sh\` exactly as \`make pkg\` builds the package, then the crate
