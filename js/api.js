@@ -13,12 +13,14 @@ import { MigoError, configError } from "./error.js";
 let wasm; // the wasm-bindgen exports, once loaded
 let D; // describe(): tags, options, actions, transport, operations
 let T; // tag name -> number
+let A; // action name -> number
 
 /** Hands the loaded module to the API; the entry points call it once. */
 export function bind(exports) {
   wasm = exports;
   D = JSON.parse(wasm.describe());
   T = Object.fromEntries(D.tags.map((n, i) => [n, i]));
+  A = Object.fromEntries(D.actions.map((n, i) => [n, i]));
   D.operations.forEach(([name, shape], op) => {
     const method = {
       [name](...args) {
@@ -246,8 +248,10 @@ const ABORTED = { aborted: true };
  * Listens for the caller's `signal` to fire; returns the function that stops
  * listening. A signal whose methods throw (a hostile Proxy) cannot abort.
  */
+const NOOP = () => {};
+
 function listen(signal, onAbort) {
-  if (!signal) return () => {};
+  if (!signal) return NOOP;
   try {
     signal.addEventListener("abort", onAbort);
   } catch {
@@ -466,17 +470,16 @@ async function drive(c, id, f, signal) {
   try {
     let a = core.next(id, Date.now());
     for (;;) {
-      const action = D.actions[a];
       // The action's time and ticket are read before any caller code runs
       // (the hook may start another call of this client).
-      const deadline = action === "done" || action === "fail" ? 0 : core.deadline;
-      const ticket = action === "fetchToken" || action === "awaitToken" ? core.ticket : 0;
+      const deadline = a === A.done || a === A.fail ? 0 : core.deadline;
+      const ticket = a === A.fetchToken || a === A.awaitToken ? core.ticket : 0;
       if (unreported) {
         unreported = false;
         report(core, id, hook);
       }
-      switch (action) {
-        case "send": {
+      switch (a) {
+        case A.send: {
           const r = await send(core, id, f, deadline, signal);
           if (r === ABORTED) a = aborted();
           else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
@@ -490,12 +493,12 @@ async function drive(c, id, f, signal) {
           unreported = hook !== undefined;
           break;
         }
-        case "wait":
+        case A.wait:
           a = (await sleep(deadline, signal)) === ABORTED ? aborted() : core.next(id, Date.now());
           break;
-        case "fetchToken":
-        case "awaitToken": {
-          const r = await within(tokenPromise(c, ticket, action === "fetchToken"), deadline, signal);
+        case A.fetchToken:
+        case A.awaitToken: {
+          const r = await within(tokenPromise(c, ticket, a === A.fetchToken), deadline, signal);
           if (r === ABORTED) a = aborted();
           else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
           else if (r.how !== undefined) a = core.onToken(id, ticket, r.how, 0, undefined, Date.now());
@@ -505,7 +508,7 @@ async function drive(c, id, f, signal) {
           }
           break;
         }
-        case "done": {
+        case A.done: {
           // The value is usually a part of the body we still hold: sliced
           // here rather than copied out of the module.
           const span = core.valueSpan(id);
