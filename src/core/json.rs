@@ -218,14 +218,17 @@ pub fn is_valid(s: &str) -> bool {
 /// order; `None` when `s` is not a valid JSON object (so this also validates
 /// the whole document: no need for [`is_valid`] first). A key without
 /// escapes is borrowed, which is every key of the gateway's envelope.
-pub fn object(s: &str) -> Option<Vec<(Cow<'_, str>, &str)>> {
+pub fn object(s: &str) -> Option<Members<'_>> {
     object_exact(s).map(|(members, _)| members)
 }
+
+/// An object's members: (key unescaped, raw value text), in order.
+pub type Members<'a> = Vec<(Cow<'a, str>, &'a str)>;
 
 /// [`object`], and whether every number in `s` is one a JS number holds
 /// exactly ([`is_exact_in_js`]): then [`exact_numbers`] has nothing to do on
 /// any part of it, and is not run (it was a second pass over every body).
-pub fn object_exact(s: &str) -> Option<(Vec<(Cow<'_, str>, &str)>, bool)> {
+pub fn object_exact(s: &str) -> Option<(Members<'_>, bool)> {
     let mut c = Cursor::new(s.as_bytes(), 0);
     // The gateway's envelope has four members at most.
     let mut out = Vec::with_capacity(4);
