@@ -290,11 +290,19 @@ let held = false; // whether it keeps a Node or Deno process alive
 function onDeadline(at, fire) {
   const entry = { at, fire };
   deadlines.add(entry);
+  if (at < armedAt) arm(at);
   // A timer armed through another setTimeout (fake timers installed or
-  // removed since) or one overdue may never fire: armed again.
-  if (at < armedAt || armedWith !== globalThis.setTimeout || armedAt < Date.now() - 1000) arm(at);
+  // removed since) or one overdue may never fire: armed again, for the
+  // earliest deadline waiting, which may come before this one.
+  else if (armedWith !== globalThis.setTimeout || armedAt < Date.now() - 1000) arm(earliest());
   else if (!held) hold(true);
   return entry;
+}
+
+function earliest() {
+  let at = Infinity;
+  for (const e of deadlines) if (e.at < at) at = e.at;
+  return at;
 }
 
 function cancel(entry) {

@@ -327,6 +327,21 @@ test("a deadline after fake timers come and go still fires (the shared timer is 
   }
 });
 
+test("a deadline already due when the shared timer is found overdue fires then, not at the next call's deadline", async () => {
+  const { f } = hanging();
+  const c = client("http://127.0.0.1:9/rest", { fetch: f, maxRetries: 0 });
+  const ended = {};
+  const t0 = Date.now();
+  const early = rejection(c.updateCardAlias(1, "early", { timeoutMs: 100 })).then((e) => ((ended.early = Date.now() - t0), e));
+  // The event loop blocked past the armed timer by more than a second, then
+  // a call with a long deadline: the timer is armed again, for "early".
+  while (Date.now() - t0 < 1300);
+  const late = rejection(c.updateCardAlias(1, "late", { timeoutMs: 4000 })).then((e) => ((ended.late = Date.now() - t0), e));
+  assert.equal((await early).kind, "timeout");
+  assert.ok(ended.late === undefined, `"early" timed out before "late": ${JSON.stringify(ended)}`);
+  assert.equal((await late).kind, "timeout");
+});
+
 test("a finished call leaves nothing that keeps Node running; one in flight does until its deadline", async () => {
   const { spawnSync } = await import("node:child_process");
   const script = (hang) => `
