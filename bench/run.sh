@@ -42,7 +42,7 @@ wasm_build() {
   else
     wasm-bindgen --target web --out-dir "$out/web" "$wasm"
     # shellcheck disable=SC2086
-    node_modules/.bin/wasm-opt -Oz --converge $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
+    node_modules/.bin/wasm-opt -Oz --converge $wasm_opt_features --strip-debug --strip-producers --strip-target-features "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
   fi
   rm -f "$out"/web/*.d.ts "$out/web/.gitignore"
 }

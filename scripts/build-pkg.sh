@@ -26,7 +26,7 @@ rm -rf "$out"
 mkdir -p "$out"
 wasm-bindgen --target web --out-dir "$out/web" "$wasm"
 # shellcheck disable=SC2086
-"$wasm_opt" -Oz --converge $wasm_opt_features --strip-debug --strip-producers "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
+"$wasm_opt" -Oz --converge $wasm_opt_features --strip-debug --strip-producers --strip-target-features "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
 rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/*.d.ts "$out"/web/.gitignore
 # Inlined into both builds by build-pkg-js.mjs, which then removes it.
 
