@@ -90,8 +90,14 @@ export function summarize(R) {
     S.targets[v] = [
       { id: "size", target: `everything a browser loads ≤ ${SIZE_BUDGET / 1000} KB gzip -9 (stretch ${SIZE_STRETCH / 1000} KB)`,
         value: S.size[v].gzip, limit: SIZE_BUDGET, met: S.size[v].gzip <= SIZE_BUDGET },
-      { id: "cpu", target: "CPU per call, fetch stubbed ≤ the plain-JS client's", value: st[v]?.median, limit: st.plain?.median,
-        met: st[v]?.median <= st.plain?.median },
+      // Judged by the renderer's on-CPU time over paired runs when measured
+      // (R.onCpu): the median of the per-pair ratios to the plain client.
+      R.onCpu?.ok
+        ? { id: "cpu", target: "CPU per call, fetch stubbed ≤ the plain-JS client's", onCpu: true,
+            value: R.onCpu.ok.cpuMedianUs[v], limit: R.onCpu.ok.cpuMedianUs.plain, ratio: R.onCpu.ok.cpuRatio[v],
+            met: R.onCpu.ok.cpuRatio[v] <= 1 }
+        : { id: "cpu", target: "CPU per call, fetch stubbed ≤ the plain-JS client's", value: st[v]?.median, limit: st.plain?.median,
+            ratio: st[v]?.median / st.plain?.median, met: st[v]?.median <= st.plain?.median },
       { id: "per-call", target: "per call on the local gateway: median ≤ 1.05 × hand-written fetch", value: S.perCall[v]?.ratio,
         limit: 1.05, met: S.perCall[v]?.ratio <= 1.05 },
       { id: "start-up", target: "`await init()` median ≤ 5 ms", value: S.startup[v]?.initMs?.median, limit: 5,
