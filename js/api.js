@@ -255,7 +255,7 @@ function listen(signal, onAbort) {
   try {
     signal.addEventListener("abort", onAbort);
   } catch {
-    return () => {};
+    return NOOP;
   }
   return () => {
     try {

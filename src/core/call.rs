@@ -20,6 +20,7 @@ use super::config::{self, CallOptions, Config};
 use super::endpoints::Endpoint;
 use super::error::{Error, ErrorKind, Outcome};
 use super::input::Input;
+use super::json;
 use super::request::json_string_into;
 use super::request::{self, Args, Request};
 use super::response::{self, Body, Raw};
@@ -463,13 +464,11 @@ impl Call {
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(Value::Empty),
             Ok(Body::Json(alloc::borrow::Cow::Borrowed(text))) => {
-                // A slice of the body: kept as a span, not copied.
-                let start = (text.as_ptr() as usize).wrapping_sub(reply.body.as_ptr() as usize);
-                let end = start.wrapping_add(text.len());
-                // Where it lies, not what it says: comparing the bytes was a
-                // memcmp of the whole value on every success.
-                if reply.body.get(start..end).is_some_and(|s| core::ptr::eq(s, text)) {
-                    return self.succeed(Value::InBody { body: reply.body, start, end });
+                // A slice of the body: kept as a span, not copied. Where it
+                // lies, not what it says: comparing the bytes was a memcmp of
+                // the whole value on every success.
+                if let Some(r) = json::span_in(&reply.body, text.as_bytes()) {
+                    return self.succeed(Value::InBody { body: reply.body, start: r.start, end: r.end });
                 }
                 return self.succeed(Value::Text(text.to_owned()));
             }

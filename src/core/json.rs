@@ -208,6 +208,21 @@ fn text(b: &[u8]) -> &str {
     core::str::from_utf8(b).unwrap_or_default()
 }
 
+/// Where `part` lies in `whole`, by address: its byte range when `part` is a
+/// slice of `whole`'s bytes (as everything a scan of `whole` cuts is), None
+/// otherwise. Slicing `whole` there checks two boundaries, where [`text`]
+/// checks every byte again.
+pub fn span_in(whole: &str, part: &[u8]) -> Option<core::ops::Range<usize>> {
+    let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
+    let range = start..start.checked_add(part.len())?;
+    whole.get(range.clone()).map(|_| range)
+}
+
+/// The text of `part`, a slice of `whole`'s bytes ([`span_in`]).
+fn part_of<'a>(whole: &'a str, part: &[u8]) -> &'a str {
+    span_in(whole, part).and_then(|r| whole.get(r)).unwrap_or_default()
+}
+
 /// Whether `s` is exactly one JSON value (with surrounding whitespace).
 pub fn is_valid(s: &str) -> bool {
     let mut c = Cursor::new(s.as_bytes(), 0);
@@ -233,22 +248,15 @@ pub fn object_exact(s: &str) -> Option<(Members<'_>, bool)> {
     // The gateway's envelope has four members at most.
     let mut out = Vec::with_capacity(4);
     c.ws();
-    // Cut from `s` by position: slicing a str checks two boundaries where
-    // `text` would check every byte again.
-    let base = s.as_ptr() as usize;
-    let cut = |b: &[u8]| {
-        let start = (b.as_ptr() as usize).wrapping_sub(base);
-        s.get(start..start.wrapping_add(b.len())).unwrap_or_default()
-    };
     c.members(0, |k, v| {
-        let quoted = cut(k);
+        let quoted = part_of(s, k);
         let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
         let key = if inner.as_bytes().contains(&b'\\') {
             Cow::Owned(string(quoted).unwrap_or_default())
         } else {
             Cow::Borrowed(inner)
         };
-        out.push((key, cut(v)))
+        out.push((key, part_of(s, v)))
     })?;
     c.end()?;
     Some((out, c.exact))
@@ -259,7 +267,7 @@ pub fn array(s: &str) -> Option<Vec<&str>> {
     let mut c = Cursor::new(s.as_bytes(), 0);
     let mut out = Vec::new();
     c.ws();
-    c.elements(0, |v| out.push(text(v)))?;
+    c.elements(0, |v| out.push(part_of(s, v)))?;
     c.end()?;
     Some(out)
 }

@@ -136,7 +136,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
         return None;
     }
     let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms } else { 0.0 };
-    // A date before now (or before 1970) means no wait.
+    // A date before now means no wait.
     Some(if at > now { (at - now) as u64 } else { 0 })
 }
 

@@ -30,9 +30,11 @@ use crate::core::validate;
 /// The pushed arguments. wasm32 without the atomics feature has one thread,
 /// so a plain static serves (no `thread_local!` without std).
 struct Pushed(RefCell<Vec<Input>>);
-// SAFETY: this module is built for wasm32 without threads (lib.rs's
-// allocator has the same condition), so the static is never shared.
+// SAFETY: this module is built for wasm32 without threads (checked below;
+// lib.rs's allocator has the same condition), so the static is never shared.
 unsafe impl Sync for Pushed {}
+#[cfg(target_feature = "atomics")]
+compile_error!("the wasm exports keep their pushed arguments in a static: a threaded build needs a thread-local");
 static PUSHED: Pushed = Pushed(RefCell::new(Vec::new()));
 
 /// Pushes one argument for the next consuming call.
