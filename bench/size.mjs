@@ -144,8 +144,8 @@ export function wasmBreakdown(file) {
   }
   const group = (name) => {
     if (!name) return "(unnamed)";
-    if (/^bench[A-Z]/.test(name)) return "bench exports";
-    if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^core_[A-Za-z]+$|^[a-z][A-Za-z]+$/.test(name) && !name.includes("::")) return "exports and wasm-bindgen shims";
+    if (/^bench[A-Z_]/.test(name)) return "bench exports";
+    if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^core_[A-Za-z_]+$|^[a-z][A-Za-z_]+$/.test(name) && !name.includes("::")) return "exports (and wasm-bindgen's shims, Rust driver)";
     // `<X as Y>::f`: X's crate, or Y's when X is a primitive or a type parameter.
     const impl = /^<(?:&(?:mut )?)?(?:dyn )?([^ ]+?)(?:<[^ ]*)? as ([^ >]+)/.exec(name);
     let path = name.replace(/^<(?:&(?:mut )?)?(?:dyn )?/, "");
