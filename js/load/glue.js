@@ -34,22 +34,21 @@ function wrap(instance) {
   let at = 0; // the scratch buffer's address and size
   let size = 0;
 
-  /** Writes the strings back to back into the scratch buffer: their byte lengths, -1 for none. */
-  const write = (...strings) => {
-    let need = 0;
-    for (const s of strings) if (s != null) need += s.length * 3; // UTF-8: at most 3 bytes per UTF-16 unit
+  /** Makes the scratch buffer at least `need` bytes. */
+  const room = (need) => {
     if (need > size) {
       at = w.scratch(need);
       size = need;
     }
-    const m = memory();
-    let p = at;
-    return strings.map((s) => {
-      if (s == null) return -1;
-      const n = encoder.encodeInto(s, m.subarray(p, at + size)).written;
-      p += n;
-      return n;
-    });
+  };
+  /** Writes `s` into the scratch buffer at offset `p` (room made): its byte length, -1 for none. */
+  const put = (s, p) => (s == null ? -1 : encoder.encodeInto(s, memory().subarray(at + p, at + size)).written);
+  // UTF-8 takes at most 3 bytes per UTF-16 unit.
+  const bound = (s) => (s == null ? 0 : s.length * 3);
+  /** Writes one string at the start of the scratch buffer: its byte length, -1 for none. */
+  const one = (s) => {
+    room(bound(s));
+    return put(s, 0);
   };
   /** The string an export handed out (its byte length), or undefined for -1. */
   const read = (n) => {
@@ -95,7 +94,11 @@ function wrap(instance) {
       return read(w.core_request(this.h, id));
     }
     onReply(id, status, body, requestId, retryAfter, redirected, now, jitter) {
-      const [b, r, a] = write(body, requestId, retryAfter);
+      // The three strings back to back.
+      room(bound(body) + bound(requestId) + bound(retryAfter));
+      const b = put(body, 0);
+      const r = put(requestId, Math.max(b, 0));
+      const a = put(retryAfter, Math.max(b, 0) + Math.max(r, 0));
       return w.core_on_reply(this.h, id, status, b, r, a, redirected, now, jitter);
     }
     onTransport(id, what, now, jitter) {
@@ -108,7 +111,7 @@ function wrap(instance) {
       return w.core_on_abort(this.h, id, timeout, now);
     }
     onToken(id, ticket, how, tag, text, now) {
-      return w.core_on_token(this.h, id, ticket, how, tag, write(text)[0], now);
+      return w.core_on_token(this.h, id, ticket, how, tag, one(text), now);
     }
     value(id) {
       return read(w.core_value(this.h, id));
@@ -123,7 +126,7 @@ function wrap(instance) {
       return read(w.core_event(this.h, id));
     }
     scrub(id, text) {
-      return read(w.core_scrub(this.h, id, write(text)[0]));
+      return read(w.core_scrub(this.h, id, one(text)));
     }
     finish(id) {
       w.core_finish(this.h, id);
@@ -136,12 +139,12 @@ function wrap(instance) {
   const api = {
     Core,
     describe: () => read(w.describe()),
-    push: (tag, text, number) => w.push(tag, write(text)[0], number),
+    push: (tag, text, number) => w.push(tag, one(text), number),
     activationUrl: () => read(w.activation_url()),
-    isValidCardNumber: (tag, text) => w.is_valid_card_number(tag, write(text)[0]) !== 0,
+    isValidCardNumber: (tag, text) => w.is_valid_card_number(tag, one(text)) !== 0,
   };
   if (w.bench_call) {
-    api.benchCall = (name, n) => w.bench_call(write(name)[0], n) >>> 0;
+    api.benchCall = (name, n) => w.bench_call(one(name), n) >>> 0;
     api.benchMemory = () => read(w.bench_memory());
   }
   return api;
