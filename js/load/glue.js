@@ -41,8 +41,20 @@ function wrap(instance) {
       size = need;
     }
   };
-  /** Writes `s` into the scratch buffer at offset `p` (room made): its byte length, -1 for none. */
-  const put = (s, p) => (s == null ? -1 : encoder.encodeInto(s, memory().subarray(at + p, at + size)).written);
+  /**
+   * Writes `s` into the scratch buffer at offset `p` (room made): its byte
+   * length, -1 for none. ASCII is copied by a loop, the rest by encodeInto
+   * (a builtin call with its result object: slower for short text).
+   */
+  const put = (s, p) => {
+    if (s == null) return -1;
+    const m = memory();
+    const start = at + p;
+    const n = s.length;
+    let i = 0;
+    for (let c; i < n && (c = s.charCodeAt(i)) < 0x80; i++) m[start + i] = c;
+    return i === n ? n : i + encoder.encodeInto(s.slice(i), m.subarray(start + i, at + size)).written;
+  };
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
   const bound = (s) => (s == null ? 0 : s.length * 3);
   /** Writes one string at the start of the scratch buffer: its byte length, -1 for none. */
