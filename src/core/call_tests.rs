@@ -672,3 +672,20 @@ fn the_value_span_indexes_the_body_as_js_strings_do() {
     let call = s.client.call(id).unwrap();
     assert_eq!((call.value_span(), call.value()), (None, Some(r#"{"cardId":"9007199254740993"}"#)));
 }
+
+/// `SignalInput::from_tag` matches on indices: each tag reads as its name says.
+#[test]
+fn every_signal_tag_reads_as_its_name() {
+    use crate::core::input::TAGS;
+    for (i, name) in TAGS.iter().enumerate() {
+        let expected = match *name {
+            "undefined" | "null" => SignalInput::Absent,
+            "signal" => SignalInput::Live,
+            "abortedSignal" => SignalInput::Aborted { timeout: false },
+            "timedOutSignal" => SignalInput::Aborted { timeout: true },
+            _ => SignalInput::Invalid(Input::from_tag(i as u8, None, 0.0).type_name()),
+        };
+        assert_eq!(SignalInput::from_tag(i as u8), expected, "{name}");
+    }
+    assert_eq!(SignalInput::from_tag(99), SignalInput::Invalid("a value that could not be read"));
+}
