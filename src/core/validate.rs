@@ -34,6 +34,30 @@ pub(crate) fn char_count(s: &str) -> usize {
     s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
 }
 
+/// Whether `s` holds a control character (`char::is_control`: U+0000 to
+/// U+001F, U+007F to U+009F), read from its bytes: the last range is `C2 80`
+/// to `C2 9F` in UTF-8 (`chars()` decoding cost more wasm).
+pub(crate) fn has_control(s: &str) -> bool {
+    let mut prev = 0u8;
+    for &b in s.as_bytes() {
+        if b < 0x20 || b == 0x7F || (prev == 0xC2 && b < 0xA0) {
+            return true;
+        }
+        prev = b;
+    }
+    false
+}
+
+/// The validation error `{field}{what}`, built in one place.
+fn says(field: &'static str, what: &str) -> Error {
+    says_as(Error::validation, field, what)
+}
+
+/// The error of `kind` (validation or config) `{field}{what}`.
+fn says_as(kind: fn(&'static str, String) -> Error, field: &'static str, what: &str) -> Error {
+    kind(field, cat!(field, what))
+}
+
 fn safe_integer(n: f64) -> Option<u64> {
     // `n >= 0.0` is also true for -0, which JS prints as "0" too.
     if is_integer(n) && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
@@ -48,7 +72,7 @@ fn safe_integer(n: f64) -> Option<u64> {
 pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
     let id = any_id(field, input)?;
     if id == "." || id == ".." {
-        return Err(Error::validation(field, cat!(field, " must not be \".\" or \"..\"")));
+        return Err(says(field, " must not be \".\" or \"..\""));
     }
     Ok(id)
 }
@@ -57,19 +81,15 @@ pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
 /// safe integer, as text.
 pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
     match input {
-        Input::Number(n) => safe_integer(*n).map(super::request::decimal).ok_or_else(|| {
-            Error::validation(field, cat!(field, " must be a non-negative safe integer or a non-empty string"))
-        }),
+        Input::Number(n) => safe_integer(*n)
+            .map(super::request::decimal)
+            .ok_or_else(|| says(field, " must be a non-negative safe integer or a non-empty string")),
         Input::Str(s) => {
-            if s.is_empty() {
-                Err(Error::validation(field, cat!(field, " must not be empty")))
-            } else if char_count(s) > MAX_ID_CHARS {
-                Err(Error::validation(field, cat!(field, " must be at most ", MAX_ID_CHARS, " characters")))
-            } else if s.chars().any(char::is_control) {
-                Err(Error::validation(field, cat!(field, " must not contain control characters")))
-            } else {
-                Ok(s.clone())
+            let s = query_text(field, s)?;
+            if has_control(&s) {
+                return Err(says(field, " must not contain control characters"));
             }
+            Ok(s)
         }
         other => Err(required_or_type(field, other, "a non-empty string or a non-negative safe integer")),
     }
@@ -77,7 +97,7 @@ pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
 
 fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error {
     if input.is_missing() {
-        Error::validation(field, cat!(field, " is required"))
+        says(field, " is required")
     } else {
         Error::validation(field, cat!(field, " must be ", expected, ", got ", input.type_name()))
     }
@@ -159,9 +179,7 @@ pub fn alias(input: &Input) -> Result<String, Error> {
         Input::Str(s) if char_count(s) > MAX_ALIAS_CHARS => {
             Err(Error::validation(F, cat!("alias must be at most ", MAX_ALIAS_CHARS, " characters")))
         }
-        Input::Str(s) if s.chars().any(char::is_control) => {
-            Err(Error::validation(F, "alias must not contain control characters"))
-        }
+        Input::Str(s) if has_control(s) => Err(Error::validation(F, "alias must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
         other => Err(required_or_type(F, other, "a string")),
     }
@@ -170,11 +188,9 @@ pub fn alias(input: &Input) -> Result<String, Error> {
 /// A non-empty string without control characters and at most `max` bytes.
 pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(Error::validation(field, cat!(field, " must not be empty"))),
-        Input::Str(s) if s.len() > max => Err(Error::validation(field, cat!(field, " is too long"))),
-        Input::Str(s) if s.chars().any(char::is_control) => {
-            Err(Error::validation(field, cat!(field, " must not contain control characters")))
-        }
+        Input::Str(s) if s.is_empty() => Err(says(field, " must not be empty")),
+        Input::Str(s) if s.len() > max => Err(says(field, " is too long")),
+        Input::Str(s) if has_control(s) => Err(says(field, " must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
         other => Err(required_or_type(field, other, "a non-empty string")),
     }
@@ -184,7 +200,7 @@ pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Er
 /// that is percent-encoded into a query (any character is carried).
 pub fn query_text(field: &'static str, s: &str) -> Result<String, Error> {
     if s.is_empty() {
-        Err(Error::validation(field, cat!(field, " must not be empty")))
+        Err(says(field, " must not be empty"))
     } else if char_count(s) > MAX_ID_CHARS {
         Err(Error::validation(field, cat!(field, " must be at most ", MAX_ID_CHARS, " characters")))
     } else {
@@ -204,7 +220,7 @@ pub fn client_id(input: &Input) -> Result<String, Error> {
 pub fn int_in(field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
     match input {
         Input::Number(n) if is_integer(*n) && *n >= f64::from(lo) && *n <= f64::from(hi) => Ok(*n as u32),
-        Input::Number(_) => Err(Error::validation(field, cat!(field, " must be an integer from ", lo, " to ", hi))),
+        Input::Number(_) => Err(says(field, &cat!(" must be an integer from ", lo, " to ", hi))),
         other => Err(required_or_type(field, other, &cat!("an integer from ", lo, " to ", hi))),
     }
 }
@@ -226,13 +242,13 @@ pub fn header_value(
     kind: fn(&'static str, String) -> Error,
 ) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(kind(field, cat!(field, " must not be empty"))),
-        Input::Str(s) if s.len() > max => Err(kind(field, cat!(field, " is too long"))),
+        Input::Str(s) if s.is_empty() => Err(says_as(kind, field, " must not be empty")),
+        Input::Str(s) if s.len() > max => Err(says_as(kind, field, " is too long")),
         Input::Str(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => {
-            Err(kind(field, cat!(field, " must contain only visible ASCII characters")))
+            Err(says_as(kind, field, " must contain only visible ASCII characters"))
         }
         Input::Str(s) => Ok(s.clone()),
-        Input::Absent | Input::Null => Err(kind(field, cat!(field, " is required"))),
+        Input::Absent | Input::Null => Err(says_as(kind, field, " is required")),
         other => Err(kind(field, cat!(field, " must be a string, got ", other.type_name()))),
     }
 }
@@ -381,6 +397,26 @@ mod tests {
             assert_eq!(year(&Input::Number(bad)).unwrap_err().field, Some("year"));
         }
         assert!(month(&s("3")).is_err());
+    }
+
+    /// The byte reading of `has_control` against `char::is_control`, over
+    /// every character around the two ranges and text mixing them.
+    #[test]
+    fn control_characters_read_from_bytes_as_chars_say() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(has_control(&s), c.is_control(), "{c:?}");
+        }
+        for s in ["", "plain", "é\u{a0}ÿ", "Ā\u{80}", "\u{9f}", "x\u{7f}", "\u{100}\u{85}"] {
+            assert_eq!(has_control(s), s.chars().any(char::is_control), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn has_control_agrees_with_chars(s in any::<String>()) {
+            prop_assert_eq!(has_control(&s), s.chars().any(char::is_control));
+        }
     }
 
     #[test]
