@@ -117,7 +117,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         !p.is_empty()
             && p.len() <= 5
             && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= 65535)
+            && validate::digits_value(p).is_some_and(|n| n <= 65535)
     });
     (host_ok && port_ok).then_some((host, port))
 }
@@ -133,7 +133,7 @@ fn is_loopback(host: &str) -> bool {
             !p.is_empty()
                 && p.len() <= 3
                 && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n <= 255)
+                && validate::digits_value(p).is_some_and(|n| n <= 255)
         })
 }
 
