@@ -176,7 +176,7 @@ impl fmt::Debug for Request {
 /// client `config` and the bearer `token`.
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
     let missing = |p: Param| Error::validation(p.field(), cat!(p.field(), " is required"));
-    let base = config.base_url.trim_end_matches('/');
+    let base = super::config::trim_end_slashes(&config.base_url);
     // Sized once: grown char by char, it was reallocated several times a call.
     let mut path_url = String::with_capacity(base.len() + 48);
     path_url.push_str(base);

@@ -50,7 +50,7 @@ impl<'a> Envelope<'a> {
             success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
             // A JSON number has no sign but `-`, which `parse` refused too.
             status_code: json::member(m, "statusCode")
-                .and_then(super::validate::digits_value)
+                .and_then(|s| super::validate::digits_value(s.as_bytes()))
                 .and_then(|n| u16::try_from(n).ok()),
             message: json::member(m, "message"),
             data: json::member(m, "data"),

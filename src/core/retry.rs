@@ -128,7 +128,7 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     let v = value.trim();
     if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
-        return super::validate::digits_value(v).map(|s| s * 1000);
+        return super::validate::digits_value(v.as_bytes()).map(|s| s * 1000);
     }
     let at = crate::platform::imf_fixdate_ms(&imf_fixdate(v)?)?;
     // Before 1970 is not an HTTP date (httpdate's bound, kept in the module too).

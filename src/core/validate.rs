@@ -51,12 +51,12 @@ pub(crate) fn has_control(s: &str) -> bool {
 /// The value of a non-empty string of ASCII digits, None for anything else
 /// or above `u64::MAX`. Where callers had `str::parse`: std's version (signs,
 /// radixes) was 0.7 KB of wasm.
-pub(crate) fn digits_value(s: &str) -> Option<u64> {
+pub(crate) fn digits_value(s: &[u8]) -> Option<u64> {
     if s.is_empty() {
         return None;
     }
     let mut v = 0u64;
-    for b in s.bytes() {
+    for &b in s {
         if !b.is_ascii_digit() {
             return None;
         }
@@ -428,10 +428,10 @@ mod tests {
             "18446744073709551616",
             "99999999999999999999999",
         ] {
-            assert_eq!(digits_value(t), t.parse::<u64>().ok(), "{t}");
+            assert_eq!(digits_value(t.as_bytes()), t.parse::<u64>().ok(), "{t}");
         }
         for bad in ["", "+1", "-1", " 1", "1 ", "1.0", "1e3", "٣"] {
-            assert_eq!(digits_value(bad), None, "{bad}");
+            assert_eq!(digits_value(bad.as_bytes()), None, "{bad}");
         }
     }
 
