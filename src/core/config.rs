@@ -299,6 +299,7 @@ mod tests {
     }
 
     /// The byte-level `base_url` against the char-level one it replaced.
+    #[cfg(not(target_arch = "wasm32"))]
     mod against_the_char_version {
         use super::super::*;
         use proptest::prelude::*;
