@@ -689,3 +689,17 @@ fn every_signal_tag_reads_as_its_name() {
     }
     assert_eq!(SignalInput::from_tag(99), SignalInput::Invalid("a value that could not be read"));
 }
+
+#[test]
+fn utf16_len_counts_as_encode_utf16() {
+    for s in ["", "abc", "é", "€uro", "😀", "a😀é€\u{10FFFF}\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}"] {
+        assert_eq!(super::utf16_len(s), s.encode_utf16().count(), "{s:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn utf16_len_agrees_with_encode_utf16(s in any::<String>()) {
+        prop_assert_eq!(super::utf16_len(&s), s.encode_utf16().count());
+    }
+}
