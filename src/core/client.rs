@@ -100,16 +100,16 @@ impl Client {
         has_fetch: bool,
     ) -> CallId {
         let call = Call::start(endpoint, &self.cx.config, inputs, input, has_fetch);
-        match self.free.pop() {
-            Some(id) => {
-                self.calls[id as usize] = Some(call);
-                id
-            }
-            None => {
-                self.calls.push(Some(call));
-                (self.calls.len() - 1) as CallId
+        // A freed id is always a slot of `calls`; `get_mut` says so without
+        // a panic site (an index kept one, with its message and location).
+        if let Some(id) = self.free.pop() {
+            if let Some(slot) = self.calls.get_mut(id as usize) {
+                *slot = Some(call);
+                return id;
             }
         }
+        self.calls.push(Some(call));
+        (self.calls.len() - 1) as CallId
     }
 
     /// The call `id`, while it has not been finished.

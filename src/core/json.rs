@@ -420,7 +420,9 @@ pub fn is_exact_in_js(raw: &str) -> bool {
         }
         i += 1;
     }
-    let rest = &b[i..];
+    // `get`: `i` stopped within `b`, which an index would not know (and keep
+    // a panic site for).
+    let rest = b.get(i..).unwrap_or_default();
     if int_len == 0 || (point && seen == int_len) {
         return false; // no digits before the point, or none after it
     }
