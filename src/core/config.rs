@@ -206,20 +206,24 @@ impl Config {
             }
             None => environment.api_base().to_owned(),
         };
-        let application_id = present(&c.application_id)
-            .map(|i| validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config))
-            .transpose()?;
-        let client_id = present(&c.client_id)
-            .map(|i| validate::text("clientId", i, MAX_ID_CHARS).map_err(|e| Error::config("clientId", e.message)))
-            .transpose()?;
-        let max_retries = present(&c.max_retries)
-            .map(|i| retries("maxRetries", i, Error::config))
-            .transpose()?
-            .unwrap_or(DEFAULT_MAX_RETRIES);
-        let timeout_ms = present(&c.timeout_ms)
-            .map(|i| timeout("timeoutMs", i, Error::config))
-            .transpose()?
-            .unwrap_or(DEFAULT_TIMEOUT_MS);
+        // Plain matches rather than `map(..).transpose()?`: each of those
+        // moved the large error through an Option of a Result.
+        let application_id = match present(&c.application_id) {
+            Some(i) => Some(validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config)?),
+            None => None,
+        };
+        let client_id = match present(&c.client_id) {
+            Some(i) => Some(validate::text("clientId", i, MAX_ID_CHARS).map_err(|e| Error::config("clientId", e.message))?),
+            None => None,
+        };
+        let max_retries = match present(&c.max_retries) {
+            Some(i) => retries("maxRetries", i, Error::config)?,
+            None => DEFAULT_MAX_RETRIES,
+        };
+        let timeout_ms = match present(&c.timeout_ms) {
+            Some(i) => timeout("timeoutMs", i, Error::config)?,
+            None => DEFAULT_TIMEOUT_MS,
+        };
         Ok(Config { environment, base_url, application_id, client_id, max_retries, timeout_ms })
     }
 }
