@@ -15,7 +15,7 @@ pub enum Environment {
 }
 
 impl Environment {
-    pub fn parse(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<Self, Error> {
+    pub fn parse(field: &'static str, input: &Input, err: validate::Kind) -> Result<Self, Error> {
         match input {
             Input::Absent | Input::Null => Ok(Environment::Production),
             Input::Str(s) if s == "production" => Ok(Environment::Production),
@@ -213,7 +213,7 @@ impl Config {
             None => None,
         };
         let client_id = match present(&c.client_id) {
-            Some(i) => Some(validate::text("clientId", i, MAX_ID_CHARS).map_err(|e| Error::config("clientId", e.message))?),
+            Some(i) => Some(validate::text(Error::config, "clientId", i, MAX_ID_CHARS)?),
             None => None,
         };
         let max_retries = match present(&c.max_retries) {
@@ -233,12 +233,12 @@ pub fn access_token(input: &Input) -> Result<Secret<String>, Error> {
     validate::header_value("accessToken", input, MAX_ACCESS_TOKEN_BYTES, Error::config).map(Secret::new)
 }
 
-pub fn retries(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
-    validate::int_in(field, input, 0, MAX_MAX_RETRIES).map_err(|e| err(field, e.message))
+pub fn retries(field: &'static str, input: &Input, err: validate::Kind) -> Result<u32, Error> {
+    validate::int_in(err, field, input, 0, MAX_MAX_RETRIES)
 }
 
-pub fn timeout(field: &'static str, input: &Input, err: fn(&'static str, String) -> Error) -> Result<u32, Error> {
-    validate::int_in(field, input, 1, MAX_TIMEOUT_MS).map_err(|e| err(field, e.message))
+pub fn timeout(field: &'static str, input: &Input, err: validate::Kind) -> Result<u32, Error> {
+    validate::int_in(err, field, input, 1, MAX_TIMEOUT_MS)
 }
 
 /// Per-call options (`{ timeoutMs, maxRetries }`); the signal is the wasm layer's.

@@ -70,8 +70,13 @@ fn says(field: &'static str, what: &str) -> Error {
     says_as(Error::validation, field, what)
 }
 
+/// How an error is made: `Error::validation` or `Error::config`. Passed
+/// in, so one check serves an argument and an option alike (a
+/// validation error rebuilt as a config one cost a second error's code).
+pub type Kind = fn(&'static str, String) -> Error;
+
 /// The error of `kind` (validation or config) `{field}{what}`.
-fn says_as(kind: fn(&'static str, String) -> Error, field: &'static str, what: &str) -> Error {
+fn says_as(kind: Kind, field: &'static str, what: &str) -> Error {
     kind(field, cat!(field, what))
 }
 
@@ -113,10 +118,14 @@ pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
 }
 
 fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error {
+    required_or_type_as(Error::validation, field, input, expected)
+}
+
+fn required_or_type_as(kind: Kind, field: &'static str, input: &Input, expected: &str) -> Error {
     if input.is_missing() {
-        says(field, " is required")
+        says_as(kind, field, " is required")
     } else {
-        Error::validation(field, cat!(field, " must be ", expected, ", got ", input.type_name()))
+        kind(field, cat!(field, " must be ", expected, ", got ", input.type_name()))
     }
 }
 
@@ -202,14 +211,15 @@ pub fn alias(input: &Input) -> Result<String, Error> {
     }
 }
 
-/// A non-empty string without control characters and at most `max` bytes.
-pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
+/// A non-empty string without control characters and at most `max` bytes;
+/// its errors are of `kind` (validation for an argument, config for an option).
+pub fn text(kind: Kind, field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(says(field, " must not be empty")),
-        Input::Str(s) if s.len() > max => Err(says(field, " is too long")),
-        Input::Str(s) if has_control(s) => Err(says(field, " must not contain control characters")),
+        Input::Str(s) if s.is_empty() => Err(says_as(kind, field, " must not be empty")),
+        Input::Str(s) if s.len() > max => Err(says_as(kind, field, " is too long")),
+        Input::Str(s) if has_control(s) => Err(says_as(kind, field, " must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
-        other => Err(required_or_type(field, other, "a non-empty string")),
+        other => Err(required_or_type_as(kind, field, other, "a non-empty string")),
     }
 }
 
@@ -226,38 +236,34 @@ pub fn query_text(field: &'static str, s: &str) -> Result<String, Error> {
 }
 
 pub fn view_token(input: &Input) -> Result<Secret<String>, Error> {
-    text("viewToken", input, MAX_VIEW_TOKEN_BYTES).map(Secret::new)
+    text(Error::validation, "viewToken", input, MAX_VIEW_TOKEN_BYTES).map(Secret::new)
 }
 
 pub fn client_id(input: &Input) -> Result<String, Error> {
-    text("clientId", input, MAX_ID_CHARS)
+    text(Error::validation, "clientId", input, MAX_ID_CHARS)
 }
 
-/// An integer within `lo..=hi` (a JS number with no fractional part).
-pub fn int_in(field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
+/// An integer within `lo..=hi` (a JS number with no fractional part); its
+/// errors are of `kind`.
+pub fn int_in(kind: Kind, field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
     match input {
         Input::Number(n) if is_integer(*n) && *n >= f64::from(lo) && *n <= f64::from(hi) => Ok(*n as u32),
-        Input::Number(_) => Err(says(field, &cat!(" must be an integer from ", lo, " to ", hi))),
-        other => Err(required_or_type(field, other, &cat!("an integer from ", lo, " to ", hi))),
+        Input::Number(_) => Err(says_as(kind, field, &cat!(" must be an integer from ", lo, " to ", hi))),
+        other => Err(required_or_type_as(kind, field, other, &cat!("an integer from ", lo, " to ", hi))),
     }
 }
 
 pub fn month(input: &Input) -> Result<u32, Error> {
-    int_in("month", input, 1, 12)
+    int_in(Error::validation, "month", input, 1, 12)
 }
 
 pub fn year(input: &Input) -> Result<u32, Error> {
-    int_in("year", input, 1000, 9999)
+    int_in(Error::validation, "year", input, 1000, 9999)
 }
 
 /// A value that travels in an HTTP header: visible ASCII only, since anything
 /// else makes `fetch` throw or lets a header be split.
-pub fn header_value(
-    field: &'static str,
-    input: &Input,
-    max: usize,
-    kind: fn(&'static str, String) -> Error,
-) -> Result<String, Error> {
+pub fn header_value(field: &'static str, input: &Input, max: usize, kind: Kind) -> Result<String, Error> {
     match input {
         Input::Str(s) if s.is_empty() => Err(says_as(kind, field, " must not be empty")),
         Input::Str(s) if s.len() > max => Err(says_as(kind, field, " is too long")),
