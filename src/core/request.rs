@@ -43,23 +43,41 @@ impl Args {
     /// values by parameter; one that is not there is absent.
     pub fn collect(endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<Args, Error> {
         let mut args = Args::default();
-        for p in endpoint.params() {
-            let raw = inputs.iter().find(|(q, _)| *q == p).map_or(&Input::Absent, |(_, v)| v);
-            let value = if raw.is_missing() && p == Param::ClientId && config.client_id.is_some() {
-                config.client_id.clone().map(Value::Text)
-            } else if raw.is_missing() && p == Param::ClientId {
-                return Err(Error::validation(
-                    "clientId",
-                    "clientId is required: pass it to linkCard or set it on the client",
-                ));
-            } else if raw.is_missing() && endpoint.optional.contains(&p) {
-                None
-            } else {
-                Some(validate_param(p, raw)?)
-            };
-            args.values[p.index()] = value;
+        // The order of `endpoint.params()`, as two plain loops: its chained
+        // iterator was several hundred bytes of wasm.
+        for seg in endpoint.path {
+            if let Seg::Arg(p) = seg {
+                args.collect_one(*p, endpoint, config, inputs)?;
+            }
+        }
+        for p in endpoint.query.iter().chain(endpoint.body) {
+            args.collect_one(*p, endpoint, config, inputs)?;
         }
         Ok(args)
+    }
+
+    fn collect_one(
+        &mut self,
+        p: Param,
+        endpoint: &Endpoint,
+        config: &Config,
+        inputs: &[(Param, Input)],
+    ) -> Result<(), Error> {
+        let raw = inputs.iter().find(|(q, _)| *q == p).map_or(&Input::Absent, |(_, v)| v);
+        let value = if raw.is_missing() && p == Param::ClientId && config.client_id.is_some() {
+            config.client_id.clone().map(Value::Text)
+        } else if raw.is_missing() && p == Param::ClientId {
+            return Err(Error::validation(
+                "clientId",
+                "clientId is required: pass it to linkCard or set it on the client",
+            ));
+        } else if raw.is_missing() && endpoint.optional.contains(&p) {
+            None
+        } else {
+            Some(validate_param(p, raw)?)
+        };
+        self.values[p.index()] = value;
+        Ok(())
     }
 
     pub fn get(&self, p: Param) -> Option<&Value> {
