@@ -131,32 +131,29 @@ impl Request {
 
     /// [`Request::url`], written at the end of `out`.
     pub fn url_into(&self, out: &mut String) {
+        self.write_url(out, false);
+    }
+
+    /// The URL with secret query values replaced by `***`: safe to log.
+    pub fn redacted_url(&self) -> String {
+        let mut url = String::with_capacity(self.path_url.len() + 32);
+        self.write_url(&mut url, true);
+        url
+    }
+
+    /// The URL, secret query values as `***` when `redact`: one writer for
+    /// both (a closure-taking variant was a second copy of the loop).
+    fn write_url(&self, out: &mut String, redact: bool) {
         out.push_str(&self.path_url);
         for (i, (name, value)) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
             out.push_str(name);
             out.push('=');
-            percent_encode_into(&value.as_text(), out);
+            match value {
+                Value::Secret(_) if redact => out.push_str("***"),
+                other => percent_encode_into(&other.as_text(), out),
+            }
         }
-    }
-
-    /// The URL with secret query values replaced by `***`: safe to log.
-    pub fn redacted_url(&self) -> String {
-        self.url_with(|v| match v {
-            Value::Secret(_) => "***".into(),
-            other => percent_encode(&other.as_text()),
-        })
-    }
-
-    fn url_with(&self, show: impl Fn(&Value) -> String) -> String {
-        let mut url = self.path_url.clone();
-        for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(name);
-            url.push('=');
-            url.push_str(&show(value));
-        }
-        url
     }
 
     /// The JSON body, for `fetch` only.
