@@ -239,11 +239,22 @@ impl Call {
         input: &CallInput,
         has_fetch: bool,
     ) -> Call {
-        let mut call = Call {
+        // Built in its place, in one struct literal: filling in a default
+        // call and then its fields copied the whole (large) call once more.
+        let mut args = Args::default();
+        let (options, state) = match Self::prepare(&mut args, endpoint, config, inputs, input, has_fetch) {
+            Ok(options) => (options, State::NeedToken),
+            Err(e) => {
+                // A call refused here holds no argument (nor any secret).
+                args = Args::default();
+                (CallOptions { max_retries: config.max_retries, timeout_ms: config.timeout_ms }, State::Failed(e))
+            }
+        };
+        Call {
             endpoint,
-            args: Args::default(),
-            options: CallOptions { max_retries: config.max_retries, timeout_ms: config.timeout_ms },
-            state: State::NeedToken,
+            args,
+            options,
+            state,
             attempts: 0,
             retries: 0,
             refreshed: false,
@@ -255,25 +266,18 @@ impl Call {
             request: None,
             sent_at: 0.0,
             event: None,
-        };
-        match Self::prepare(endpoint, config, inputs, input, has_fetch) {
-            Ok((args, options)) => {
-                call.args = args;
-                call.options = options;
-            }
-            Err(e) => call.state = State::Failed(e),
         }
-        call
     }
 
     fn prepare(
+        args: &mut Args,
         endpoint: &'static Endpoint,
         config: &Config,
         inputs: &[(super::endpoints::Param, Input)],
         input: &CallInput,
         has_fetch: bool,
-    ) -> Result<(Args, CallOptions), Error> {
-        let args = Args::collect(endpoint, config, inputs)?;
+    ) -> Result<CallOptions, Error> {
+        args.fill(endpoint, config, inputs)?;
         if !matches!(input.options, Input::Absent | Input::Null | Input::Other("object")) {
             return Err(Error::validation("options", "the options argument must be an object"));
         }
@@ -289,7 +293,7 @@ impl Call {
                 "no fetch function: this runtime has no global fetch; pass one as the client's `fetch` option",
             ));
         }
-        Ok((args, options))
+        Ok(options)
     }
 
     /// What to do now.

@@ -43,17 +43,24 @@ impl Args {
     /// values by parameter; one that is not there is absent.
     pub fn collect(endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<Args, Error> {
         let mut args = Args::default();
+        args.fill(endpoint, config, inputs)?;
+        Ok(args)
+    }
+
+    /// [`Args::collect`] into `self` (all absent before), for a caller that
+    /// keeps them in place: a call, which moving them into cost a copy.
+    pub fn fill(&mut self, endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<(), Error> {
         // The order of `endpoint.params()`, as two plain loops: its chained
         // iterator was several hundred bytes of wasm.
         for seg in endpoint.path {
             if let Seg::Arg(p) = seg {
-                args.collect_one(*p, endpoint, config, inputs)?;
+                self.collect_one(*p, endpoint, config, inputs)?;
             }
         }
         for p in endpoint.query.iter().chain(endpoint.body) {
-            args.collect_one(*p, endpoint, config, inputs)?;
+            self.collect_one(*p, endpoint, config, inputs)?;
         }
-        Ok(args)
+        Ok(())
     }
 
     fn collect_one(
