@@ -420,12 +420,12 @@ impl Call {
         out.push_str(",\"url\":");
         json_string_into(&request.redacted_url(), &mut out);
         out.push_str(",\"attempt\":");
-        out.push_str(itoa::Buffer::new().format(event.attempt));
+        super::push_decimal(&mut out, u64::from(event.attempt));
         out.push_str(",\"result\":");
         json_string_into(event.result.as_str(), &mut out);
         if let Some(s) = event.status {
             out.push_str(",\"status\":");
-            out.push_str(itoa::Buffer::new().format(s));
+            super::push_decimal(&mut out, u64::from(s));
         }
         if let Some(id) = &event.request_id {
             out.push_str(",\"requestId\":");
@@ -433,7 +433,7 @@ impl Call {
         }
         out.push_str(",\"durationMs\":");
         // Whole milliseconds: the driver's clock is Date.now().
-        out.push_str(itoa::Buffer::new().format(event.duration_ms as u64));
+        super::push_decimal(&mut out, event.duration_ms as u64);
         out.push('}');
         Some(out)
     }

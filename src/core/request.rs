@@ -232,7 +232,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
             json_string_into(p.wire(), &mut json);
             json.push(':');
             match value {
-                Value::Int(n) => json.push_str(itoa::Buffer::new().format(*n)),
+                Value::Int(n) => super::push_decimal(&mut json, u64::from(*n)),
                 other => json_string_into(&other.as_text(), &mut json),
             }
         }
@@ -263,7 +263,9 @@ fn bearer(token: &str) -> String {
 
 /// `n` in decimal, without `core::fmt` (slow, on every call).
 pub fn decimal(n: u64) -> String {
-    itoa::Buffer::new().format(n).to_owned()
+    let mut s = String::new();
+    super::push_decimal(&mut s, n);
+    s
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value
