@@ -197,7 +197,18 @@ impl fmt::Debug for Request {
 /// Builds the request for `endpoint` from validated arguments, for the
 /// client `config` and the bearer `token`.
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
-    let missing = |p: Param| Error::validation(p.field(), cat!(p.field(), " is required"));
+    // The error is made once, here, for the argument `build_or_missing` names.
+    build_or_missing(endpoint, args, config, token)
+        .map_err(|p| Error::validation(p.field(), cat!(p.field(), " is required")))
+}
+
+/// [`build`], or the first required argument missing from `args`.
+fn build_or_missing(
+    endpoint: &Endpoint,
+    args: &Args,
+    config: &Config,
+    token: &Secret<String>,
+) -> Result<Request, Param> {
     let base = super::config::trim_end_slashes(&config.base_url);
     // Sized once: grown char by char, it was reallocated several times a call.
     let mut path_url = String::with_capacity(base.len() + 48);
@@ -206,7 +217,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         path_url.push('/');
         match seg {
             Seg::Lit(s) => path_url.push_str(s),
-            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or_else(|| missing(*p))?.as_text(), &mut path_url),
+            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or(*p)?.as_text(), &mut path_url),
         }
     }
     let mut query = Vec::new();
@@ -214,7 +225,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         match args.get(*p) {
             Some(v) => query.push((p.wire(), v.clone())),
             None if endpoint.optional.contains(p) => {}
-            None => return Err(missing(*p)),
+            None => return Err(*p),
         }
     }
     let body = if endpoint.has_body() {
@@ -224,7 +235,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
             let value = match args.get(*p) {
                 Some(v) => v,
                 None if endpoint.optional.contains(p) => continue,
-                None => return Err(missing(*p)),
+                None => return Err(*p),
             };
             if json.len() > 1 {
                 json.push(',');
