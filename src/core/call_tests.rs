@@ -354,6 +354,34 @@ fn a_bad_token_provider_fails_the_call_with_a_config_error_naming_it() {
     }
 }
 
+/// A provider's token is taken exactly when `accessToken` would be.
+#[test]
+fn a_provided_token_follows_the_access_token_rule() {
+    let long = "t".repeat(crate::core::validate::MAX_ACCESS_TOKEN_BYTES);
+    let too_long = "t".repeat(crate::core::validate::MAX_ACCESS_TOKEN_BYTES + 1);
+    let inputs = [
+        Input::from("tok_ok"),
+        Input::from(long.as_str()),
+        Input::from(too_long.as_str()),
+        Input::from(""),
+        Input::from("t\u{e9}"),
+        Input::from("a\tb"),
+        Input::from("~!"),
+        Input::Null,
+        Input::Absent,
+        Input::Bool(true),
+        Input::Other("object"),
+    ];
+    for input in inputs {
+        let expected = crate::core::config::access_token(&input).is_ok();
+        let mut s = sim_provider();
+        let id = s.start(Op::ActivateCard);
+        s.next(id);
+        let a = s.client.on_token(id, 1, TokenResult::Value(input.clone()), s.now);
+        assert_eq!(matches!(a, Action::Send { .. }), expected, "{input:?}");
+    }
+}
+
 #[test]
 fn abort_at_every_stage() {
     let abort = |timeout: bool| CallInput {

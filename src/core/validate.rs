@@ -261,16 +261,29 @@ pub fn year(input: &Input) -> Result<u32, Error> {
     int_in(Error::validation, "year", input, 1000, 9999)
 }
 
+/// What makes `s` unfit for an HTTP header value of at most `max` bytes, as
+/// the end of a message; None when it is fit. Alone, for a caller that only
+/// needs the answer (a token from the provider).
+pub fn header_problem(s: &str, max: usize) -> Option<&'static str> {
+    if s.is_empty() {
+        Some(" must not be empty")
+    } else if s.len() > max {
+        Some(" is too long")
+    } else if !s.bytes().all(|b| b.is_ascii_graphic()) {
+        Some(" must contain only visible ASCII characters")
+    } else {
+        None
+    }
+}
+
 /// A value that travels in an HTTP header: visible ASCII only, since anything
 /// else makes `fetch` throw or lets a header be split.
 pub fn header_value(field: &'static str, input: &Input, max: usize, kind: Kind) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(says_as(kind, field, " must not be empty")),
-        Input::Str(s) if s.len() > max => Err(says_as(kind, field, " is too long")),
-        Input::Str(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => {
-            Err(says_as(kind, field, " must contain only visible ASCII characters"))
-        }
-        Input::Str(s) => Ok(s.clone()),
+        Input::Str(s) => match header_problem(s, max) {
+            Some(problem) => Err(says_as(kind, field, problem)),
+            None => Ok(s.clone()),
+        },
         Input::Absent | Input::Null => Err(says_as(kind, field, " is required")),
         other => Err(kind(field, cat!(field, " must be a string, got ", other.type_name()))),
     }
