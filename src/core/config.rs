@@ -100,9 +100,15 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     Ok(out)
 }
 
-/// Where byte `c` first is in `s`.
+/// Where byte `c` first is in `s`. A plain loop: `bytes().position()` kept
+/// its iterator in memory (twice the wasm).
 fn find_byte(s: &str, c: u8) -> Option<usize> {
-    s.bytes().position(|b| b == c)
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b == c {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// `s.split_once(c)` for an ASCII `c`.
@@ -113,7 +119,10 @@ fn split_once_byte(s: &str, c: u8) -> Option<(&str, &str)> {
 
 /// `s.trim_end_matches('/')`, on bytes.
 pub(crate) fn trim_end_slashes(s: &str) -> &str {
-    let kept = s.bytes().rposition(|b| b != b'/').map_or(0, |i| i + 1);
+    let mut kept = s.len();
+    while kept > 0 && matches!(s.as_bytes().get(kept - 1), Some(b'/')) {
+        kept -= 1;
+    }
     s.get(..kept).unwrap_or(s)
 }
 
