@@ -65,7 +65,7 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     if raw.len() > 2048 {
         return Err("is too long");
     }
-    if raw.bytes().any(|b| !b.is_ascii_graphic()) {
+    if !validate::every(raw.as_bytes(), |b| b.is_ascii_graphic()) {
         return Err("must be an absolute URL without spaces or non-ASCII characters");
     }
     // The first ':' must open "://" (a scheme has no ':').
@@ -76,14 +76,14 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     if scheme != "https" && scheme != "http" {
         return Err("must use https");
     }
-    if rest.bytes().any(|b| b == b'?' || b == b'#') {
+    if !validate::every(rest.as_bytes(), |b| b != b'?' && b != b'#') {
         return Err("must not have a query or a fragment");
     }
     let (authority, path) = match find_byte(rest, b'/') {
         Some(i) => (rest.get(..i).unwrap_or_default(), rest.get(i..).unwrap_or_default()),
         None => (rest, ""),
     };
-    if authority.bytes().any(|b| b == b'@') {
+    if find_byte(authority, b'@').is_some() {
         return Err("must not contain credentials");
     }
     let (host, port) = split_host_port(authority).ok_or("has an invalid host or port")?;
@@ -130,7 +130,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
         let end = find_byte(authority, b']')?;
         let (h, rest) = (authority.get(..end + 1)?, authority.get(end + 1..)?);
-        let valid = h.get(1..end)?.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        let valid = validate::every(h.get(1..end)?.as_bytes(), |b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
         if !valid || h.len() < 4 {
             return None;
         }
@@ -145,11 +145,12 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         }
     };
     let host_ok = host.starts_with('[')
-        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+        || (!host.is_empty()
+            && validate::every(host.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
     let port_ok = port.map_or(true, |p| {
         !p.is_empty()
             && p.len() <= 5
-            && p.bytes().all(|b| b.is_ascii_digit())
+            && validate::every(p.as_bytes(), |b| b.is_ascii_digit())
             && validate::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535)
     });
     (host_ok && port_ok).then_some((host, port))

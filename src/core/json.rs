@@ -121,7 +121,7 @@ impl<'a> Cursor<'a> {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 1,
                         b'u' => {
                             let hex = self.b.get(self.i + 1..self.i + 5)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            if !super::validate::every(hex, |b| b.is_ascii_hexdigit()) {
                                 return None;
                             }
                             self.i += 5;
@@ -442,7 +442,7 @@ fn is_exact_bytes(raw: &[u8]) -> bool {
                 [b'+', d @ ..] => (1, d),
                 d => (1, d),
             };
-            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            if digits.is_empty() || !super::validate::every(digits, |b| b.is_ascii_digit()) {
                 return false;
             }
             // Saturates far beyond any double's range, so no overflow.

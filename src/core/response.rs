@@ -165,7 +165,7 @@ impl Refusal<'_> {
         };
         e.request_id = raw
             .request_id
-            .filter(|id| id.len() <= MAX_REQUEST_ID && id.bytes().all(|b| b.is_ascii_graphic()))
+            .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
             .map(|id| scrubber.scrub(id).into_owned());
         e
     }
@@ -176,7 +176,7 @@ fn code_text(raw: &str) -> Option<String> {
     if let Some(text) = json::string(raw) {
         return (!text.is_empty() && text.len() <= 64).then_some(text);
     }
-    (raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit())).then(|| raw.to_owned())
+    (raw.len() <= 20 && super::validate::every(raw.as_bytes(), |b| b.is_ascii_digit())).then(|| raw.to_owned())
 }
 
 /// `s` cut to [`MAX_MESSAGE_CHARS`] characters, with `…` when cut. Counted on

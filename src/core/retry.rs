@@ -127,7 +127,7 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
 /// past means no wait.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     let v = value.trim();
-    if !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()) {
+    if !v.is_empty() && v.len() <= 10 && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
         return super::validate::digits_value(v.as_bytes()).map(|s| s * 1000);
     }
     let at = crate::platform::imf_fixdate_ms(&imf_fixdate(v)?)?;
@@ -168,7 +168,7 @@ fn imf_fixdate(v: &str) -> Option<String> {
                 return None;
             }
             let yy = p(9..11)?;
-            if !yy.iter().all(u8::is_ascii_digit) {
+            if !super::validate::every(yy, |b| b.is_ascii_digit()) {
                 return None;
             }
             let century: &[u8] = if yy < b"70".as_slice() { b"20" } else { b"19" };

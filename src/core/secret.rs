@@ -163,8 +163,9 @@ impl Scrubber {
 /// The card mask for `digits` when it is a card number (12 to 19 ASCII
 /// digits passing the Luhn check).
 fn card_mask(digits: &[u8]) -> Option<Mask> {
-    let ok =
-        (12..=19).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) && super::validate::luhn(digits);
+    let ok = (12..=19).contains(&digits.len())
+        && super::validate::every(digits, |b| b.is_ascii_digit())
+        && super::validate::luhn(digits);
     let last: &[u8; 4] = digits.get(digits.len().checked_sub(4)?..)?.try_into().ok()?;
     ok.then_some(Mask::Card(*last))
 }
