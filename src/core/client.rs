@@ -12,6 +12,7 @@ use super::error::Error;
 use super::input::Input;
 use super::request::json_string_into;
 use super::token::{Source, Tokens};
+use super::validate;
 
 /// The options of `new MigoClient(options)`, as the driver read them.
 #[derive(Clone, Debug, Default)]
@@ -52,7 +53,7 @@ pub struct Client {
 fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<(), Error> {
     match input {
         None | Some(Input::Absent | Input::Null | Input::Other("function")) => Ok(()),
-        Some(_) => Err(Error::config(field, cat!(field, " must be a function"))),
+        Some(_) => Err(validate::says_as(Error::config, field, " must be a function")),
     }
 }
 

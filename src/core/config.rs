@@ -20,7 +20,7 @@ impl Environment {
             Input::Absent | Input::Null => Ok(Environment::Production),
             Input::Str(s) if s == "production" => Ok(Environment::Production),
             Input::Str(s) if s == "sandbox" => Ok(Environment::Sandbox),
-            _ => Err(err(field, cat!(field, " must be \"production\" or \"sandbox\""))),
+            _ => Err(validate::says_as(err, field, " must be \"production\" or \"sandbox\"")),
         }
     }
 

@@ -88,7 +88,7 @@ fn says(field: &'static str, what: &str) -> Error {
 pub type Kind = fn(&'static str, String) -> Error;
 
 /// The error of `kind` (validation or config) `{field}{what}`.
-fn says_as(kind: Kind, field: &'static str, what: &str) -> Error {
+pub(crate) fn says_as(kind: Kind, field: &'static str, what: &str) -> Error {
     kind(field, cat!(field, what))
 }
 
