@@ -16,7 +16,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::config::{self, CallOptions, Config};
+use super::config::{CallOptions, Config};
 use super::endpoints::Endpoint;
 use super::error::{Error, ErrorKind, Outcome};
 use super::input::Input;
@@ -28,6 +28,7 @@ use super::retry::RetryClass;
 use super::retry::{self, Decision, Failure};
 use super::secret::{Scrubber, Secret};
 use super::token::{Acquire, Tokens};
+use super::validate::{self, MAX_ACCESS_TOKEN_BYTES};
 
 /// What the calls of one client share: its options and its token.
 #[derive(Clone, Debug)]
@@ -113,11 +114,13 @@ pub struct CallInput {
 impl SignalInput {
     /// The `signal` a driver sent as an [`Input`] tag (see [`super::input::TAGS`]).
     pub fn from_tag(tag: u8) -> SignalInput {
-        match super::input::TAGS.get(usize::from(tag)).copied() {
-            Some("undefined" | "null") => SignalInput::Absent,
-            Some("signal") => SignalInput::Live,
-            Some("abortedSignal") => SignalInput::Aborted { timeout: false },
-            Some("timedOutSignal") => SignalInput::Aborted { timeout: true },
+        // By index, as `Input::from_tag` (tested against the names there and
+        // in call_tests.rs).
+        match tag {
+            0 | 1 => SignalInput::Absent,
+            12 => SignalInput::Live,
+            13 => SignalInput::Aborted { timeout: false },
+            14 => SignalInput::Aborted { timeout: true },
             _ => SignalInput::Invalid(Input::from_tag(tag, None, 0.0).type_name()),
         }
     }
@@ -237,11 +240,22 @@ impl Call {
         input: &CallInput,
         has_fetch: bool,
     ) -> Call {
-        let mut call = Call {
+        // Built in its place, in one struct literal: filling in a default
+        // call and then its fields copied the whole (large) call once more.
+        let mut args = Args::default();
+        let (options, state) = match Self::prepare(&mut args, endpoint, config, inputs, input, has_fetch) {
+            Ok(options) => (options, State::NeedToken),
+            Err(e) => {
+                // A call refused here holds no argument (nor any secret).
+                args = Args::default();
+                (CallOptions { max_retries: config.max_retries, timeout_ms: config.timeout_ms }, State::Failed(e))
+            }
+        };
+        Call {
             endpoint,
-            args: Args::default(),
-            options: CallOptions { max_retries: config.max_retries, timeout_ms: config.timeout_ms },
-            state: State::NeedToken,
+            args,
+            options,
+            state,
             attempts: 0,
             retries: 0,
             refreshed: false,
@@ -253,25 +267,18 @@ impl Call {
             request: None,
             sent_at: 0.0,
             event: None,
-        };
-        match Self::prepare(endpoint, config, inputs, input, has_fetch) {
-            Ok((args, options)) => {
-                call.args = args;
-                call.options = options;
-            }
-            Err(e) => call.state = State::Failed(e),
         }
-        call
     }
 
     fn prepare(
+        args: &mut Args,
         endpoint: &'static Endpoint,
         config: &Config,
         inputs: &[(super::endpoints::Param, Input)],
         input: &CallInput,
         has_fetch: bool,
-    ) -> Result<(Args, CallOptions), Error> {
-        let args = Args::collect(endpoint, config, inputs)?;
+    ) -> Result<CallOptions, Error> {
+        args.fill(endpoint, config, inputs)?;
         if !matches!(input.options, Input::Absent | Input::Null | Input::Other("object")) {
             return Err(Error::validation("options", "the options argument must be an object"));
         }
@@ -287,7 +294,7 @@ impl Call {
                 "no fetch function: this runtime has no global fetch; pass one as the client's `fetch` option",
             ));
         }
-        Ok((args, options))
+        Ok(options)
     }
 
     /// What to do now.
@@ -358,7 +365,7 @@ impl Call {
     /// still holds the body slices it instead of copying the value out.
     pub fn value_span(&self) -> Option<(usize, usize)> {
         let State::Done(Value::InBody { body, start, end }) = &self.state else { return None };
-        let units = |s: &str| if s.is_ascii() { s.len() } else { s.encode_utf16().count() };
+        let units = |s: &str| if s.is_ascii() { s.len() } else { utf16_len(s) };
         let before = units(body.get(..*start)?);
         Some((before, before + units(body.get(*start..*end)?)))
     }
@@ -384,7 +391,7 @@ impl Call {
     /// and of any full card number.
     pub fn scrub(&self, text: &str) -> String {
         let (secrets, n) = self.secrets();
-        Scrubber::new(&secrets[..n]).scrub(text).into_owned()
+        Scrubber::new(secrets.get(..n).unwrap_or_default()).scrub(text).into_owned()
     }
 
     /// The call's secrets: its secret arguments (a card number, a view token)
@@ -414,12 +421,12 @@ impl Call {
         out.push_str(",\"url\":");
         json_string_into(&request.redacted_url(), &mut out);
         out.push_str(",\"attempt\":");
-        out.push_str(itoa::Buffer::new().format(event.attempt));
+        super::push_decimal(&mut out, u64::from(event.attempt));
         out.push_str(",\"result\":");
         json_string_into(event.result.as_str(), &mut out);
         if let Some(s) = event.status {
             out.push_str(",\"status\":");
-            out.push_str(itoa::Buffer::new().format(s));
+            super::push_decimal(&mut out, u64::from(s));
         }
         if let Some(id) = &event.request_id {
             out.push_str(",\"requestId\":");
@@ -427,7 +434,7 @@ impl Call {
         }
         out.push_str(",\"durationMs\":");
         // Whole milliseconds: the driver's clock is Date.now().
-        out.push_str(itoa::Buffer::new().format(event.duration_ms as u64));
+        super::push_decimal(&mut out, event.duration_ms as u64);
         out.push('}');
         Some(out)
     }
@@ -459,7 +466,9 @@ impl Call {
         let (secrets, n) = self.secrets();
         let decoded = response::decode(
             Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() },
-            &secrets[..n],
+            // `get`: `n` is at most 4, which the compiler cannot see, and an
+            // index would keep a panic site (its message and location).
+            secrets.get(..n).unwrap_or_default(),
         );
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(Value::Empty),
@@ -555,12 +564,18 @@ impl Call {
         if !matches!(self.state, State::WaitingToken { ticket: t, .. } if t == ticket) {
             return self.next(now, cx);
         }
-        let provider = |message: &str| Error::config("getAccessToken", message);
+        // The token passes `config::access_token`'s rule (`header_problem`),
+        // asked directly: building the refusal that rule gives, only to
+        // replace it, cost code and a copy of the token.
         let token = match result {
-            TokenResult::Value(v) => config::access_token(&v)
-                .map_err(|_| provider("getAccessToken must resolve to a non-empty string of visible ASCII characters")),
-            TokenResult::Rejected => Err(provider("getAccessToken rejected")),
-            TokenResult::Threw => Err(provider("getAccessToken threw")),
+            TokenResult::Value(Input::Str(s)) if validate::header_problem(&s, MAX_ACCESS_TOKEN_BYTES).is_none() => {
+                Ok(Secret::new(s))
+            }
+            TokenResult::Value(_) => {
+                Err("getAccessToken must resolve to a non-empty string of visible ASCII characters")
+            }
+            TokenResult::Rejected => Err("getAccessToken rejected"),
+            TokenResult::Threw => Err("getAccessToken threw"),
         };
         match token {
             Ok(t) => {
@@ -568,9 +583,9 @@ impl Call {
                 self.state = State::NeedToken;
                 self.next(now, cx)
             }
-            Err(e) => {
+            Err(message) => {
                 cx.tokens.failed(ticket);
-                self.fail(e)
+                self.fail(Error::config("getAccessToken", message))
             }
         }
     }
@@ -596,13 +611,15 @@ impl Call {
                 return self.fail(own_effect(first, error));
             }
         }
-        if outcome == Outcome::Unknown && self.first_unknown.is_none() {
-            self.first_unknown = Some(error.clone());
-        }
         self.so_far = self.so_far.then(outcome);
         self.retries += 1;
         match retry::decide(self.endpoint.retry, failure, self.retries, self.options.max_retries, jitter) {
             Decision::Retry { delay_ms } => {
+                // Kept only on a retry, which is the only way it is read
+                // again: no clone of the error (0.35 KB of wasm).
+                if outcome == Outcome::Unknown && self.first_unknown.is_none() {
+                    self.first_unknown = Some(error);
+                }
                 self.state = State::Backoff { until: now + f64::from(delay_ms) };
                 self.next(now, cx)
             }
@@ -614,6 +631,13 @@ impl Call {
             }
         }
     }
+}
+
+/// `s.encode_utf16().count()`, from the bytes: one unit per character (a
+/// byte that is not a continuation), two for those of four bytes (lead byte
+/// F0 and up). Decoding each character cost more wasm.
+fn utf16_len(s: &str) -> usize {
+    s.bytes().map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0)).sum()
 }
 
 /// The error for a caller's signal: kind `timeout` when its reason is a

@@ -354,6 +354,34 @@ fn a_bad_token_provider_fails_the_call_with_a_config_error_naming_it() {
     }
 }
 
+/// A provider's token is taken exactly when `accessToken` would be.
+#[test]
+fn a_provided_token_follows_the_access_token_rule() {
+    let long = "t".repeat(crate::core::validate::MAX_ACCESS_TOKEN_BYTES);
+    let too_long = "t".repeat(crate::core::validate::MAX_ACCESS_TOKEN_BYTES + 1);
+    let inputs = [
+        Input::from("tok_ok"),
+        Input::from(long.as_str()),
+        Input::from(too_long.as_str()),
+        Input::from(""),
+        Input::from("t\u{e9}"),
+        Input::from("a\tb"),
+        Input::from("~!"),
+        Input::Null,
+        Input::Absent,
+        Input::Bool(true),
+        Input::Other("object"),
+    ];
+    for input in inputs {
+        let expected = crate::core::config::access_token(&input).is_ok();
+        let mut s = sim_provider();
+        let id = s.start(Op::ActivateCard);
+        s.next(id);
+        let a = s.client.on_token(id, 1, TokenResult::Value(input.clone()), s.now);
+        assert_eq!(matches!(a, Action::Send { .. }), expected, "{input:?}");
+    }
+}
+
 #[test]
 fn abort_at_every_stage() {
     let abort = |timeout: bool| CallInput {
@@ -671,4 +699,35 @@ fn the_value_span_indexes_the_body_as_js_strings_do() {
     s.reply(id, reply(201, r#"{"success":true,"data":{"cardId":9007199254740993}}"#));
     let call = s.client.call(id).unwrap();
     assert_eq!((call.value_span(), call.value()), (None, Some(r#"{"cardId":"9007199254740993"}"#)));
+}
+
+/// `SignalInput::from_tag` matches on indices: each tag reads as its name says.
+#[test]
+fn every_signal_tag_reads_as_its_name() {
+    use crate::core::input::TAGS;
+    for (i, name) in TAGS.iter().enumerate() {
+        let expected = match *name {
+            "undefined" | "null" => SignalInput::Absent,
+            "signal" => SignalInput::Live,
+            "abortedSignal" => SignalInput::Aborted { timeout: false },
+            "timedOutSignal" => SignalInput::Aborted { timeout: true },
+            _ => SignalInput::Invalid(Input::from_tag(i as u8, None, 0.0).type_name()),
+        };
+        assert_eq!(SignalInput::from_tag(i as u8), expected, "{name}");
+    }
+    assert_eq!(SignalInput::from_tag(99), SignalInput::Invalid("a value that could not be read"));
+}
+
+#[test]
+fn utf16_len_counts_as_encode_utf16() {
+    for s in ["", "abc", "é", "€uro", "😀", "a😀é€\u{10FFFF}\u{7f}\u{80}\u{7ff}\u{800}\u{ffff}\u{10000}"] {
+        assert_eq!(super::utf16_len(s), s.encode_utf16().count(), "{s:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn utf16_len_agrees_with_encode_utf16(s in any::<String>()) {
+        prop_assert_eq!(super::utf16_len(&s), s.encode_utf16().count());
+    }
 }

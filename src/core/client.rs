@@ -12,6 +12,7 @@ use super::error::Error;
 use super::input::Input;
 use super::request::json_string_into;
 use super::token::{Source, Tokens};
+use super::validate;
 
 /// The options of `new MigoClient(options)`, as the driver read them.
 #[derive(Clone, Debug, Default)]
@@ -52,7 +53,7 @@ pub struct Client {
 fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<(), Error> {
     match input {
         None | Some(Input::Absent | Input::Null | Input::Other("function")) => Ok(()),
-        Some(_) => Err(Error::config(field, cat!(field, " must be a function"))),
+        Some(_) => Err(validate::says_as(Error::config, field, " must be a function")),
     }
 }
 
@@ -100,16 +101,16 @@ impl Client {
         has_fetch: bool,
     ) -> CallId {
         let call = Call::start(endpoint, &self.cx.config, inputs, input, has_fetch);
-        match self.free.pop() {
-            Some(id) => {
-                self.calls[id as usize] = Some(call);
-                id
-            }
-            None => {
-                self.calls.push(Some(call));
-                (self.calls.len() - 1) as CallId
+        // A freed id is always a slot of `calls`; `get_mut` says so without
+        // a panic site (an index kept one, with its message and location).
+        if let Some(id) = self.free.pop() {
+            if let Some(slot) = self.calls.get_mut(id as usize) {
+                *slot = Some(call);
+                return id;
             }
         }
+        self.calls.push(Some(call));
+        (self.calls.len() - 1) as CallId
     }
 
     /// The call `id`, while it has not been finished.

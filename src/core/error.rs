@@ -173,7 +173,7 @@ impl Error {
         text("requestId", self.request_id.as_deref(), &mut out);
         if let Some(s) = self.status {
             out.push_str(",\"status\":");
-            out.push_str(itoa::Buffer::new().format(s));
+            super::push_decimal(&mut out, u64::from(s));
         }
         // `errors_json` is already valid JSON: the decoder produced it.
         if let Some(errors) = &self.errors_json {
@@ -181,7 +181,7 @@ impl Error {
             out.push_str(errors);
         }
         out.push_str(",\"attempts\":");
-        out.push_str(itoa::Buffer::new().format(self.attempts));
+        super::push_decimal(&mut out, u64::from(self.attempts));
         out.push_str(if self.retryable { ",\"retryable\":true" } else { ",\"retryable\":false" });
         out.push_str(",\"outcome\":");
         json_string_into(self.outcome.as_str(), &mut out);

@@ -79,7 +79,7 @@ impl<'a> Cursor<'a> {
         // An integer literal of at most 15 characters is below 2^53.
         let lit = self.b.get(start..self.i)?;
         if self.exact && (lit.len() > 15 || lit.iter().any(|c| matches!(c, b'.' | b'e' | b'E'))) {
-            self.exact = is_exact_in_js(text(lit));
+            self.exact = is_exact_bytes(lit);
         }
         Some(())
     }
@@ -121,7 +121,7 @@ impl<'a> Cursor<'a> {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 1,
                         b'u' => {
                             let hex = self.b.get(self.i + 1..self.i + 5)?;
-                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                            if !super::validate::every(hex, |b| b.is_ascii_hexdigit()) {
                                 return None;
                             }
                             self.i += 5;
@@ -203,15 +203,10 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// Raw slices are cut at ASCII structural characters, so they are UTF-8.
-fn text(b: &[u8]) -> &str {
-    core::str::from_utf8(b).unwrap_or_default()
-}
-
 /// Where `part` lies in `whole`, by address: its byte range when `part` is a
 /// slice of `whole`'s bytes (as everything a scan of `whole` cuts is), None
-/// otherwise. Slicing `whole` there checks two boundaries, where [`text`]
-/// checks every byte again.
+/// otherwise. Slicing `whole` there checks two boundaries, where
+/// `str::from_utf8` would check every byte again.
 pub fn span_in(whole: &str, part: &[u8]) -> Option<core::ops::Range<usize>> {
     let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
     let range = start..start.checked_add(part.len())?;
@@ -393,7 +388,16 @@ const MAX_DOUBLE_15: &[u8; 15] = b"179769313486231";
 ///
 /// `raw` that is not a number literal is reported as not exact.
 pub fn is_exact_in_js(raw: &str) -> bool {
-    let b = raw.strip_prefix('-').unwrap_or(raw).as_bytes();
+    is_exact_bytes(raw.as_bytes())
+}
+
+/// [`is_exact_in_js`] on the literal's bytes, as a scan cuts them: checking
+/// them as UTF-8 first brought `str::from_utf8` (0.7 KB of wasm) and time.
+fn is_exact_bytes(raw: &[u8]) -> bool {
+    let b = match raw {
+        [b'-', rest @ ..] => rest,
+        _ => raw,
+    };
     // One pass over the mantissa: digits from the first non-zero one (up to
     // 16 kept), how many up to the last non-zero one, where the first is.
     let (mut sig, mut n, mut last) = ([b'0'; 16], 0, 0);
@@ -420,7 +424,9 @@ pub fn is_exact_in_js(raw: &str) -> bool {
         }
         i += 1;
     }
-    let rest = &b[i..];
+    // `get`: `i` stopped within `b`, which an index would not know (and keep
+    // a panic site for).
+    let rest = b.get(i..).unwrap_or_default();
     if int_len == 0 || (point && seen == int_len) {
         return false; // no digits before the point, or none after it
     }
@@ -436,7 +442,7 @@ pub fn is_exact_in_js(raw: &str) -> bool {
                 [b'+', d @ ..] => (1, d),
                 d => (1, d),
             };
-            if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            if digits.is_empty() || !super::validate::every(digits, |b| b.is_ascii_digit()) {
                 return false;
             }
             // Saturates far beyond any double's range, so no overflow.

@@ -43,23 +43,48 @@ impl Args {
     /// values by parameter; one that is not there is absent.
     pub fn collect(endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<Args, Error> {
         let mut args = Args::default();
-        for p in endpoint.params() {
-            let raw = inputs.iter().find(|(q, _)| *q == p).map_or(&Input::Absent, |(_, v)| v);
-            let value = if raw.is_missing() && p == Param::ClientId && config.client_id.is_some() {
-                config.client_id.clone().map(Value::Text)
-            } else if raw.is_missing() && p == Param::ClientId {
-                return Err(Error::validation(
-                    "clientId",
-                    "clientId is required: pass it to linkCard or set it on the client",
-                ));
-            } else if raw.is_missing() && endpoint.optional.contains(&p) {
-                None
-            } else {
-                Some(validate_param(p, raw)?)
-            };
-            args.values[p.index()] = value;
-        }
+        args.fill(endpoint, config, inputs)?;
         Ok(args)
+    }
+
+    /// [`Args::collect`] into `self` (all absent before), for a caller that
+    /// keeps them in place: a call, which moving them into cost a copy.
+    pub fn fill(&mut self, endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<(), Error> {
+        // The order of `endpoint.params()`, as two plain loops: its chained
+        // iterator was several hundred bytes of wasm.
+        for seg in endpoint.path {
+            if let Seg::Arg(p) = seg {
+                self.collect_one(*p, endpoint, config, inputs)?;
+            }
+        }
+        for p in endpoint.query.iter().chain(endpoint.body) {
+            self.collect_one(*p, endpoint, config, inputs)?;
+        }
+        Ok(())
+    }
+
+    fn collect_one(
+        &mut self,
+        p: Param,
+        endpoint: &Endpoint,
+        config: &Config,
+        inputs: &[(Param, Input)],
+    ) -> Result<(), Error> {
+        let raw = inputs.iter().find(|(q, _)| *q == p).map_or(&Input::Absent, |(_, v)| v);
+        let value = if raw.is_missing() && p == Param::ClientId && config.client_id.is_some() {
+            config.client_id.clone().map(Value::Text)
+        } else if raw.is_missing() && p == Param::ClientId {
+            return Err(Error::validation(
+                "clientId",
+                "clientId is required: pass it to linkCard or set it on the client",
+            ));
+        } else if raw.is_missing() && endpoint.optional.contains(&p) {
+            None
+        } else {
+            Some(validate_param(p, raw)?)
+        };
+        self.values[p.index()] = value;
+        Ok(())
     }
 
     pub fn get(&self, p: Param) -> Option<&Value> {
@@ -113,32 +138,29 @@ impl Request {
 
     /// [`Request::url`], written at the end of `out`.
     pub fn url_into(&self, out: &mut String) {
+        self.write_url(out, false);
+    }
+
+    /// The URL with secret query values replaced by `***`: safe to log.
+    pub fn redacted_url(&self) -> String {
+        let mut url = String::with_capacity(self.path_url.len() + 32);
+        self.write_url(&mut url, true);
+        url
+    }
+
+    /// The URL, secret query values as `***` when `redact`: one writer for
+    /// both (a closure-taking variant was a second copy of the loop).
+    fn write_url(&self, out: &mut String, redact: bool) {
         out.push_str(&self.path_url);
         for (i, (name, value)) in self.query.iter().enumerate() {
             out.push(if i == 0 { '?' } else { '&' });
             out.push_str(name);
             out.push('=');
-            percent_encode_into(&value.as_text(), out);
+            match value {
+                Value::Secret(_) if redact => out.push_str("***"),
+                other => percent_encode_into(&other.as_text(), out),
+            }
         }
-    }
-
-    /// The URL with secret query values replaced by `***`: safe to log.
-    pub fn redacted_url(&self) -> String {
-        self.url_with(|v| match v {
-            Value::Secret(_) => "***".into(),
-            other => percent_encode(&other.as_text()),
-        })
-    }
-
-    fn url_with(&self, show: impl Fn(&Value) -> String) -> String {
-        let mut url = self.path_url.clone();
-        for (i, (name, value)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(name);
-            url.push('=');
-            url.push_str(&show(value));
-        }
-        url
     }
 
     /// The JSON body, for `fetch` only.
@@ -175,8 +197,19 @@ impl fmt::Debug for Request {
 /// Builds the request for `endpoint` from validated arguments, for the
 /// client `config` and the bearer `token`.
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
-    let missing = |p: Param| Error::validation(p.field(), cat!(p.field(), " is required"));
-    let base = config.base_url.trim_end_matches('/');
+    // The error is made once, here, for the argument `build_or_missing` names.
+    build_or_missing(endpoint, args, config, token)
+        .map_err(|p| Error::validation(p.field(), cat!(p.field(), " is required")))
+}
+
+/// [`build`], or the first required argument missing from `args`.
+fn build_or_missing(
+    endpoint: &Endpoint,
+    args: &Args,
+    config: &Config,
+    token: &Secret<String>,
+) -> Result<Request, Param> {
+    let base = super::config::trim_end_slashes(&config.base_url);
     // Sized once: grown char by char, it was reallocated several times a call.
     let mut path_url = String::with_capacity(base.len() + 48);
     path_url.push_str(base);
@@ -184,7 +217,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         path_url.push('/');
         match seg {
             Seg::Lit(s) => path_url.push_str(s),
-            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or_else(|| missing(*p))?.as_text(), &mut path_url),
+            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or(*p)?.as_text(), &mut path_url),
         }
     }
     let mut query = Vec::new();
@@ -192,7 +225,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         match args.get(*p) {
             Some(v) => query.push((p.wire(), v.clone())),
             None if endpoint.optional.contains(p) => {}
-            None => return Err(missing(*p)),
+            None => return Err(*p),
         }
     }
     let body = if endpoint.has_body() {
@@ -202,7 +235,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
             let value = match args.get(*p) {
                 Some(v) => v,
                 None if endpoint.optional.contains(p) => continue,
-                None => return Err(missing(*p)),
+                None => return Err(*p),
             };
             if json.len() > 1 {
                 json.push(',');
@@ -210,7 +243,7 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
             json_string_into(p.wire(), &mut json);
             json.push(':');
             match value {
-                Value::Int(n) => json.push_str(itoa::Buffer::new().format(*n)),
+                Value::Int(n) => super::push_decimal(&mut json, u64::from(*n)),
                 other => json_string_into(&other.as_text(), &mut json),
             }
         }
@@ -223,16 +256,27 @@ pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<S
         method: endpoint.method,
         path_url,
         query,
-        authorization: Secret::new(["Bearer ", token.expose()].concat()),
+        authorization: Secret::new(bearer(token.expose())),
         application_id: config.application_id.clone(),
         content_type: body.as_ref().map(|_| "application/json"),
         body,
     })
 }
 
+/// `Bearer {token}`, sized once (`[..].concat()` brought std's generic join,
+/// 1.1 KB of wasm).
+fn bearer(token: &str) -> String {
+    let mut out = String::with_capacity(7 + token.len());
+    out.push_str("Bearer ");
+    out.push_str(token);
+    out
+}
+
 /// `n` in decimal, without `core::fmt` (slow, on every call).
 pub fn decimal(n: u64) -> String {
-    itoa::Buffer::new().format(n).to_owned()
+    let mut s = String::new();
+    super::push_decimal(&mut s, n);
+    s
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value

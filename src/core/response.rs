@@ -48,7 +48,10 @@ impl<'a> Envelope<'a> {
     fn read(m: &[(alloc::borrow::Cow<'_, str>, &'a str)]) -> Option<Envelope<'a>> {
         let env = Envelope {
             success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
-            status_code: json::member(m, "statusCode").and_then(|s| s.parse().ok()),
+            // A JSON number has no sign but `-`, which `parse` refused too.
+            status_code: json::member(m, "statusCode")
+                .and_then(|s| super::validate::digits_value(s.as_bytes()))
+                .and_then(|n| u16::try_from(n).ok()),
             message: json::member(m, "message"),
             data: json::member(m, "data"),
             errors: json::member(m, "errors"),
@@ -153,7 +156,7 @@ impl Refusal<'_> {
                     .or(env.message)
                     .and_then(json::string)
                     // Control characters go first, so none can split an echo in two.
-                    .map(|m| clip(&scrubber.scrub(&m.replace(char::is_control, ""))));
+                    .map(|m| clip(&scrubber.scrub(&without_controls(&m))));
                 let mut e = Error::api(status, status_message(status, code.as_deref(), detail.as_deref()));
                 e.code = code;
                 e.errors_json = env.errors.filter(|e| e.starts_with('[')).and_then(|e| scrubber.scrub_json(e));
@@ -162,7 +165,7 @@ impl Refusal<'_> {
         };
         e.request_id = raw
             .request_id
-            .filter(|id| id.len() <= MAX_REQUEST_ID && id.bytes().all(|b| b.is_ascii_graphic()))
+            .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
             .map(|id| scrubber.scrub(id).into_owned());
         e
     }
@@ -173,14 +176,36 @@ fn code_text(raw: &str) -> Option<String> {
     if let Some(text) = json::string(raw) {
         return (!text.is_empty() && text.len() <= 64).then_some(text);
     }
-    (raw.len() <= 20 && raw.bytes().all(|b| b.is_ascii_digit())).then(|| raw.to_owned())
+    (raw.len() <= 20 && super::validate::every(raw.as_bytes(), |b| b.is_ascii_digit())).then(|| raw.to_owned())
 }
 
+/// `s` cut to [`MAX_MESSAGE_CHARS`] characters, with `…` when cut. Counted on
+/// bytes (a character starts at each non-continuation byte): `char_indices`
+/// decoding cost more wasm.
 fn clip(s: &str) -> String {
-    match s.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((end, _)) => cat!(s.get(..end).unwrap_or_default(), "…"),
-        None => s.to_owned(),
+    let mut chars = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if chars == MAX_MESSAGE_CHARS {
+                return cat!(s.get(..i).unwrap_or_default(), "…");
+            }
+            chars += 1;
+        }
     }
+    s.to_owned()
+}
+
+/// `s` without its control characters (`char::is_control`), as
+/// `s.replace(char::is_control, "")` gives it; a loop of its own, since the
+/// pattern machinery behind `replace` cost more wasm.
+fn without_controls(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !c.is_control() {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn status_message(status: u16, code: Option<&str>, detail: Option<&str>) -> String {
@@ -407,6 +432,27 @@ mod tests {
         assert_eq!(e.request_id.as_deref(), Some("***"));
         let e = issue(500, "", Some("req-2026-11-29-000123")).unwrap_err();
         assert_eq!(e.request_id.as_deref(), Some("req-2026-11-29-000123"));
+    }
+
+    #[test]
+    fn clip_and_without_controls_match_their_char_readings() {
+        for s in [
+            "",
+            "abc",
+            "é".repeat(299).as_str(),
+            "é".repeat(300).as_str(),
+            &"😀".repeat(301),
+            &format!("{}x\u{85}", "a".repeat(299)),
+        ] {
+            let by_chars = match s.char_indices().nth(MAX_MESSAGE_CHARS) {
+                Some((end, _)) => format!("{}…", &s[..end]),
+                None => s.to_owned(),
+            };
+            assert_eq!(clip(s), by_chars);
+        }
+        for s in ["", "a\u{0}b\nc\u{7f}d\u{80}e\u{9f}f\u{a0}g", "plain", "\r\n"] {
+            assert_eq!(without_controls(s), s.replace(char::is_control, ""), "{s:?}");
+        }
     }
 
     #[test]

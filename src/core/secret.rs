@@ -112,14 +112,13 @@ impl Scrubber {
     pub fn new(secrets: &[&str]) -> Scrubber {
         let mut out: Vec<Target> = Vec::with_capacity(secrets.len());
         for &s in secrets {
-            if s.chars().nth(3).is_none() || out.iter().any(|t| t.secret == s) {
+            // A secret of four characters has a first byte: `first()` says
+            // so without a panic site.
+            let (Some(_), Some(&first)) = (s.chars().nth(3), s.as_bytes().first()) else { continue };
+            if out.iter().any(|t| t.secret == s) {
                 continue;
             }
-            out.push(Target {
-                mask: card_mask(s.as_bytes()).unwrap_or(Mask::Stars),
-                first: s.as_bytes()[0],
-                secret: s.into(),
-            });
+            out.push(Target { mask: card_mask(s.as_bytes()).unwrap_or(Mask::Stars), first, secret: s.into() });
         }
         let mut starts = [false; 256];
         for b in out.iter().map(|t| t.first).chain(*b"%\\+") {
@@ -164,8 +163,9 @@ impl Scrubber {
 /// The card mask for `digits` when it is a card number (12 to 19 ASCII
 /// digits passing the Luhn check).
 fn card_mask(digits: &[u8]) -> Option<Mask> {
-    let ok =
-        (12..=19).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) && super::validate::luhn(digits);
+    let ok = (12..=19).contains(&digits.len())
+        && super::validate::every(digits, |b| b.is_ascii_digit())
+        && super::validate::luhn(digits);
     let last: &[u8; 4] = digits.get(digits.len().checked_sub(4)?..)?.try_into().ok()?;
     ok.then_some(Mask::Card(*last))
 }
@@ -252,10 +252,27 @@ impl Alts {
         a
     }
 
-    /// The `k`th alternative, its end as a position.
+    /// The `k`th alternative, its end as a position. Callers ask for
+    /// `k < n`; `get` keeps a panic site out of the module all the same.
     fn get(&self, k: usize) -> (u32, usize) {
-        let (v, e) = self.a[k];
+        let (v, e) = self.a.get(k).copied().unwrap_or_default();
         (v, e as usize)
+    }
+
+    /// The alternatives found. `n` never exceeds [`WIDE`] (`push` checks);
+    /// the `min` lets the compiler see it, so no panic site is kept.
+    fn items(&self) -> &[(u32, u32)] {
+        &self.a[..self.n.min(WIDE)]
+    }
+
+    /// Becomes a copy of `from`, copying only the alternatives found
+    /// (copying whole sets was a fifth of the time).
+    fn set(&mut self, from: &Alts) {
+        let items = from.items();
+        for (to, item) in self.a.iter_mut().zip(items) {
+            *to = *item;
+        }
+        self.n = items.len();
     }
 
     fn is_empty(&self) -> bool {
@@ -263,7 +280,7 @@ impl Alts {
     }
 
     fn longest(&self) -> Option<usize> {
-        self.a[..self.n].iter().map(|&(_, e)| e as usize).max()
+        self.items().iter().map(|&(_, e)| e as usize).max()
     }
 }
 
@@ -302,7 +319,7 @@ impl<'t> Matcher<'t> {
         }
         self.steps -= 1;
         let item = (v, end as u32);
-        if out.a[..out.n].contains(&item) {
+        if out.items().contains(&item) {
             return;
         }
         match out.a.get_mut(out.n) {
@@ -339,15 +356,25 @@ impl<'t> Matcher<'t> {
             self.slot = vec![0; self.t.len()];
         }
         let layer = usize::from(layers - 1);
-        let index = match self.slot[p] {
-            0 => {
+        // `get` below where an index could not be proven in bounds (`slot`
+        // has a slot per byte, `memo` an entry per slot used, `layer` is
+        // below LAYERS): the same lookups without panic sites. Were one
+        // ever missing, the text is hidden whole (fail closed).
+        let index = match self.slot.get(p).copied() {
+            Some(0) => {
                 self.memo.push([None; LAYERS as usize]);
-                self.slot[p] = self.memo.len() as u32;
+                if let Some(slot) = self.slot.get_mut(p) {
+                    *slot = self.memo.len() as u32;
+                }
                 self.memo.len() - 1
             }
-            k => k as usize - 1,
+            Some(k) => k as usize - 1,
+            None => {
+                self.exhausted = true;
+                return;
+            }
         };
-        if self.memo[index][layer].is_none() {
+        if matches!(self.memo.get(index).and_then(|e| e.get(layer)), Some(None)) {
             let mut out = Alts::one(u32::from(b), p + 1);
             let l = layers - 1;
             let mut first = Alts::NONE;
@@ -362,11 +389,13 @@ impl<'t> Matcher<'t> {
                     self.backslash_after(e, l, &mut out);
                 }
             }
-            self.memo[index][layer] = Some(out);
+            if let Some(entry) = self.memo.get_mut(index).and_then(|e| e.get_mut(layer)) {
+                *entry = Some(out);
+            }
         }
-        if let Some(done) = &self.memo[index][layer] {
-            buf.a[..done.n].copy_from_slice(&done.a[..done.n]);
-            buf.n = done.n;
+        match self.memo.get(index).and_then(|e| e.get(layer)) {
+            Some(Some(done)) => buf.set(done),
+            _ => self.exhausted = true,
         }
     }
 
@@ -403,8 +432,7 @@ impl<'t> Matcher<'t> {
                     }
                 }
             }
-            cur.a[..out.n].copy_from_slice(&out.a[..out.n]);
-            cur.n = out.n;
+            cur.set(&out);
         }
         cur
     }
@@ -522,8 +550,10 @@ impl<'t> Matcher<'t> {
         if secrets.is_empty() {
             return;
         }
-        for p in 0..self.t.len() {
-            let b = self.t[p];
+        // Over a copy of the slice: `self.t[p]` after `&mut self` calls kept
+        // a bounds check (and a panic site) the compiler could not drop.
+        let t = self.t;
+        for (p, &b) in t.iter().enumerate() {
             if !starts[usize::from(b)] {
                 continue;
             }
@@ -632,16 +662,17 @@ impl<'t> Matcher<'t> {
                     }
                 }
             }
-            for i in 0..chain.len() {
+            // Iterators rather than indices: the same pairs, no panic sites.
+            for (i, first) in chain.iter().enumerate() {
                 let mut len = 0;
-                for j in i..chain.len() {
-                    len += chain[j].len;
+                for last in chain.iter().skip(i) {
+                    len += last.len;
                     if len > 19 {
                         break;
                     }
-                    let from = chain[i].first;
+                    let from = first.first;
                     if let Some(mask) = digits.get(from..from + len).and_then(card_mask) {
-                        spans.push(Span { start: chain[i].start, end: chain[j].end, mask });
+                        spans.push(Span { start: first.start, end: last.end, mask });
                     }
                 }
             }

@@ -34,6 +34,64 @@ pub(crate) fn char_count(s: &str) -> usize {
     s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
 }
 
+/// Whether `s` holds a control character (`char::is_control`: U+0000 to
+/// U+001F, U+007F to U+009F), read from its bytes: the last range is `C2 80`
+/// to `C2 9F` in UTF-8 (`chars()` decoding cost more wasm).
+pub(crate) fn has_control(s: &str) -> bool {
+    let mut prev = 0u8;
+    for &b in s.as_bytes() {
+        if b < 0x20 || b == 0x7F || (prev == 0xC2 && b < 0xA0) {
+            return true;
+        }
+        prev = b;
+    }
+    false
+}
+
+/// Whether every byte of `s` passes `ok`. One loop for the module's many
+/// byte checks: each `bytes().all(closure)` was its own copy of the
+/// iterator code.
+pub(crate) fn every(s: &[u8], ok: fn(u8) -> bool) -> bool {
+    for &b in s {
+        if !ok(b) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The value of a non-empty string of ASCII digits, None for anything else
+/// or above `u64::MAX`. Where callers had `str::parse`: std's version (signs,
+/// radixes) was 0.7 KB of wasm.
+pub(crate) fn digits_value(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v = 0u64;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(v)
+}
+
+/// The validation error `{field}{what}`, built in one place.
+fn says(field: &'static str, what: &str) -> Error {
+    says_as(Error::validation, field, what)
+}
+
+/// How an error is made: `Error::validation` or `Error::config`. Passed
+/// in, so one check serves an argument and an option alike (a
+/// validation error rebuilt as a config one cost a second error's code).
+pub type Kind = fn(&'static str, String) -> Error;
+
+/// The error of `kind` (validation or config) `{field}{what}`.
+pub(crate) fn says_as(kind: Kind, field: &'static str, what: &str) -> Error {
+    kind(field, cat!(field, what))
+}
+
 fn safe_integer(n: f64) -> Option<u64> {
     // `n >= 0.0` is also true for -0, which JS prints as "0" too.
     if is_integer(n) && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
@@ -48,7 +106,7 @@ fn safe_integer(n: f64) -> Option<u64> {
 pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
     let id = any_id(field, input)?;
     if id == "." || id == ".." {
-        return Err(Error::validation(field, cat!(field, " must not be \".\" or \"..\"")));
+        return Err(says(field, " must not be \".\" or \"..\""));
     }
     Ok(id)
 }
@@ -57,29 +115,29 @@ pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
 /// safe integer, as text.
 pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
     match input {
-        Input::Number(n) => safe_integer(*n).map(super::request::decimal).ok_or_else(|| {
-            Error::validation(field, cat!(field, " must be a non-negative safe integer or a non-empty string"))
-        }),
+        Input::Number(n) => safe_integer(*n)
+            .map(super::request::decimal)
+            .ok_or_else(|| says(field, " must be a non-negative safe integer or a non-empty string")),
         Input::Str(s) => {
-            if s.is_empty() {
-                Err(Error::validation(field, cat!(field, " must not be empty")))
-            } else if char_count(s) > MAX_ID_CHARS {
-                Err(Error::validation(field, cat!(field, " must be at most ", MAX_ID_CHARS, " characters")))
-            } else if s.chars().any(char::is_control) {
-                Err(Error::validation(field, cat!(field, " must not contain control characters")))
-            } else {
-                Ok(s.clone())
+            let s = query_text(field, s)?;
+            if has_control(&s) {
+                return Err(says(field, " must not contain control characters"));
             }
+            Ok(s)
         }
         other => Err(required_or_type(field, other, "a non-empty string or a non-negative safe integer")),
     }
 }
 
 fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error {
+    required_or_type_as(Error::validation, field, input, expected)
+}
+
+fn required_or_type_as(kind: Kind, field: &'static str, input: &Input, expected: &str) -> Error {
     if input.is_missing() {
-        Error::validation(field, cat!(field, " is required"))
+        says_as(kind, field, " is required")
     } else {
-        Error::validation(field, cat!(field, " must be ", expected, ", got ", input.type_name()))
+        kind(field, cat!(field, " must be ", expected, ", got ", input.type_name()))
     }
 }
 
@@ -90,7 +148,7 @@ pub fn card_id(input: &Input) -> Result<String, Error> {
         Input::Number(n) => safe_integer(*n)
             .map(super::request::decimal)
             .ok_or_else(|| Error::validation(F, "cardId must be a non-negative safe integer or a string of digits")),
-        Input::Str(s) if !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.clone()),
+        Input::Str(s) if !s.is_empty() && s.len() <= 32 && every(s.as_bytes(), |b| b.is_ascii_digit()) => Ok(s.clone()),
         Input::Str(_) => Err(Error::validation(F, "cardId must be a string of 1 to 32 ASCII digits")),
         other => Err(required_or_type(F, other, "a non-negative safe integer or a string of digits")),
     }
@@ -159,24 +217,21 @@ pub fn alias(input: &Input) -> Result<String, Error> {
         Input::Str(s) if char_count(s) > MAX_ALIAS_CHARS => {
             Err(Error::validation(F, cat!("alias must be at most ", MAX_ALIAS_CHARS, " characters")))
         }
-        Input::Str(s) if s.chars().any(char::is_control) => {
-            Err(Error::validation(F, "alias must not contain control characters"))
-        }
+        Input::Str(s) if has_control(s) => Err(Error::validation(F, "alias must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
         other => Err(required_or_type(F, other, "a string")),
     }
 }
 
-/// A non-empty string without control characters and at most `max` bytes.
-pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
+/// A non-empty string without control characters and at most `max` bytes;
+/// its errors are of `kind` (validation for an argument, config for an option).
+pub fn text(kind: Kind, field: &'static str, input: &Input, max: usize) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(Error::validation(field, cat!(field, " must not be empty"))),
-        Input::Str(s) if s.len() > max => Err(Error::validation(field, cat!(field, " is too long"))),
-        Input::Str(s) if s.chars().any(char::is_control) => {
-            Err(Error::validation(field, cat!(field, " must not contain control characters")))
-        }
+        Input::Str(s) if s.is_empty() => Err(says_as(kind, field, " must not be empty")),
+        Input::Str(s) if s.len() > max => Err(says_as(kind, field, " is too long")),
+        Input::Str(s) if has_control(s) => Err(says_as(kind, field, " must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
-        other => Err(required_or_type(field, other, "a non-empty string")),
+        other => Err(required_or_type_as(kind, field, other, "a non-empty string")),
     }
 }
 
@@ -184,7 +239,7 @@ pub fn text(field: &'static str, input: &Input, max: usize) -> Result<String, Er
 /// that is percent-encoded into a query (any character is carried).
 pub fn query_text(field: &'static str, s: &str) -> Result<String, Error> {
     if s.is_empty() {
-        Err(Error::validation(field, cat!(field, " must not be empty")))
+        Err(says(field, " must not be empty"))
     } else if char_count(s) > MAX_ID_CHARS {
         Err(Error::validation(field, cat!(field, " must be at most ", MAX_ID_CHARS, " characters")))
     } else {
@@ -193,46 +248,55 @@ pub fn query_text(field: &'static str, s: &str) -> Result<String, Error> {
 }
 
 pub fn view_token(input: &Input) -> Result<Secret<String>, Error> {
-    text("viewToken", input, MAX_VIEW_TOKEN_BYTES).map(Secret::new)
+    text(Error::validation, "viewToken", input, MAX_VIEW_TOKEN_BYTES).map(Secret::new)
 }
 
 pub fn client_id(input: &Input) -> Result<String, Error> {
-    text("clientId", input, MAX_ID_CHARS)
+    text(Error::validation, "clientId", input, MAX_ID_CHARS)
 }
 
-/// An integer within `lo..=hi` (a JS number with no fractional part).
-pub fn int_in(field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
+/// An integer within `lo..=hi` (a JS number with no fractional part); its
+/// errors are of `kind`.
+pub fn int_in(kind: Kind, field: &'static str, input: &Input, lo: u32, hi: u32) -> Result<u32, Error> {
     match input {
         Input::Number(n) if is_integer(*n) && *n >= f64::from(lo) && *n <= f64::from(hi) => Ok(*n as u32),
-        Input::Number(_) => Err(Error::validation(field, cat!(field, " must be an integer from ", lo, " to ", hi))),
-        other => Err(required_or_type(field, other, &cat!("an integer from ", lo, " to ", hi))),
+        Input::Number(_) => Err(says_as(kind, field, &cat!(" must be an integer from ", lo, " to ", hi))),
+        other => Err(required_or_type_as(kind, field, other, &cat!("an integer from ", lo, " to ", hi))),
     }
 }
 
 pub fn month(input: &Input) -> Result<u32, Error> {
-    int_in("month", input, 1, 12)
+    int_in(Error::validation, "month", input, 1, 12)
 }
 
 pub fn year(input: &Input) -> Result<u32, Error> {
-    int_in("year", input, 1000, 9999)
+    int_in(Error::validation, "year", input, 1000, 9999)
+}
+
+/// What makes `s` unfit for an HTTP header value of at most `max` bytes, as
+/// the end of a message; None when it is fit. Alone, for a caller that only
+/// needs the answer (a token from the provider).
+pub fn header_problem(s: &str, max: usize) -> Option<&'static str> {
+    if s.is_empty() {
+        Some(" must not be empty")
+    } else if s.len() > max {
+        Some(" is too long")
+    } else if !every(s.as_bytes(), |b| b.is_ascii_graphic()) {
+        Some(" must contain only visible ASCII characters")
+    } else {
+        None
+    }
 }
 
 /// A value that travels in an HTTP header: visible ASCII only, since anything
 /// else makes `fetch` throw or lets a header be split.
-pub fn header_value(
-    field: &'static str,
-    input: &Input,
-    max: usize,
-    kind: fn(&'static str, String) -> Error,
-) -> Result<String, Error> {
+pub fn header_value(field: &'static str, input: &Input, max: usize, kind: Kind) -> Result<String, Error> {
     match input {
-        Input::Str(s) if s.is_empty() => Err(kind(field, cat!(field, " must not be empty"))),
-        Input::Str(s) if s.len() > max => Err(kind(field, cat!(field, " is too long"))),
-        Input::Str(s) if !s.bytes().all(|b| b.is_ascii_graphic()) => {
-            Err(kind(field, cat!(field, " must contain only visible ASCII characters")))
-        }
-        Input::Str(s) => Ok(s.clone()),
-        Input::Absent | Input::Null => Err(kind(field, cat!(field, " is required"))),
+        Input::Str(s) => match header_problem(s, max) {
+            Some(problem) => Err(says_as(kind, field, problem)),
+            None => Ok(s.clone()),
+        },
+        Input::Absent | Input::Null => Err(says_as(kind, field, " is required")),
         other => Err(kind(field, cat!(field, " must be a string, got ", other.type_name()))),
     }
 }
@@ -381,6 +445,45 @@ mod tests {
             assert_eq!(year(&Input::Number(bad)).unwrap_err().field, Some("year"));
         }
         assert!(month(&s("3")).is_err());
+    }
+
+    #[test]
+    fn digits_value_reads_what_parse_reads_from_digits() {
+        for t in [
+            "0",
+            "7",
+            "0042",
+            "65535",
+            "65536",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+        ] {
+            assert_eq!(digits_value(t.as_bytes()), t.parse::<u64>().ok(), "{t}");
+        }
+        for bad in ["", "+1", "-1", " 1", "1 ", "1.0", "1e3", "٣"] {
+            assert_eq!(digits_value(bad.as_bytes()), None, "{bad}");
+        }
+    }
+
+    /// The byte reading of `has_control` against `char::is_control`, over
+    /// every character around the two ranges and text mixing them.
+    #[test]
+    fn control_characters_read_from_bytes_as_chars_say() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(has_control(&s), c.is_control(), "{c:?}");
+        }
+        for s in ["", "plain", "é\u{a0}ÿ", "Ā\u{80}", "\u{9f}", "x\u{7f}", "\u{100}\u{85}"] {
+            assert_eq!(has_control(s), s.chars().any(char::is_control), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn has_control_agrees_with_chars(s in any::<String>()) {
+            prop_assert_eq!(has_control(&s), s.chars().any(char::is_control));
+        }
     }
 
     #[test]
