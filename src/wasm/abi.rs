@@ -62,22 +62,19 @@ pub extern "C" fn ret() -> *const Cell<u32> {
     &IO.ret
 }
 
-/// The strings JavaScript wrote, one per length (-1: none), back to back
-/// from the start of the scratch buffer.
-fn strings<const N: usize>(lens: [i32; N]) -> [Option<String>; N] {
+/// The string of `len` bytes (-1: none) that JavaScript wrote at offset
+/// `*at` of the scratch buffer; `*at` moves past it. Strings written back to
+/// back are read by calls in their order.
+fn string_at(at: &mut usize, len: i32) -> Option<String> {
+    let len = usize::try_from(len).ok()?;
     let b = IO.scratch.borrow();
-    let mut at = 0usize;
-    lens.map(|len| {
-        let len = usize::try_from(len).ok()?;
-        let bytes = b.get(at..at.checked_add(len)?)?;
-        at += len;
-        core::str::from_utf8(bytes).ok().map(str::to_owned)
-    })
+    let bytes = b.get(*at..at.checked_add(len)?)?;
+    *at += len;
+    core::str::from_utf8(bytes).ok().map(str::to_owned)
 }
 
 fn string(len: i32) -> Option<String> {
-    let [s] = strings([len]);
-    s
+    string_at(&mut 0, len)
 }
 
 /// Hands `s` out: its byte length, or -1 for none.
@@ -195,8 +192,9 @@ pub extern "C" fn core_on_reply(
     now: f64,
     jitter: f64,
 ) -> u8 {
-    let [body, request_id, retry_after] = strings([body, request_id, retry_after]);
-    let body = body.unwrap_or_default();
+    let at = &mut 0;
+    let body = string_at(at, body).unwrap_or_default();
+    let (request_id, retry_after) = (string_at(at, request_id), string_at(at, retry_after));
     with(h, FAIL, |c| c.on_reply(id, status, body, request_id, retry_after, redirected, now, jitter))
 }
 
