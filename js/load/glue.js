@@ -175,10 +175,11 @@ export function instantiateSync(module) {
 /**
  * Instantiates the module from what `init(input)` accepts: a compiled
  * WebAssembly.Module, bytes (ArrayBuffer or a typed array), a Response, or
- * a URL (string or URL object, fetched); a promise of any of these too.
+ * a URL (string, URL or Request, fetched); a promise of any of these too.
  */
 export async function instantiate(input) {
-  if (typeof input === "string" || (typeof URL === "function" && input instanceof URL)) input = fetch(input);
+  const fetched = (type) => typeof type === "function" && input instanceof type;
+  if (typeof input === "string" || fetched(globalThis.URL) || fetched(globalThis.Request)) input = fetch(input);
   let source = await input;
   if (typeof Response === "function" && source instanceof Response) {
     if (!source.ok) throw new Error(`migo-cards: fetching the module failed: ${source.status} ${source.statusText}`);

@@ -27,7 +27,8 @@ let ready;
 /**
  * Instantiates the WebAssembly module once; later calls return the same
  * promise. `input` optionally supplies this package's module instead: a
- * URL, a Response, bytes or a compiled WebAssembly.Module.
+ * URL (string, URL or Request), a Response, bytes or a compiled
+ * WebAssembly.Module.
  */
 export function init(input) {
   if (!ready) {

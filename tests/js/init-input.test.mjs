@@ -35,11 +35,12 @@ test("init accepts the module as bytes, an ArrayBuffer, a WebAssembly.Module, or
   works(await loadWith(Promise.resolve(bytes)));
 });
 
-test("init accepts a Response, and a URL (string or URL object) it fetches", async () => {
+test("init accepts a Response, and a URL (string, URL object or Request) it fetches", async () => {
   works(await loadWith(new Response(bytes, { headers: { "content-type": "application/wasm" } })));
   const dataUrl = `data:application/wasm;base64,${Buffer.from(bytes).toString("base64")}`;
   works(await loadWith(dataUrl));
   works(await loadWith(new URL(dataUrl)));
+  works(await loadWith(new Request(dataUrl)));
 });
 
 test("a Response that is not ok rejects, naming its status, and init may then be called again", async () => {
