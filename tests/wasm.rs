@@ -254,7 +254,7 @@ fn the_exports_cross_strings_through_memory() {
     assert!(out(abi::core_event(h, id)).unwrap().contains(r#""requestId":"req-9""#));
     assert_eq!(out(abi::core_value(h, id)).as_deref(), Some(r#"{"status":"ACTIVE"}"#));
     abi::core_finish(h, id);
-    assert_eq!(abi::core_live(h), 0);
+    assert_eq!(abi::core_next(h, id, T0), FAIL, "a finished call is forgotten");
     abi::core_free(h);
 }
 

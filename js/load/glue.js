@@ -143,9 +143,6 @@ function wrap(instance) {
     finish(id) {
       w.core_finish(this.h, id);
     }
-    get live() {
-      return w.core_live(this.h);
-    }
   }
 
   const api = {

@@ -253,11 +253,6 @@ pub extern "C" fn core_finish(h: u32, id: u32) {
 }
 
 #[no_mangle]
-pub extern "C" fn core_live(h: u32) -> u32 {
-    with(h, 0, |c| c.live())
-}
-
-#[no_mangle]
 pub extern "C" fn activation_url() -> i32 {
     text(Some(super::activation_url()))
 }

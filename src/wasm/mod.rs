@@ -336,7 +336,7 @@ impl Core {
         }
     }
 
-    /// Calls started and not finished (for leak checks).
+    /// Calls started and not finished (leak checks in tests/wasm.rs; not exported).
     pub fn live(&self) -> u32 {
         self.client.as_ref().map_or(0, |c| c.live_calls() as u32)
     }
