@@ -253,8 +253,8 @@ The bench builds of both drivers, one page. For each driver and path: a fresh ca
 calls in total (${R.counts.leakRef.join(", ")} for the plain-JS and fetch references); before each reading the JS
 heap is collected twice through the DevTools protocol and read with \`Runtime.getHeapUsage\`. From the
 module (\`benchMemory\`): the wasm memory's byte length, the live Rust heap (bytes, counted by a wrapper
-around the release build's allocator, talc) and the JS values Rust holds in wasm-bindgen's externref
-table. The success path goes to the gateway; the error paths use the stubbed fetch of section 1.
+around the release build's allocator, talc) and, for the Rust driver, the JS values Rust holds in
+wasm-bindgen's externref table (the JS driver's module holds none: its exports take numbers only). The success path goes to the gateway; the error paths use the stubbed fetch of section 1.
 
 ${table(["operation", "calls", "JS heap used", "wasm memory", "Rust heap live (B)", "externrefs live"], memRows)}
 
@@ -391,7 +391,8 @@ ${f2(su.rust.firstCallMs?.median)} ms, against ${f2(su.sdk.secondCallMs?.median)
   out.push(`**Size.** ${DRIVERS.map((v) => `The ${SHORT[v]}'s browser build is ${kb(S.size[v].gzip)} gzip (${missBy(v) > 0 ? `over the budget by ${kb(missBy(v))}` : `${kb(-missBy(v))} under the budget`}): the inlined
 wasm ${kb(S.size[v].wasmGzip)}, the JavaScript ${kb(S.size[v].gzip - S.size[v].wasmGzip)}`).join(". ")}. Section 6 breaks the modules down by
 crate: the Rust driver adds the futures executor, gloo-net and the \`web-sys\`/\`js-sys\` bindings it calls,
-and its glue has a shim per imported JS function.`);
+and its wasm-bindgen glue has a shim per imported JS function, where the JS driver's exports take and give
+numbers only (strings through memory: \`src/wasm/abi.rs\`, \`js/load/glue.js\`).`);
   return out.join("\n\n");
 }
 
