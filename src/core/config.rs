@@ -216,9 +216,7 @@ impl Config {
         let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
         let base_url = match present(&c.base_url) {
             Some(Input::Str(s)) => base_url(s)?,
-            Some(other) => {
-                return Err(Error::config("baseUrl", cat!("baseUrl must be a string, got ", other.type_name())))
-            }
+            Some(other) => return Err(validate::required_or_type_as(Error::config, "baseUrl", other, "a string")),
             None => environment.api_base().to_owned(),
         };
         // Plain matches rather than `map(..).transpose()?`: each of those

@@ -199,7 +199,7 @@ impl fmt::Debug for Request {
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
     // The error is made once, here, for the argument `build_or_missing` names.
     build_or_missing(endpoint, args, config, token)
-        .map_err(|p| Error::validation(p.field(), cat!(p.field(), " is required")))
+        .map_err(|p| super::validate::says_as(Error::validation, p.field(), " is required"))
 }
 
 /// [`build`], or the first required argument missing from `args`.
