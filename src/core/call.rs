@@ -534,11 +534,10 @@ impl Call {
                 self.fail_attempt((Failure::Timeout, e), now, jitter, cx)
             }
             State::WaitingToken { .. } => {
-                let mut e = Error::timeout(self.options.timeout_ms);
-                e.message = cat!("getAccessToken did not settle within ", self.options.timeout_ms, " ms");
-                // Waiting for a token sent nothing.
-                e.outcome = Outcome::NotSent;
-                self.fail(e)
+                // Waiting for a token sent nothing (outcome `notSent`, as
+                // `Error::new` leaves it), and may work another time.
+                let message = cat!("getAccessToken did not settle within ", self.options.timeout_ms, " ms");
+                self.fail(Error { retryable: true, ..Error::new(ErrorKind::Timeout, message) })
             }
             _ => self.next(now, cx),
         }
@@ -643,13 +642,11 @@ fn utf16_len(s: &str) -> usize {
 /// The error for a caller's signal: kind `timeout` when its reason is a
 /// `TimeoutError` (`AbortSignal.timeout()`), else `aborted`.
 fn aborted(timeout: bool) -> Error {
-    let mut e = Error::aborted();
     if timeout {
-        e.kind = ErrorKind::Timeout;
-        e.message = "the call's signal timed out".into();
-        e.retryable = true;
+        Error { retryable: true, ..Error::new(ErrorKind::Timeout, "the call's signal timed out".into()) }
+    } else {
+        Error::aborted()
     }
-    e
 }
 
 /// A redirect is never followed: the request carries a bearer token and
