@@ -678,10 +678,9 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
 /// outcome unknown, and the refusal as its `cause`.
 fn own_effect(first: Error, refusal: Error) -> Error {
     let mut e = first;
-    e.message = cat!(
-        e.message,
+    e.message.push_str(
         "; a retry was then refused as a state conflict, which is what the gateway answers when the first \
-         attempt already took effect: the outcome is unknown, check the card's state before acting on it"
+         attempt already took effect: the outcome is unknown, check the card's state before acting on it",
     );
     e.outcome = Outcome::Unknown;
     e.retryable = false;
