@@ -660,13 +660,13 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
          not to); its answer was not used"
             .into()
     } else {
-        let shown = status.map(|s| cat!(" ", s)).unwrap_or_default();
-        cat!(
-            "the gateway answered with a redirect",
-            shown,
-            "; migo-cards does not follow redirects, so nothing was sent \
-             to the other location: check baseUrl"
-        )
+        let mut m = String::from("the gateway answered with a redirect");
+        if let Some(s) = status {
+            m.push(' ');
+            super::push_decimal(&mut m, u64::from(s));
+        }
+        m.push_str("; migo-cards does not follow redirects, so nothing was sent to the other location: check baseUrl");
+        m
     };
     (Failure::Redirect { followed: reply.redirected }, e)
 }
