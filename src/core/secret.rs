@@ -580,7 +580,7 @@ impl<'t> Matcher<'t> {
         for k in 0..alts.n {
             let (c, e) = alts.get(k);
             match u8::try_from(c) {
-                Ok(c) if wanted.contains(&c) && found.map_or(true, |(_, f)| e > f) => found = Some((c, e)),
+                Ok(c) if wanted.iter().any(|&w| w == c) && found.map_or(true, |(_, f)| e > f) => found = Some((c, e)),
                 _ => {}
             }
         }
