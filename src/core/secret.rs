@@ -112,9 +112,11 @@ impl Scrubber {
     pub fn new(secrets: &[&str]) -> Scrubber {
         let mut out: Vec<Target> = Vec::with_capacity(secrets.len());
         for &s in secrets {
-            // A secret of four characters has a first byte: `first()` says
-            // so without a panic site.
-            let (Some(_), Some(&first)) = (s.chars().nth(3), s.as_bytes().first()) else { continue };
+            // Four characters or more (counted on bytes, as
+            // `validate::char_count`: decoding them was more wasm); such a
+            // secret has a first byte, which `first()` gives without a
+            // panic site.
+            let Some(&first) = s.as_bytes().first().filter(|_| super::validate::char_count(s) >= 4) else { continue };
             if out.iter().any(|t| t.secret == s) {
                 continue;
             }
