@@ -175,12 +175,13 @@ pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
     }
     let mut digits = String::with_capacity(19);
     let mut prev_digit = false;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    // On bytes: a non-ASCII character is refused as a non-digit all the same.
+    let mut bytes = s.bytes().peekable();
+    while let Some(c) = bytes.next() {
         if c.is_ascii_digit() {
-            digits.push(c);
+            digits.push(char::from(c));
             prev_digit = true;
-        } else if (c == ' ' || c == '-') && prev_digit && chars.peek().is_some_and(char::is_ascii_digit) {
+        } else if (c == b' ' || c == b'-') && prev_digit && bytes.peek().is_some_and(u8::is_ascii_digit) {
             prev_digit = false;
         } else {
             return Err(Error::validation(
