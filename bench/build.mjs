@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Finishes a bench build that bench/run.sh started (wasm-bindgen --target web
-// and wasm-opt wrote <out>/web/migo_cards.js and <out>/web/migo_cards_bg.wasm):
+// Finishes a bench build that bench/run.sh started (wasm-opt wrote
+// <out>/web/migo_cards_bg.wasm; for the Rust driver, wasm-bindgen --target web
+// wrote its glue, <out>/web/migo_cards.js):
 //   node bench/build.mjs <out> js|rust files    the entry of bench/entries/ and
 //       the JS it imports as files, the .wasm fetched by the glue (bench builds)
 //   node bench/build.mjs <out> rust inline      the Rust-driver variant shaped
@@ -29,7 +30,10 @@ const web = path.join(out, "web");
 
 if (mode === "files") {
   copyFileSync(path.join(benchDir, "entries", `${driver}-files.js`), path.join(web, "index.js"));
-  for (const f of driver === "js" ? ["error.js", "api.js"] : ["error.js"]) copyFileSync(path.join(root, "js", f), path.join(out, f));
+  for (const f of driver === "js" ? ["error.js", "api.js", "load/glue.js"] : ["error.js"]) {
+    mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
+    copyFileSync(path.join(root, "js", f), path.join(out, f));
+  }
   process.exit(0);
 }
 

@@ -26,23 +26,26 @@ if [ ! -x bench/node_modules/.bin/esbuild ] || [ bench/package-lock.json -nt ben
 fi
 
 wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
-wasm_opt_features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
+. scripts/wasm-opt.sh
 
-# wasm_build OUT FEATURES [names]: the crate with FEATURES through
-# wasm-bindgen --target web and wasm-opt -Oz, as scripts/build-pkg.sh does;
-# with "names", the function names are kept (wasm-opt -g) for profiles.
+# wasm_build OUT FEATURES [names]: the crate with FEATURES, optimised as
+# scripts/build-pkg.sh does (scripts/wasm-opt.sh) into OUT/web/migo_cards_bg.wasm;
+# the Rust-driver variants go through wasm-bindgen --target web first (their
+# glue: OUT/web/migo_cards.js). With "names", the function names are kept
+# (profiles).
 wasm_build() {
   local out=$1 features=$2 names=${3:-}
   cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${features:+--features "$features"}
   rm -rf "$out" && mkdir -p "$out/web"
+  local input=$wasm
+  case "$features" in *rust-driver*)
+    wasm-bindgen --target web ${names:+--keep-debug} --out-dir "$out/web" "$wasm"
+    input=$out/web/migo_cards_bg.wasm ;;
+  esac
   if [ -n "$names" ]; then
-    wasm-bindgen --target web --keep-debug --out-dir "$out/web" "$wasm"
-    # shellcheck disable=SC2086
-    node_modules/.bin/wasm-opt -Oz -g $wasm_opt_features "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
+    wasm_opt_names "$input" "$out/web/migo_cards_bg.wasm"
   else
-    wasm-bindgen --target web --out-dir "$out/web" "$wasm"
-    # shellcheck disable=SC2086
-    node_modules/.bin/wasm-opt -Oz --converge $wasm_opt_features --strip-debug --strip-producers --strip-target-features "$out/web/migo_cards_bg.wasm" -o "$out/web/migo_cards_bg.wasm"
+    wasm_opt_release "$input" "$out/web/migo_cards_bg.wasm"
   fi
   rm -f "$out"/web/*.d.ts "$out/web/.gitignore"
 }

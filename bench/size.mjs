@@ -66,6 +66,39 @@ export async function measureSizes(benchDir) {
 }
 
 /**
+ * A Rust symbol as a path (`migo_cards::core::json::string`), enough to group
+ * by crate and module: wasm-bindgen demangled the names it kept, wasm-opt -g
+ * keeps them as rustc wrote them. Legacy symbols (`_ZN` length-prefixed
+ * parts `E`) are read whole; v0 ones (`_R...`) by their identifiers after the
+ * crate's hash, which loses generic arguments only. Other names pass as they are.
+ */
+export function demangle(name) {
+  if (!name) return name;
+  const parts = (text) => {
+    const out = [];
+    for (const m of text.matchAll(/(\d+)/g)) {
+      if (m.index < (out.end ?? 0)) continue;
+      const n = Number(m[1]);
+      const start = m.index + m[1].length;
+      const id = text.slice(start, start + n);
+      if (id.length === n && /^[A-Za-z_$.<]/.test(id)) (out.push(id), (out.end = start + n));
+    }
+    return out;
+  };
+  if (/^_ZN.*E$/.test(name)) {
+    const ids = parts(name.slice(3, -1)).map((p) =>
+      p.replace(/^_(?=\$)/, "").replace(/\$LT\$/g, "<").replace(/\$GT\$/g, ">").replace(/\$u20\$/g, " ").replace(/\$C\$/g, ",")
+        .replace(/\$RF\$/g, "&").replace(/\$BP\$/g, "*").replace(/\$u7b\$/g, "{").replace(/\$u7d\$/g, "}").replace(/\.\./g, "::"));
+    return ids.join("::");
+  }
+  if (/^_R/.test(name)) {
+    const crate = /Cs[0-9A-Za-z]*_(\d+[A-Za-z_][A-Za-z0-9_]*.*)$/.exec(name);
+    return crate ? parts(crate[1]).join("::") : name;
+  }
+  return name;
+}
+
+/**
  * Where the .wasm's bytes go: the code of each function, grouped by crate
  * (module path), read from a build that kept its name section
  * (bench/dist/names, the bench variant: same code plus the bench exports).
@@ -144,8 +177,8 @@ export function wasmBreakdown(file) {
   }
   const group = (name) => {
     if (!name) return "(unnamed)";
-    if (/^bench[A-Z]/.test(name)) return "bench exports";
-    if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^core_[A-Za-z]+$|^[a-z][A-Za-z]+$/.test(name) && !name.includes("::")) return "exports and wasm-bindgen shims";
+    if (/^bench[A-Z_]/.test(name)) return "bench exports";
+    if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^core_[A-Za-z_]+$|^[a-z][A-Za-z_]+$/.test(name) && !name.includes("::")) return "exports (and wasm-bindgen's shims, Rust driver)";
     // `<X as Y>::f`: X's crate, or Y's when X is a primitive or a type parameter.
     const impl = /^<(?:&(?:mut )?)?(?:dyn )?([^ ]+?)(?:<[^ ]*)? as ([^ >]+)/.exec(name);
     let path = name.replace(/^<(?:&(?:mut )?)?(?:dyn )?/, "");
@@ -159,7 +192,7 @@ export function wasmBreakdown(file) {
   const groups = {};
   const fns = [];
   for (const { index, size } of bodies) {
-    const name = names.get(index)?.replace(/::h[0-9a-f]{16}$/, "").replace(/\[[0-9a-f]{16}\]/g, "");
+    const name = demangle(names.get(index))?.replace(/::h[0-9a-f]{16}$/, "").replace(/\[[0-9a-f]{16}\]/g, "");
     const g = group(name);
     groups[g] = (groups[g] ?? 0) + size;
     fns.push([name ?? `func ${index}`, size]);

@@ -10,7 +10,7 @@
 // endpoint table.
 import { MigoError, configError } from "./error.js";
 
-let wasm; // the wasm-bindgen exports, once loaded
+let wasm; // the module's API (load/glue.js), once loaded
 let D; // describe(): tags, options, actions, transport, operations
 let T; // tag name -> number
 let A; // action name -> number

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 // The JavaScript half of scripts/build-pkg.sh, given the package folder being
-// built (with web/migo_cards.js from wasm-bindgen --target web and the
-// optimised migo_cards_bg.wasm at its root, which ends up inlined only):
-//  - the glue loses its default `new URL("migo_cards_bg.wasm", import.meta.url)`,
-//    which bundlers would follow to emit a file nobody loads;
+// built (with the optimised migo_cards_bg.wasm at its root, which ends up
+// inlined only; its glue is js/load/glue.js):
 //  - web/wasm.js: the wasm as base64 of its deflate-raw compression, for the
 //    browser build (why: js/load/inline.js);
 //  - node/index.cjs: js/node/index.js bundled by esbuild with the glue, the
@@ -11,7 +9,7 @@
 //    synchronous load there), the UTF-8 fallback injected for the globals;
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
 //    glue, the API, MigoError and the loader, importing ./wasm.js.
-import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync, mkdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
@@ -24,7 +22,6 @@ import zopfli from "@gfx/zopfli";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.resolve(process.argv[2] ?? "");
-const glueFile = path.join(out, "web", "migo_cards.js");
 const wasm = readFileSync(path.join(out, "migo_cards_bg.wasm"));
 
 const fail = (why) => {
@@ -32,15 +29,7 @@ const fail = (why) => {
   process.exit(1);
 };
 
-// 1. The glue's default location of the .wasm.
-const glue = readFileSync(glueFile, "utf8");
-const defaultUrl = /module_or_path = new URL\('migo_cards_bg\.wasm', import\.meta\.url\);/g;
-if ((glue.match(defaultUrl) ?? []).length !== 1) fail("the glue's default wasm URL was not found once: wasm-bindgen changed its output");
-const patched = glue.replace(defaultUrl, 'throw new Error("migo-cards: init() passes the module");');
-if (patched.includes("import.meta")) fail("the glue still uses import.meta");
-writeFileSync(glueFile, patched);
-
-// 2. The browser build's inlined module.
+// 1. The browser build's inlined module.
 const deflated = await new Promise((resolve, reject) =>
   zopfli.deflate(wasm, { numiterations: 15 }, (e, out) => (e ? reject(e) : resolve(Buffer.from(out)))),
 );
@@ -50,14 +39,12 @@ writeFileSync(
   `// migo_cards_bg.wasm (${wasm.length} bytes), deflate-raw, base64: see ../load/inline.js.\nexport default "${deflated.toString("base64")}";\n`,
 );
 
-// 3. The node build, bundled from a staging copy of the sources.
+// 2. The node build, bundled from a staging copy of the sources.
 const stage = mkdtempSync(path.join(os.tmpdir(), "migo-pkg-"));
 try {
   cpSync(path.join(root, "js"), stage, { recursive: true });
-  mkdirSync(path.join(stage, "web"), { recursive: true });
-  writeFileSync(path.join(stage, "web", "migo_cards.js"), patched);
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
-  // 4. The browser build's code, one minified ES module (web/index.js) that
+  // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
   // an app's bundler would have made of it (11.1 KB gzip of JS as separate
   // readable files, 5.4 KB minified). The map lets DevTools show the sources.
@@ -98,5 +85,4 @@ for (const forbidden of ["require(", "__dirname", "import.meta", "readFileSync"]
   if (cjs.includes(forbidden)) fail(`node/index.cjs mentions ${forbidden}: it must load nothing from disk or Node`);
 }
 rmSync(path.join(out, "migo_cards_bg.wasm"));
-rmSync(path.join(out, "web", "migo_cards.js"));
 console.log(`inlined the wasm (${wasm.length} bytes; deflated ${deflated.length}); node/index.cjs ${cjs.length} bytes`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds pkg/, the npm package: one wasm (wasm-bindgen --target web, then
-# wasm-opt -Oz) inlined into two builds behind the entry points in js/: the
-# browser build (web/, loaded by an async init()) and the node build
+# Builds pkg/, the npm package: one wasm (cargo, then wasm-opt; its exports
+# are plain functions that js/load/glue.js drives, no wasm-bindgen) inlined
+# into two builds behind the entry points in js/: the browser build (web/, loaded by an async init()) and the node build
 # (node/index.cjs, one self-contained file that loads it synchronously).
 # No .wasm file ships: inlined, it costs 1.007 x its gzip as a file, and a
 # file would only add a request and a copy step. How each environment picks
@@ -15,19 +15,15 @@ dest=${PKG_OUT:-pkg}
 out=$dest.tmp
 wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
-# binaryen from npm (Debian's wasm-opt 108 breaks the externref table that
-# wasm-bindgen emits); it is told the features rustc emits for wasm32.
-wasm_opt=node_modules/.bin/wasm-opt
-wasm_opt_features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
+# binaryen from npm (a known version, where Debian's varies); it is told
+# the features rustc emits for wasm32, and the passes of scripts/wasm-opt.sh.
+. scripts/wasm-opt.sh
 
 # CARGO_FEATURES (e.g. "bench") builds a variant; only with PKG_OUT elsewhere.
 cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
 rm -rf "$out"
-mkdir -p "$out"
-wasm-bindgen --target web --out-dir "$out/web" "$wasm"
-# shellcheck disable=SC2086
-"$wasm_opt" -Oz --converge $wasm_opt_features --strip-debug --strip-producers --strip-target-features "$out/web/migo_cards_bg.wasm" -o "$out/migo_cards_bg.wasm"
-rm -f "$out"/web/migo_cards_bg.wasm "$out"/web/*.d.ts "$out"/web/.gitignore
+mkdir -p "$out/web"
+wasm_opt_release "$wasm" "$out/migo_cards_bg.wasm"
 # Inlined into both builds by build-pkg-js.mjs, which then removes it.
 
 mkdir -p "$out/node"

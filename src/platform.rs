@@ -9,7 +9,33 @@
 //! a wrong weekday, `31 Nov` or any other text the parser would bend into
 //! some date is refused.
 
-#[cfg(target_arch = "wasm32")]
+// The module: two imports the glue gives (js/load/glue.js, `migo`).
+#[cfg(all(target_arch = "wasm32", not(feature = "std")))]
+mod engine {
+    #[link(wasm_import_module = "migo")]
+    extern "C" {
+        /// `Date.parse` of the UTF-8 text at `text`.
+        #[link_name = "date_parse"]
+        fn date_parse(text: *const u8, len: usize) -> f64;
+        /// Writes `new Date(ms).toUTCString()` (at most `cap` bytes) at
+        /// `out`; gives the bytes written.
+        #[link_name = "utc_string"]
+        fn utc_string(ms: f64, out: *mut u8, cap: usize) -> usize;
+    }
+
+    pub fn imf_fixdate_ms(imf: &str) -> Option<f64> {
+        // SAFETY: the glue reads `len` bytes at `text` and writes at most
+        // `cap` bytes at `out`, both in this module's memory.
+        let ms = unsafe { date_parse(imf.as_ptr(), imf.len()) };
+        let mut buf = [0u8; 40];
+        let n = unsafe { utc_string(ms, buf.as_mut_ptr(), buf.len()) };
+        (buf.get(..n)? == imf.as_bytes()).then_some(ms)
+    }
+}
+
+// Builds with std (the wasm tests, the Rust-driver variant) have
+// wasm-bindgen, and take `Date` through it.
+#[cfg(all(target_arch = "wasm32", feature = "std"))]
 mod engine {
     use crate::prelude::*;
     use wasm_bindgen::prelude::*;

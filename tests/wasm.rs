@@ -1,12 +1,13 @@
-//! wasm-bindgen tests: the compiled module's exports, driven from Rust the way
-//! js/api.js drives them, in Node and in headless Chromium (`make test` runs
+//! wasm-bindgen tests: the compiled module's skin, driven from Rust the way
+//! js/api.js drives it, in Node and in headless Chromium (`make test` runs
 //! both). They check what only the wasm build can show: the exports' value
-//! crossing, the core's rules under wasm32 (Retry-After dates are read by
+//! crossing (strings through memory, handles, lengths as js/load/glue.js
+//! passes them), the core's rules under wasm32 (Retry-After dates are read by
 //! the engine's `Date` there, checked here against httpdate), and
 //! that hostile numbers and tags from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use migo_cards::wasm::{activation_url, describe, is_valid_card_number, push, Core};
+use migo_cards::wasm::{abi, activation_url, describe, is_valid_card_number, push, Core};
 use wasm_bindgen_test::*;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
@@ -186,4 +187,104 @@ fn hostile_numbers_tags_and_ids_never_trap() {
     push(tag("number"), None, 1.0);
     let bad = Core::new();
     assert!(bad.config_error().unwrap().contains(r#""field":"options""#));
+}
+
+/// Writes `bytes` at the start of the module's scratch buffer, as
+/// js/load/glue.js does before an export that reads strings.
+fn scratch(bytes: &[u8]) {
+    let p = abi::scratch(bytes.len());
+    // SAFETY: `scratch` gives at least `bytes.len()` writable bytes.
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+}
+
+/// The string an export handed out, read as the glue reads it.
+fn out(len: i32) -> Option<String> {
+    let len = usize::try_from(len).ok()?;
+    // SAFETY: `ret` points at the address of the last string handed out,
+    // which stays alive until the next one.
+    let p = unsafe { (*abi::ret()).get() } as *const u8;
+    Some(String::from_utf8(unsafe { core::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
+}
+
+#[wasm_bindgen_test]
+fn the_exports_cross_strings_through_memory() {
+    scratch(b"4111 1111 1111 1111");
+    assert!(abi::is_valid_card_number(tag("string"), 19));
+    assert!(!abi::is_valid_card_number(tag("string"), 18));
+    let described = out(abi::describe()).unwrap();
+    assert!(described.starts_with("{\"tags\":[\"undefined\""), "{described}");
+
+    // A client through its handle, a call to its end, strings both ways.
+    let h = {
+        push(tag("object"), None, 0.0);
+        for _ in 0..10 {
+            absent();
+        }
+        abi::core_new()
+    };
+    let e = out(abi::core_config_error(h)).unwrap();
+    assert!(e.contains(r#""field":"accessToken""#), "{e}");
+    abi::core_free(h);
+
+    push(tag("object"), None, 0.0);
+    absent();
+    string("http://127.0.0.1:3010/rest");
+    for _ in 0..4 {
+        absent();
+    }
+    string("tok_wasm_test_secret");
+    for _ in 0..3 {
+        absent();
+    }
+    let h = abi::core_new();
+    assert_eq!(abi::core_config_error(h), -1);
+    string("1001");
+    push(tag("number"), None, 5_000_001.0);
+    let none = tag("undefined");
+    let id = abi::core_start(h, op("activateCard"), true, none, none, 0.0, none, 0.0, none);
+    assert_eq!(abi::core_next(h, id, T0), SEND);
+    assert!(out(abi::core_request(h, id))
+        .unwrap()
+        .starts_with("POST\nhttp://127.0.0.1:3010/rest/users/1001/cards/5000001/activate\n"));
+    let body = r#"{"success":true,"data":{"status":"ACTIVE"}}"#;
+    let mut bytes = body.as_bytes().to_vec();
+    bytes.extend_from_slice(b"req-9");
+    scratch(&bytes);
+    assert_eq!(abi::core_on_reply(h, id, 200, body.len() as i32, 5, -1, false, T0 + 1.0, 0.5), DONE);
+    assert!(out(abi::core_event(h, id)).unwrap().contains(r#""requestId":"req-9""#));
+    assert_eq!(out(abi::core_value(h, id)).as_deref(), Some(r#"{"status":"ACTIVE"}"#));
+    abi::core_finish(h, id);
+    assert_eq!(abi::core_live(h), 0);
+    abi::core_free(h);
+}
+
+#[wasm_bindgen_test]
+fn bytes_handles_and_lengths_from_javascript_never_trap() {
+    // Not UTF-8, lengths past the buffer or negative: no string.
+    scratch(&[0xff, 0xfe, b'4', 0xc3]);
+    for len in [-5, -1, 0, 1, 3, 4, 5, i32::MAX] {
+        abi::push(tag("string"), len, 0.0);
+        let _ = abi::is_valid_card_number(tag("string"), len);
+    }
+    assert!(out(abi::activation_url()).unwrap().starts_with('{'));
+    // Unknown and freed handles answer as a failed client.
+    for h in [u32::MAX, 12345, 0] {
+        assert_eq!(abi::core_next(h, 0, T0), FAIL);
+        assert_eq!(abi::core_on_reply(h, 0, 200, i32::MAX, -7, 3, true, f64::NAN, f64::NAN), FAIL);
+        assert_eq!(abi::core_on_token(h, 0, 0, 0, tag("string"), 99, T0), FAIL);
+        assert_eq!(abi::core_start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0), u32::MAX);
+        assert!(out(abi::core_error(h, 0)).unwrap().contains(r#""field":"this""#));
+        assert_eq!(out(abi::core_scrub(h, 0, -1)).as_deref(), Some(""));
+        assert_eq!((abi::core_value(h, 0), abi::core_event(h, 0), abi::core_summary(h)), (-1, -1, -1));
+        abi::core_finish(h, 0);
+        abi::core_free(h);
+    }
+    // A card number scrubbed out of text that comes from anywhere.
+    scratch(b"card 4111111111111111 declined");
+    let h = {
+        push(tag("number"), None, 1.0);
+        abi::core_new()
+    };
+    assert_eq!(out(abi::core_scrub(h, 0, 30)).as_deref(), Some("card ************1111 declined"));
+    abi::core_free(h);
 }

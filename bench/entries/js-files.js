@@ -1,16 +1,23 @@
 // Browser entry of the package's bench builds (bench/pkg-bench,
-// bench/dist/names): js/api.js and the glue as files, the .wasm fetched by
-// the glue, nothing bundled, so that CPU profiles name every function and
-// the page can reach the bench-only exports (benchCall, benchMemory). The
-// release build (bench/pkg-release) is the package itself.
-import wasmInit, * as glue from "./migo_cards.js";
+// bench/dist/names): js/api.js and the glue (js/load/glue.js) as files, the
+// .wasm fetched, nothing bundled, so that CPU profiles name every function
+// and the page can reach the bench-only exports (benchCall, benchMemory).
+// The release build (bench/pkg-release) is the package itself.
+import { instantiate } from "../load/glue.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
 let ready;
+let api;
 
 export default function init() {
-  ready ??= wasmInit().then(() => bind(glue));
+  ready ??= instantiate(new URL("migo_cards_bg.wasm", import.meta.url)).then((a) => {
+    api = a;
+    bind(a);
+  });
   return ready;
 }
+
+/** The bench-only exports, once loaded. */
+export const benchExports = () => api;
 
 export { MigoClient, MigoError, activationUrl, isValidCardNumber };

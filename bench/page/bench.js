@@ -30,10 +30,8 @@ const baseMod = new URLSearchParams(location.search).get("base") === "1" ? await
 await sdkMod.default();
 await rustMod?.default();
 await baseMod?.default();
-// The glue modules, for the bench-only exports (bench builds only: the
-// release builds bundle their glue).
-const glue = build === "release" ? {}
-  : { sdk: await import(`${dirs.sdk}/web/migo_cards.js`), rust: withRust ? await import(`${dirs.rust}/web/migo_cards.js`) : undefined };
+// The bench-only exports (bench builds only: the release builds have none).
+const glue = build === "release" ? {} : { sdk: sdkMod.benchExports(), rust: rustMod?.benchExports() };
 
 const API = `${location.origin}/rest`;
 const TOKEN = "migo-test-token";

@@ -1,4 +1,4 @@
-// UTF-8 for the wasm-bindgen glue of the node build where the global
+// UTF-8 for the glue (glue.js) of the node build where the global
 // TextDecoder/TextEncoder are missing (Jest's jsdom environment): esbuild
 // injects these in place of the globals. 30 lines against the 1 line of
 // setup every such test suite would otherwise need.
@@ -34,6 +34,13 @@ class Utf8Encoder {
       else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 0x3f), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
     }
     return new Uint8Array(out);
+  }
+
+  encodeInto(text, into) {
+    const bytes = this.encode(text);
+    const n = Math.min(bytes.length, into.length);
+    into.set(bytes.subarray(0, n));
+    return { read: String(text).length, written: n };
   }
 }
 

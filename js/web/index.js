@@ -1,6 +1,6 @@
 // Browser and bundler entry. The wasm is inlined (./wasm.js, see
 // ../load/inline.js): no asset for a bundler to emit, no request in init().
-import wasmInit, * as glue from "./migo_cards.js";
+import { instantiate } from "../load/glue.js";
 import deflatedWasm from "./wasm.js";
 import { inflatedWasm } from "../load/inline.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
@@ -32,9 +32,7 @@ let ready;
 export function init(input) {
   if (!ready) {
     const module = input === undefined ? (compiled ??= compileInlined()) : input;
-    ready = Promise.resolve(module)
-      .then((m) => wasmInit({ module_or_path: m }))
-      .then(() => bind(glue));
+    ready = instantiate(module).then(bind);
     // A failed load may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;

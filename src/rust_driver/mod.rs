@@ -22,6 +22,20 @@
 #[path = "../wasm/bench.rs"]
 mod bench;
 
+/// The bench-only exports (`bench`), as the JS driver's bench build has them.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchMemory)]
+pub fn bench_memory() -> String {
+    let externrefs = wasm_bindgen::externref_heap_live_count().to_string();
+    bench::bench_memory(&format!(",\"externrefsLive\":{externrefs}"))
+}
+
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = benchCall)]
+pub fn bench_call(case_name: &str, n: u32) -> u32 {
+    bench::bench_call(case_name, n)
+}
+
 use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;

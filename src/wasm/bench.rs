@@ -8,15 +8,14 @@
 //! release build uses (talc), so the benchmark sees live Rust heap bytes:
 //! the wasm memory itself only ever grows, in 64 KiB pages, and would hide a
 //! slow leak for a long time. The wrapper costs three integer updates per
-//! allocation. This file is shared by both drivers' bench builds (`wasm`
-//! and `rust_driver`).
+//! allocation. This file is shared by both drivers' bench builds: the JS
+//! driver exports these through `wasm::abi`, the Rust driver through
+//! wasm-bindgen (`rust_driver`).
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 use core::alloc::{GlobalAlloc, Layout};
 use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-use wasm_bindgen::prelude::*;
 
 use crate::core::call::{Action, CallInput, Reply};
 use crate::core::cat;
@@ -67,8 +66,9 @@ static ALLOC: Counting = Counting(talc::wasm::new_wasm_dynamic_allocator());
 /// linear memory's length), `rustHeapLiveBytes` and `rustHeapLiveBlocks`
 /// (live Rust heap), `rustAllocations` (allocations so far) and
 /// `externrefsLive` (JS values Rust holds in wasm-bindgen's externref table).
-#[wasm_bindgen(js_name = benchMemory)]
-pub fn bench_memory() -> String {
+/// `{wasmMemoryBytes, rustHeapLiveBytes, rustHeapLiveBlocks, rustAllocations`
+/// and then `extra` (more members, each starting with a comma) and `}`.
+pub fn bench_memory(extra: &str) -> String {
     // cat!, not format!: the bench build's size breakdown (BENCHMARKS.md)
     // should not count core::fmt, which the package does not have.
     cat!(
@@ -80,8 +80,7 @@ pub fn bench_memory() -> String {
         LIVE_BLOCKS.load(Relaxed),
         ",\"rustAllocations\":",
         TOTAL_ALLOCS.load(Relaxed),
-        ",\"externrefsLive\":",
-        wasm_bindgen::externref_heap_live_count() as usize,
+        extra,
         "}"
     )
 }
@@ -135,7 +134,8 @@ fn case(name: &str) -> Option<Case> {
 /// finish. Returns a checksum of what came out, so nothing is optimised
 /// away; `u32::MAX` for an unknown case or a call that ended otherwise than
 /// the case expects.
-#[wasm_bindgen(js_name = benchCall)]
+/// Runs `n` whole calls of `case_name` in the core; a checksum, or
+/// `u32::MAX` for an unknown case or a wrong result.
 pub fn bench_call(case_name: &str, n: u32) -> u32 {
     let Some((op, inputs, reply)) = case(case_name) else {
         return u32::MAX;

@@ -1,21 +1,24 @@
-//! The JavaScript skin: exports that move numbers and strings between the
-//! JS driver (`js/api.js`) and [`crate::core`]. No rule lives here, no JS
-//! object is touched (no `JsValue`), and nothing here can panic on what
-//! JavaScript passes: every value arrives as a tag with its string or number.
+//! The JavaScript skin: what moves numbers and strings between the JS driver
+//! (`js/api.js`) and [`crate::core`]. No rule lives here, no JS object is
+//! touched, and nothing here can panic on what JavaScript passes: every
+//! value arrives as a tag with its string or number.
+//!
+//! This file is the skin as Rust functions (what tests/wasm.rs drives);
+//! [`abi`] exports them to JavaScript as plain wasm functions of numbers,
+//! with strings in linear memory (js/load/glue.js is the other side).
 //!
 //! Inputs cross by [`push`]: the driver pushes each argument, then the call
-//! that consumes them (`new Core()`, `Core.start`, `activationUrl`) pops them
-//! in the order [`describe`] gives.
+//! that consumes them ([`Core::new`], [`Core::start`], [`activation_url`])
+//! pops them in the order [`describe`] gives.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+pub mod abi;
 #[cfg(feature = "bench")]
-mod bench;
+pub(crate) mod bench;
 
 use core::cell::RefCell;
-
-use wasm_bindgen::prelude::*;
 
 use crate::core::activation;
 use crate::core::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
@@ -38,7 +41,6 @@ compile_error!("the wasm exports keep their pushed arguments in a static: a thre
 static PUSHED: Pushed = Pushed(RefCell::new(Vec::new()));
 
 /// Pushes one argument for the next consuming call.
-#[wasm_bindgen]
 pub fn push(tag: u8, text: Option<String>, number: f64) {
     PUSHED.0.borrow_mut().push(Input::from_tag(tag, text, number));
 }
@@ -57,7 +59,6 @@ const TRANSPORT: [&str; 3] = ["network", "notSent", "badResponse"];
 /// client options, the action and transport codes, and every operation's
 /// JS name with its arguments (a parameter name, or a list of property names
 /// for an object argument), straight from the endpoint table.
-#[wasm_bindgen]
 pub fn describe() -> String {
     let list = |names: &[&str], out: &mut String| {
         out.push('[');
@@ -112,8 +113,7 @@ fn action_code(a: Action) -> u8 {
 }
 
 /// A client's core: its options, token and calls. `MigoClient` in
-/// `js/api.js` owns one.
-#[wasm_bindgen]
+/// `js/api.js` owns one (through a handle, see [`abi`]).
 pub struct Core {
     client: Result<Client, Error>,
     /// The last action's time and ticket, read right after it is returned.
@@ -121,17 +121,16 @@ pub struct Core {
     ticket: u32,
 }
 
-#[wasm_bindgen]
 impl Core {
     /// Pops the client options pushed in `options` order (after one value
     /// for the options argument itself).
-    #[wasm_bindgen(constructor)]
     pub fn new() -> Core {
         let mut pushed = take().into_iter();
         let mut next = || pushed.next();
         let options = next().unwrap_or(Input::Absent);
         let client = if matches!(options, Input::Other("object")) {
-            let mut input = ClientInput {
+            // Fields are evaluated in the order written: `OPTIONS` order.
+            let input = ClientInput {
                 config: ConfigInput {
                     environment: next(),
                     base_url: next(),
@@ -140,12 +139,11 @@ impl Core {
                     max_retries: next(),
                     timeout_ms: next(),
                 },
-                ..Default::default()
+                access_token: next(),
+                get_access_token: next(),
+                on_request: next(),
+                fetch: next(),
             };
-            input.access_token = next();
-            input.get_access_token = next();
-            input.on_request = next();
-            input.fetch = next();
             Client::new(&input)
         } else {
             Err(Error::config("options", "new MigoClient(options) needs an options object"))
@@ -154,7 +152,6 @@ impl Core {
     }
 
     /// The error of unusable options, as MigoError JSON; `undefined` when fine.
-    #[wasm_bindgen(js_name = configError)]
     pub fn config_error(&self) -> Option<String> {
         self.client.as_ref().err().map(Error::to_json)
     }
@@ -183,11 +180,19 @@ impl Core {
         let (Ok(client), Some(ep)) = (self.client.as_mut(), ENDPOINTS.get(usize::from(op))) else {
             return u32::MAX;
         };
-        let params = ep.args.iter().flat_map(|a| match a {
-            JsArg::One(p) => core::slice::from_ref(p).iter(),
-            JsArg::Fields(ps) => ps.iter(),
-        });
-        let inputs: Vec<_> = params.copied().zip(pushed).collect();
+        // Each parameter with its value, in push order (plain loops: the
+        // chained flat_map and zip were 0.1 KB more of the module).
+        let mut values = pushed.into_iter();
+        let mut inputs = Vec::new();
+        for arg in ep.args {
+            let params = match arg {
+                JsArg::One(p) => core::slice::from_ref(p),
+                JsArg::Fields(ps) => ps,
+            };
+            for p in params {
+                inputs.push((*p, values.next().unwrap_or(Input::Absent)));
+            }
+        }
         let input = CallInput {
             options: Input::from_tag(options, None, 0.0),
             max_retries: Input::from_tag(retries_tag, None, retries),
@@ -223,13 +228,11 @@ impl Core {
     }
 
     /// The last action's time (epoch ms): a deadline or the end of a wait.
-    #[wasm_bindgen(getter)]
     pub fn deadline(&self) -> f64 {
         self.deadline
     }
 
     /// The last token action's ticket.
-    #[wasm_bindgen(getter)]
     pub fn ticket(&self) -> u32 {
         self.ticket
     }
@@ -240,7 +243,6 @@ impl Core {
         self.client.as_ref().ok().and_then(|c| c.call(id)).and_then(|c| c.request()).map(encode).unwrap_or_default()
     }
 
-    #[wasm_bindgen(js_name = onReply)]
     #[allow(clippy::too_many_arguments)]
     pub fn on_reply(
         &mut self,
@@ -258,7 +260,6 @@ impl Core {
     }
 
     /// The attempt failed without a reply (`transport` order).
-    #[wasm_bindgen(js_name = onTransport)]
     pub fn on_transport(&mut self, id: u32, what: u8, now: f64, jitter: f64) -> u8 {
         let what = match what {
             1 => Transport::NotSent,
@@ -268,19 +269,16 @@ impl Core {
         self.drive(|c| c.on_transport(id, what, now, jitter))
     }
 
-    #[wasm_bindgen(js_name = onTimeout)]
     pub fn on_timeout(&mut self, id: u32, now: f64, jitter: f64) -> u8 {
         self.drive(|c| c.on_timeout(id, now, jitter))
     }
 
-    #[wasm_bindgen(js_name = onAbort)]
     pub fn on_abort(&mut self, id: u32, timeout: bool, now: f64) -> u8 {
         self.drive(|c| c.on_abort(id, timeout, now))
     }
 
     /// The provider settled for `ticket`: `how` 0 resolved (the value as a
     /// tag with its string), 1 rejected, 2 threw.
-    #[wasm_bindgen(js_name = onToken)]
     #[allow(clippy::too_many_arguments)]
     pub fn on_token(&mut self, id: u32, ticket: u32, how: u8, tag: u8, text: Option<String>, now: f64) -> u8 {
         let result = match how {
@@ -299,7 +297,6 @@ impl Core {
     /// Where the value lies in the body the driver passed to `onReply`, as
     /// JS string indices `start * 2^32 + end`; -1 when it is not a part of
     /// it (then `value`). One number, so that no array crosses.
-    #[wasm_bindgen(js_name = valueSpan)]
     pub fn value_span(&self, id: u32) -> f64 {
         let span = self.client.as_ref().ok().and_then(|c| c.call(id)).and_then(|c| c.value_span());
         match span {
@@ -314,7 +311,7 @@ impl Core {
         match (call.and_then(|c| c.error()), &self.client) {
             (Some(e), _) => e.to_json(),
             (None, Err(e)) => e.to_json(),
-            (None, Ok(_)) => Error::config("this", "this call is not known to the client").to_json(),
+            (None, Ok(_)) => unknown_call().to_json(),
         }
     }
 
@@ -340,7 +337,6 @@ impl Core {
     }
 
     /// Calls started and not finished (for leak checks).
-    #[wasm_bindgen(getter)]
     pub fn live(&self) -> u32 {
         self.client.as_ref().map_or(0, |c| c.live_calls() as u32)
     }
@@ -350,6 +346,11 @@ impl Default for Core {
     fn default() -> Self {
         Core::new()
     }
+}
+
+/// What a call id or client handle the core does not know gives.
+fn unknown_call() -> Error {
+    Error::config("this", "this call is not known to the client")
 }
 
 fn encode(r: &Request) -> String {
@@ -374,7 +375,6 @@ fn encode(r: &Request) -> String {
 /// The hosted card-activation webview URL, from the three values pushed
 /// (`userId`, `client`, `environment`); an error comes back as MigoError
 /// JSON, which starts with `{` where a URL never does.
-#[wasm_bindgen(js_name = activationUrl)]
 pub fn activation_url() -> String {
     let mut pushed = take().into_iter();
     let mut next = || pushed.next().unwrap_or(Input::Absent);
@@ -383,7 +383,6 @@ pub fn activation_url() -> String {
 }
 
 /// The card-number verification `linkCard` applies. Never throws.
-#[wasm_bindgen(js_name = isValidCardNumber)]
 pub fn is_valid_card_number(tag: u8, text: Option<String>) -> bool {
     validate::card_number(&Input::from_tag(tag, text, f64::NAN)).is_ok()
 }
