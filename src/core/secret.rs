@@ -582,6 +582,8 @@ impl<'t> Matcher<'t> {
         for k in 0..alts.n {
             let (c, e) = alts.get(k);
             match u8::try_from(c) {
+                // A loop, not `contains`: its memchr was 0.4 KB of wasm.
+                #[allow(clippy::manual_contains)]
                 Ok(c) if wanted.iter().any(|&w| w == c) && found.map_or(true, |(_, f)| e > f) => found = Some((c, e)),
                 _ => {}
             }
