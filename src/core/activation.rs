@@ -21,7 +21,7 @@ pub fn activation_url(user_id: &Input, client: &Input, environment: &Input) -> R
     let client = match client {
         Input::Str(s) => Some(validate::query_text("client", s)?),
         other if other.is_missing() => None,
-        other => return Err(Error::validation("client", cat!("client must be a string, got ", other.type_name()))),
+        other => return Err(validate::required_or_type_as(Error::validation, "client", other, "a string")),
     };
     let env = Environment::parse("environment", environment, Error::validation)?;
     let mut url = cat!(env.web_base(), "/card-activation?");

@@ -534,11 +534,10 @@ impl Call {
                 self.fail_attempt((Failure::Timeout, e), now, jitter, cx)
             }
             State::WaitingToken { .. } => {
-                let mut e = Error::timeout(self.options.timeout_ms);
-                e.message = cat!("getAccessToken did not settle within ", self.options.timeout_ms, " ms");
-                // Waiting for a token sent nothing.
-                e.outcome = Outcome::NotSent;
-                self.fail(e)
+                // Waiting for a token sent nothing (outcome `notSent`, as
+                // `Error::new` leaves it), and may work another time.
+                let message = cat!("getAccessToken did not settle within ", self.options.timeout_ms, " ms");
+                self.fail(Error { retryable: true, ..Error::new(ErrorKind::Timeout, message) })
             }
             _ => self.next(now, cx),
         }
@@ -643,13 +642,11 @@ fn utf16_len(s: &str) -> usize {
 /// The error for a caller's signal: kind `timeout` when its reason is a
 /// `TimeoutError` (`AbortSignal.timeout()`), else `aborted`.
 fn aborted(timeout: bool) -> Error {
-    let mut e = Error::aborted();
     if timeout {
-        e.kind = ErrorKind::Timeout;
-        e.message = "the call's signal timed out".into();
-        e.retryable = true;
+        Error { retryable: true, ..Error::new(ErrorKind::Timeout, "the call's signal timed out".into()) }
+    } else {
+        Error::aborted()
     }
-    e
 }
 
 /// A redirect is never followed: the request carries a bearer token and
@@ -663,13 +660,13 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
          not to); its answer was not used"
             .into()
     } else {
-        let shown = status.map(|s| cat!(" ", s)).unwrap_or_default();
-        cat!(
-            "the gateway answered with a redirect",
-            shown,
-            "; migo-cards does not follow redirects, so nothing was sent \
-             to the other location: check baseUrl"
-        )
+        let mut m = String::from("the gateway answered with a redirect");
+        if let Some(s) = status {
+            m.push(' ');
+            super::push_decimal(&mut m, u64::from(s));
+        }
+        m.push_str("; migo-cards does not follow redirects, so nothing was sent to the other location: check baseUrl");
+        m
     };
     (Failure::Redirect { followed: reply.redirected }, e)
 }
@@ -681,10 +678,9 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
 /// outcome unknown, and the refusal as its `cause`.
 fn own_effect(first: Error, refusal: Error) -> Error {
     let mut e = first;
-    e.message = cat!(
-        e.message,
+    e.message.push_str(
         "; a retry was then refused as a state conflict, which is what the gateway answers when the first \
-         attempt already took effect: the outcome is unknown, check the card's state before acting on it"
+         attempt already took effect: the outcome is unknown, check the card's state before acting on it",
     );
     e.outcome = Outcome::Unknown;
     e.retryable = false;

@@ -72,8 +72,10 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     let (scheme, rest) = split_once_byte(raw, b':')
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
         .ok_or("must be an absolute http(s) URL")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
+    // Scheme and host are compared ignoring case and lowercased once, in
+    // the result: two lowercased copies cost more wasm.
+    let https = scheme.eq_ignore_ascii_case("https");
+    if !https && !scheme.eq_ignore_ascii_case("http") {
         return Err("must use https");
     }
     if !validate::every(rest.as_bytes(), |b| b != b'?' && b != b'#') {
@@ -87,11 +89,14 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
         return Err("must not contain credentials");
     }
     let (host, port) = split_host_port(authority).ok_or("has an invalid host or port")?;
-    let host = host.to_ascii_lowercase();
-    if scheme == "http" && !is_loopback(&host) {
+    if !https && !is_loopback(host) {
         return Err("must use https (plain http is accepted only for localhost, 127.0.0.0/8 and [::1])");
     }
-    let mut out = cat!(scheme, "://", host);
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(scheme);
+    out.push_str("://");
+    out.push_str(host);
+    out.make_ascii_lowercase();
     if let Some(p) = port {
         out.push(':');
         out.push_str(p);
@@ -156,9 +161,10 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     (host_ok && port_ok).then_some((host, port))
 }
 
-/// `localhost`, `[::1]` (either spelling), or a dotted quad in 127.0.0.0/8.
+/// `localhost` (any case), `[::1]` (either spelling), or a dotted quad in
+/// 127.0.0.0/8.
 fn is_loopback(host: &str) -> bool {
-    if host == "localhost" || host == "[::1]" || host == "[0:0:0:0:0:0:0:1]" {
+    if host.eq_ignore_ascii_case("localhost") || host == "[::1]" || host == "[0:0:0:0:0:0:0:1]" {
         return true;
     }
     // Four parts of 1 to 3 digits up to 255, the first "127"; a loop of its
@@ -216,9 +222,7 @@ impl Config {
         let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
         let base_url = match present(&c.base_url) {
             Some(Input::Str(s)) => base_url(s)?,
-            Some(other) => {
-                return Err(Error::config("baseUrl", cat!("baseUrl must be a string, got ", other.type_name())))
-            }
+            Some(other) => return Err(validate::required_or_type_as(Error::config, "baseUrl", other, "a string")),
             None => environment.api_base().to_owned(),
         };
         // Plain matches rather than `map(..).transpose()?`: each of those

@@ -100,7 +100,7 @@ pub struct Error {
 }
 
 impl Error {
-    fn new(kind: ErrorKind, message: String) -> Self {
+    pub(crate) fn new(kind: ErrorKind, message: String) -> Self {
         Error {
             kind,
             message,

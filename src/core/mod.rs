@@ -121,3 +121,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "pinned_tests.rs"]
+mod pinned_tests;

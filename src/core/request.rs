@@ -21,12 +21,23 @@ pub enum Value {
 }
 
 impl Value {
-    /// Borrowed but for a number: the request is built on every attempt.
-    fn as_text(&self) -> alloc::borrow::Cow<'_, str> {
+    /// Percent-encoded at the end of `out` (a number's digits need none).
+    /// Written in place: a `Cow` of the text, with a String for a number's
+    /// digits, cost more wasm.
+    fn percent_encode_into(&self, out: &mut String) {
         match self {
-            Value::Text(s) => s.as_str().into(),
-            Value::Secret(s) => s.expose().as_str().into(),
-            Value::Int(n) => decimal(u64::from(*n)).into(),
+            Value::Text(s) => percent_encode_into(s, out),
+            Value::Secret(s) => percent_encode_into(s.expose(), out),
+            Value::Int(n) => super::push_decimal(out, u64::from(*n)),
+        }
+    }
+
+    /// As a JSON value at the end of `out`: a string, or a number.
+    fn json_into(&self, out: &mut String) {
+        match self {
+            Value::Text(s) => json_string_into(s, out),
+            Value::Secret(s) => json_string_into(s.expose(), out),
+            Value::Int(n) => super::push_decimal(out, u64::from(*n)),
         }
     }
 }
@@ -158,7 +169,7 @@ impl Request {
             out.push('=');
             match value {
                 Value::Secret(_) if redact => out.push_str("***"),
-                other => percent_encode_into(&other.as_text(), out),
+                other => other.percent_encode_into(out),
             }
         }
     }
@@ -199,7 +210,7 @@ impl fmt::Debug for Request {
 pub fn build(endpoint: &Endpoint, args: &Args, config: &Config, token: &Secret<String>) -> Result<Request, Error> {
     // The error is made once, here, for the argument `build_or_missing` names.
     build_or_missing(endpoint, args, config, token)
-        .map_err(|p| Error::validation(p.field(), cat!(p.field(), " is required")))
+        .map_err(|p| super::validate::says_as(Error::validation, p.field(), " is required"))
 }
 
 /// [`build`], or the first required argument missing from `args`.
@@ -217,7 +228,7 @@ fn build_or_missing(
         path_url.push('/');
         match seg {
             Seg::Lit(s) => path_url.push_str(s),
-            Seg::Arg(p) => percent_encode_into(&args.get(*p).ok_or(*p)?.as_text(), &mut path_url),
+            Seg::Arg(p) => args.get(*p).ok_or(*p)?.percent_encode_into(&mut path_url),
         }
     }
     let mut query = Vec::new();
@@ -242,10 +253,7 @@ fn build_or_missing(
             }
             json_string_into(p.wire(), &mut json);
             json.push(':');
-            match value {
-                Value::Int(n) => super::push_decimal(&mut json, u64::from(*n)),
-                other => json_string_into(&other.as_text(), &mut json),
-            }
+            value.json_into(&mut json);
         }
         json.push('}');
         Some(Secret::new(json))

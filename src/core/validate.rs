@@ -87,6 +87,11 @@ fn says(field: &'static str, what: &str) -> Error {
 /// validation error rebuilt as a config one cost a second error's code).
 pub type Kind = fn(&'static str, String) -> Error;
 
+/// `{field} must be at most {max} characters`.
+fn at_most(field: &'static str, max: usize) -> Error {
+    says(field, &cat!(" must be at most ", max, " characters"))
+}
+
 /// The error of `kind` (validation or config) `{field}{what}`.
 pub(crate) fn says_as(kind: Kind, field: &'static str, what: &str) -> Error {
     kind(field, cat!(field, what))
@@ -133,7 +138,7 @@ fn required_or_type(field: &'static str, input: &Input, expected: &str) -> Error
     required_or_type_as(Error::validation, field, input, expected)
 }
 
-fn required_or_type_as(kind: Kind, field: &'static str, input: &Input, expected: &str) -> Error {
+pub(crate) fn required_or_type_as(kind: Kind, field: &'static str, input: &Input, expected: &str) -> Error {
     if input.is_missing() {
         says_as(kind, field, " is required")
     } else {
@@ -170,12 +175,13 @@ pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
     }
     let mut digits = String::with_capacity(19);
     let mut prev_digit = false;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    // On bytes: a non-ASCII character is refused as a non-digit all the same.
+    let mut bytes = s.bytes().peekable();
+    while let Some(c) = bytes.next() {
         if c.is_ascii_digit() {
-            digits.push(c);
+            digits.push(char::from(c));
             prev_digit = true;
-        } else if (c == ' ' || c == '-') && prev_digit && chars.peek().is_some_and(char::is_ascii_digit) {
+        } else if (c == b' ' || c == b'-') && prev_digit && bytes.peek().is_some_and(u8::is_ascii_digit) {
             prev_digit = false;
         } else {
             return Err(Error::validation(
@@ -214,9 +220,7 @@ pub fn alias(input: &Input) -> Result<String, Error> {
     const F: &str = "alias";
     match input {
         Input::Str(s) if s.trim().is_empty() => Err(Error::validation(F, "alias must not be empty")),
-        Input::Str(s) if char_count(s) > MAX_ALIAS_CHARS => {
-            Err(Error::validation(F, cat!("alias must be at most ", MAX_ALIAS_CHARS, " characters")))
-        }
+        Input::Str(s) if char_count(s) > MAX_ALIAS_CHARS => Err(at_most(F, MAX_ALIAS_CHARS)),
         Input::Str(s) if has_control(s) => Err(Error::validation(F, "alias must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
         other => Err(required_or_type(F, other, "a string")),
@@ -241,7 +245,7 @@ pub fn query_text(field: &'static str, s: &str) -> Result<String, Error> {
     if s.is_empty() {
         Err(says(field, " must not be empty"))
     } else if char_count(s) > MAX_ID_CHARS {
-        Err(Error::validation(field, cat!(field, " must be at most ", MAX_ID_CHARS, " characters")))
+        Err(at_most(field, MAX_ID_CHARS))
     } else {
         Ok(s.to_owned())
     }
@@ -296,8 +300,7 @@ pub fn header_value(field: &'static str, input: &Input, max: usize, kind: Kind) 
             Some(problem) => Err(says_as(kind, field, problem)),
             None => Ok(s.clone()),
         },
-        Input::Absent | Input::Null => Err(says_as(kind, field, " is required")),
-        other => Err(kind(field, cat!(field, " must be a string, got ", other.type_name()))),
+        other => Err(required_or_type_as(kind, field, other, "a string")),
     }
 }
 
