@@ -12,14 +12,20 @@
 let encoder;
 let decoder;
 
+// Taken when the package loads: a page's later patches of `Date` never run
+// inside a call of the module (where calling back into it would trap it).
+const EngineDate = Date;
+const parseDate = Date.parse;
+const utcString = Date.prototype.toUTCString;
+
 /** The imports the module needs: `Date`, for Retry-After (src/platform.rs). */
 function importsFor(memory) {
   encoder ??= new TextEncoder();
   decoder ??= new TextDecoder("utf-8", { ignoreBOM: true });
   return {
     migo: {
-      date_parse: (p, n) => Date.parse(decoder.decode(memory().subarray(p, p + n))),
-      utc_string: (ms, p, cap) => encoder.encodeInto(new Date(ms).toUTCString(), memory().subarray(p, p + cap)).written,
+      date_parse: (p, n) => parseDate(decoder.decode(memory().subarray(p, p + n))),
+      utc_string: (ms, p, cap) => encoder.encodeInto(utcString.call(new EngineDate(ms)), memory().subarray(p, p + cap)).written,
     },
   };
 }

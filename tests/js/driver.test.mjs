@@ -128,6 +128,30 @@ test("Retry-After as an HTTP date in every form is honoured, and a creating call
   );
 });
 
+test("a page's later patches of Date never run inside the module: a Retry-After date is still read by the engine's own", async () => {
+  const date = httpDates(2000).imf;
+  let sent = 0;
+  const fetch = async () =>
+    ++sent === 1
+      ? new Response("", { status: 503, headers: { "retry-after": date } })
+      : new Response(JSON.stringify({ success: true, data: { cardId: 5000010 } }), { status: 201 });
+  const c = new MigoClient({ accessToken: TOKEN, baseUrl: "http://127.0.0.1:9/rest", fetch });
+  const { parse } = Date;
+  const { toUTCString } = Date.prototype;
+  // Patches that would re-enter the SDK (or just lie) if the module's imports used them.
+  Date.parse = () => (c.issueCard("1001").catch(() => {}), 0);
+  Date.prototype.toUTCString = () => "Thu, 01 Jan 1970 00:00:00 GMT";
+  try {
+    const t0 = Date.now();
+    assert.deepEqual(await c.issueCard("1001"), { cardId: 5000010 });
+    assert.equal(sent, 2);
+    assert.ok(Date.now() - t0 >= 900, "waited for the date");
+  } finally {
+    Date.parse = parse;
+    Date.prototype.toUTCString = toUTCString;
+  }
+});
+
 test("Retry-After in the past means at once; beyond 60 s the call fails at once, retryable", async () => {
   const past = await serve((req, body, n) => (n === 1 ? { status: 429, headers: { "retry-after": httpDates(-5000).rfc850 } } : undefined));
   const t0 = Date.now();
