@@ -27,7 +27,7 @@ mod bench;
 #[wasm_bindgen(js_name = benchMemory)]
 pub fn bench_memory() -> String {
     let externrefs = wasm_bindgen::externref_heap_live_count().to_string();
-    bench::bench_memory(&format!(",\"externrefsLive\":{externrefs}"))
+    bench::bench_memory(0, &format!(",\"externrefsLive\":{externrefs}"))
 }
 
 #[cfg(feature = "bench")]

@@ -275,5 +275,6 @@ pub extern "C" fn bench_call(len: i32, n: u32) -> u32 {
 #[cfg(feature = "bench")]
 #[no_mangle]
 pub extern "C" fn bench_memory() -> i32 {
-    text(Some(super::bench::bench_memory("")))
+    let held = IO.scratch.borrow().capacity() + IO.out.borrow().capacity();
+    text(Some(super::bench::bench_memory(held, "")))
 }
