@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds pkg/, the npm package: one wasm (cargo, then wasm-opt; its exports
 # are plain functions that js/load/glue.js drives, no wasm-bindgen) inlined
-# into two builds behind the entry points in js/: the browser build (web/, loaded by an async init()) and the node build
-# (node/index.cjs, one self-contained file that loads it synchronously).
-# No .wasm file ships: inlined, it costs 1.007 x its gzip as a file, and a
-# file would only add a request and a copy step. How each environment picks
+# into two builds behind the entry points in js/: the browser build (web/,
+# loaded by an async init()) and the node build (node/index.cjs, one
+# self-contained file that loads it synchronously). No .wasm file ships:
+# inlined, it costs 0.95 x its gzip as a file, and a file would only add a
+# request and a copy step. How each environment picks
 # its build: package.json below.
 set -euo pipefail
 cd "$(dirname "$0")/.."

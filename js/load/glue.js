@@ -18,8 +18,13 @@ const EngineDate = Date;
 const parseDate = Date.parse;
 const utcString = Date.prototype.toUTCString;
 
-/** The imports the module needs: `Date`, for Retry-After (src/platform.rs). */
-function importsFor(memory) {
+/**
+ * The imports the module needs: `Date`, for Retry-After (src/platform.rs).
+ * They read the memory through `link.memory`, which `wrap` sets once the
+ * instance exists.
+ */
+function importsFor(link) {
+  const memory = () => link.memory();
   encoder ??= new TextEncoder();
   decoder ??= new TextDecoder("utf-8", { ignoreBOM: true });
   return {
@@ -30,12 +35,13 @@ function importsFor(memory) {
   };
 }
 
-/** The API over an instance; `cell.memory` is set once it exists. */
-function wrap(instance) {
+/** The API over an instance made with `importsFor(link)`. */
+function wrap(instance, link) {
   const w = instance.exports;
   let bytes = new Uint8Array(0);
   // A view of the memory, made again once growing it detached the last one.
   const memory = () => (bytes.byteLength === 0 ? (bytes = new Uint8Array(w.memory.buffer)) : bytes);
+  link.memory = memory;
   const ret = w.ret();
   let at = 0; // the scratch buffer's address and size
   let size = 0;
@@ -167,12 +173,9 @@ function wrap(instance) {
 
 /** Instantiates compiled or raw module bytes synchronously (the node build). */
 export function instantiateSync(module) {
-  const cell = {};
+  const link = {};
   const m = module instanceof WebAssembly.Module ? module : new WebAssembly.Module(module);
-  const instance = new WebAssembly.Instance(m, importsFor(() => cell.memory()));
-  const api = wrap(instance);
-  cell.memory = () => new Uint8Array(instance.exports.memory.buffer);
-  return api;
+  return wrap(new WebAssembly.Instance(m, importsFor(link)), link);
 }
 
 /**
@@ -188,12 +191,11 @@ export async function instantiate(input) {
     if (!source.ok) throw new Error(`migo-cards: fetching the module failed: ${source.status} ${source.statusText}`);
     source = await source.arrayBuffer();
   }
-  const cell = {};
-  const imports = importsFor(() => cell.memory());
+  const link = {};
+  const imports = importsFor(link);
   const instance =
     source instanceof WebAssembly.Module
       ? await WebAssembly.instantiate(source, imports)
       : (await WebAssembly.instantiate(source, imports)).instance;
-  cell.memory = () => new Uint8Array(instance.exports.memory.buffer);
-  return wrap(instance);
+  return wrap(instance, link);
 }

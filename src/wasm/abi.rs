@@ -8,9 +8,10 @@
 //!   ([`scratch`]), back to back, and passes each one's byte length (-1 for
 //!   none). Bytes that are not UTF-8 read as no string, never a panic.
 //! - Strings out: an export returns the byte length (-1 for none) and the
-//!   text stays in [`OUT`], its address at [`ret`], until the next one.
-//! - A client's [`Core`] is a handle: an index in [`CORES`]; an unknown or
-//!   freed handle answers as a failed client, never traps.
+//!   text stays in the skin's output string, its address at [`ret`], until
+//!   the next one.
+//! - A client's [`Core`] is a handle: an index in the skin's table of cores;
+//!   an unknown or freed handle answers as a failed client, never traps.
 //!
 //! Every export is `extern "C"` over numbers only, and none calls back into
 //! JavaScript except the two `Date` imports of `crate::platform`, which do
@@ -56,7 +57,7 @@ pub extern "C" fn scratch(len: usize) -> *mut u8 {
     b.as_mut_ptr()
 }
 
-/// Where [`OUT`]'s address is: a `u32` JavaScript reads after each string.
+/// Where the output string's address is: a `u32` JavaScript reads after each string.
 #[no_mangle]
 pub extern "C" fn ret() -> *const Cell<u32> {
     &IO.ret
@@ -95,7 +96,7 @@ fn with<R>(h: u32, default: R, f: impl FnOnce(&mut Core) -> R) -> R {
 }
 
 /// Action code of a failed call: what an unknown handle answers.
-const FAIL: u8 = 5;
+const FAIL: u8 = super::action_code(crate::core::call::Action::Fail);
 
 #[no_mangle]
 pub extern "C" fn push(tag: u8, len: i32, number: f64) {

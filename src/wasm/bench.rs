@@ -90,6 +90,7 @@ pub fn bench_memory(held: usize, extra: &str) -> String {
     )
 }
 
+/// The replies of the benchmark's stubbed `fetch` (bench/page reads the same files).
 const OK_BODY: &str = include_str!("../../bench/replies/ok.json");
 const API_ERROR_BODY: &str = include_str!("../../bench/replies/api-error.json");
 
@@ -138,8 +139,6 @@ fn case(name: &str) -> Option<Case> {
 /// finish. Returns a checksum of what came out, so nothing is optimised
 /// away; `u32::MAX` for an unknown case or a call that ended otherwise than
 /// the case expects.
-/// Runs `n` whole calls of `case_name` in the core; a checksum, or
-/// `u32::MAX` for an unknown case or a wrong result.
 pub fn bench_call(case_name: &str, n: u32) -> u32 {
     let Some((op, inputs, reply)) = case(case_name) else {
         return u32::MAX;

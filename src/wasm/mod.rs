@@ -101,7 +101,8 @@ pub fn describe() -> String {
     out
 }
 
-fn action_code(a: Action) -> u8 {
+/// An action's code: its index in [`ACTIONS`].
+pub(super) const fn action_code(a: Action) -> u8 {
     match a {
         Action::Send { .. } => 0,
         Action::Wait { .. } => 1,
