@@ -130,7 +130,9 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
     if !v.is_empty() && v.len() <= 10 && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
         return super::validate::digits_value(v.as_bytes()).map(|s| s * 1000);
     }
-    let at = crate::platform::imf_fixdate_ms(&imf_fixdate(v)?)?;
+    let mut buf = *IMF_TEMPLATE;
+    let imf = if v.len() == 29 { v } else { imf_fixdate(v.as_bytes(), &mut buf)? };
+    let at = crate::platform::imf_fixdate_ms(imf)?;
     // Before 1970 is not an HTTP date (httpdate's bound, kept in the module too).
     if at < 0.0 {
         return None;
@@ -142,49 +144,64 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
 
 const WEEKDAYS: [&[u8]; 7] = [b"Monday", b"Tuesday", b"Wednesday", b"Thursday", b"Friday", b"Saturday", b"Sunday"];
 
-/// An HTTP date in any of the three forms, as IMF-fixdate, by moving its
-/// fields (at httpdate's positions); None for any other shape. The fields'
-/// values are not read here: the platform's round trip checks them.
-fn imf_fixdate(v: &str) -> Option<String> {
-    let b = v.as_bytes();
-    match b.len() {
-        // IMF-fixdate already: `Sun, 06 Nov 1994 08:49:37 GMT`
-        29 => Some(v.to_owned()),
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) before the fields of
+/// another form are copied in: the bytes marked `_` all come from it.
+const IMF_TEMPLATE: &[u8; 29] = b"___, __ ___ ____ ________ GMT";
+
+/// Not copied: the template's byte stays (or is set apart).
+const KEEP: u8 = 0xFF;
+
+/// For each byte of the IMF-fixdate, the byte of an asctime date
+/// (`Sun Nov  6 08:49:37 1994`) it is copied from.
+const FROM_ASCTIME: [u8; 29] = [
+    0, 1, 2, KEEP, KEEP, 8, 9, KEEP, 4, 5, 6, KEEP, 20, 21, 22, 23, KEEP, 11, 12, 13, 14, 15, 16, 17, 18, KEEP, KEEP,
+    KEEP, KEEP,
+];
+
+/// The same for an RFC 850 date after its weekday (`, 06-Nov-94 08:49:37
+/// GMT`); the weekday and the century are set apart.
+const FROM_RFC850: [u8; 29] = [
+    KEEP, KEEP, KEEP, KEEP, KEEP, 2, 3, KEEP, 5, 6, 7, KEEP, KEEP, KEEP, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+    21, 22, 23,
+];
+
+/// An HTTP date in the asctime or RFC 850 form, as IMF-fixdate written into
+/// `out` (the template), by moving its fields (at httpdate's positions);
+/// None for any other shape. The fields' values are not read here: the
+/// platform's round trip checks them. Tables of positions rather than a
+/// list of pieces: the pieces' slices, built on the stack, were 0.4 KB of wasm.
+fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o str> {
+    let (from, src) = if b.len() == 24 {
         // asctime: `Sun Nov  6 08:49:37 1994` (the day may be space-padded)
-        24 => {
-            let day = b.get(8..10)?;
-            let day: &[u8] = if day.first() == Some(&b' ') { &[b'0', *day.get(1)?] } else { day };
-            let p = |r: core::ops::Range<usize>| b.get(r);
-            joined(&[p(0..3)?, b", ", day, b" ", p(4..7)?, b" ", p(20..24)?, b" ", p(11..19)?, b" GMT"])
-        }
+        (&FROM_ASCTIME, b)
+    } else {
         // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT` (two-digit year: before
         // 70 is 20xx, as httpdate reads it)
-        _ => {
-            let comma = b.iter().position(|&c| c == b',')?;
-            let (name, rest) = b.split_at(comma);
-            let p = |r: core::ops::Range<usize>| rest.get(r);
-            if !WEEKDAYS.contains(&name) || rest.len() != 24 || p(1..2)? != b" " || p(4..5)? != b"-" || p(8..9)? != b"-"
-            {
-                return None;
-            }
-            let yy = p(9..11)?;
-            if !super::validate::every(yy, |b| b.is_ascii_digit()) {
-                return None;
-            }
-            let century: &[u8] = if yy < b"70".as_slice() { b"20" } else { b"19" };
-            joined(&[name.get(..3)?, b", ", p(2..4)?, b" ", p(5..8)?, b" ", century, yy, p(11..24)?])
+        let comma = b.iter().position(|&c| c == b',')?;
+        let (name, rest) = b.split_at(comma);
+        let at = |i: usize| rest.get(i).copied();
+        if !WEEKDAYS.contains(&name) || rest.len() != 24 || at(1)? != b' ' || at(4)? != b'-' || at(8)? != b'-' {
+            return None;
+        }
+        let yy = rest.get(9..11)?;
+        if !super::validate::every(yy, |b| b.is_ascii_digit()) {
+            return None;
+        }
+        let century: &[u8] = if yy < b"70".as_slice() { b"20" } else { b"19" };
+        for (o, &c) in out.iter_mut().zip(name.iter().take(3).chain(b", __ ___ ").chain(century)) {
+            *o = c;
+        }
+        (&FROM_RFC850, rest)
+    };
+    for (o, &i) in out.iter_mut().zip(from) {
+        if i != KEEP {
+            *o = *src.get(usize::from(i))?;
         }
     }
-}
-
-/// The pieces one after another, when they make UTF-8. A loop of its own:
-/// `[..].concat()` brought std's generic join (1.1 KB of wasm).
-fn joined(pieces: &[&[u8]]) -> Option<String> {
-    let mut out = Vec::with_capacity(29);
-    for p in pieces {
-        out.extend_from_slice(p);
+    if b.len() == 24 && out[5] == b' ' {
+        out[5] = b'0';
     }
-    String::from_utf8(out).ok()
+    core::str::from_utf8(out).ok()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
