@@ -225,7 +225,8 @@ fn replace(text: &str, echoes: &[Span], cards: &[Span]) -> String {
             Mask::Stars => out.push_str("***"),
             Mask::Card(last) => {
                 out.push_str("************");
-                out.extend(last.map(char::from));
+                // ASCII digits (`card_mask`): a `str` for certain.
+                out.push_str(core::str::from_utf8(&last).unwrap_or_default());
             }
         }
         copied = s.end;
