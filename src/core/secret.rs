@@ -219,7 +219,7 @@ fn replace(text: &str, echoes: &[Span], cards: &[Span]) -> String {
     }
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for s in merged {
+    for s in &merged {
         out.push_str(text.get(copied..s.start).unwrap_or_default());
         match s.mask {
             Mask::Stars => out.push_str("***"),
