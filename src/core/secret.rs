@@ -113,6 +113,10 @@ impl<'s> Scrubber<'s> {
     /// A scrubber for `secrets` (empty strings and duplicates are fine).
     pub fn new(secrets: &[&'s str]) -> Scrubber<'s> {
         let mut out: Vec<Target<'s>> = Vec::with_capacity(secrets.len());
+        let mut starts = [false; 256];
+        for b in *b"%\\+" {
+            starts[usize::from(b)] = true;
+        }
         for &s in secrets {
             // Four characters or more (counted on bytes, as
             // `validate::char_count`: decoding them was more wasm); such a
@@ -123,10 +127,7 @@ impl<'s> Scrubber<'s> {
                 continue;
             }
             out.push(Target { mask: card_mask(s.as_bytes()).unwrap_or(Mask::Stars), first, secret: s });
-        }
-        let mut starts = [false; 256];
-        for b in out.iter().map(|t| t.first).chain(*b"%\\+") {
-            starts[usize::from(b)] = true;
+            starts[usize::from(first)] = true;
         }
         Scrubber { secrets: out, starts }
     }
