@@ -325,7 +325,7 @@ impl<'t> Matcher<'t> {
         }
         self.steps -= 1;
         let item = (v, end as u32);
-        if out.items().contains(&item) {
+        if out.items().iter().any(|&x| x == item) {
             return;
         }
         match out.a.get_mut(out.n) {
