@@ -636,7 +636,11 @@ impl Call {
 /// byte that is not a continuation), two for those of four bytes (lead byte
 /// F0 and up). Decoding each character cost more wasm.
 fn utf16_len(s: &str) -> usize {
-    s.bytes().map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0)).sum()
+    let mut n = 0;
+    for b in s.bytes() {
+        n += usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0);
+    }
+    n
 }
 
 /// The error for a caller's signal: kind `timeout` when its reason is a
