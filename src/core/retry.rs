@@ -180,7 +180,12 @@ fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o str> {
         let comma = b.iter().position(|&c| c == b',')?;
         let (name, rest) = b.split_at(comma);
         let at = |i: usize| rest.get(i).copied();
-        if !WEEKDAYS.contains(&name) || rest.len() != 24 || at(1)? != b' ' || at(4)? != b'-' || at(8)? != b'-' {
+        if !WEEKDAYS.iter().any(|&d| d == name)
+            || rest.len() != 24
+            || at(1)? != b' '
+            || at(4)? != b'-'
+            || at(8)? != b'-'
+        {
             return None;
         }
         let yy = rest.get(9..11)?;
