@@ -109,7 +109,7 @@ pub fn decide(class: RetryClass, failure: Failure, attempts: u32, max_retries: u
 /// is safe for every class, even a single-use view token. Only with a token
 /// provider, and only once per call.
 pub fn refresh_token(e: &Error, has_provider: bool, already_refreshed: bool) -> bool {
-    has_provider && !already_refreshed && e.status == Some(401) && e.code.as_deref() == Some("TOKEN_EXPIRED")
+    has_provider && !already_refreshed && e.status == Some(401) && matches!(e.code.as_deref(), Some("TOKEN_EXPIRED"))
 }
 
 /// `min(0.5 s · 2^n, 8 s)`, shortened by up to 25 % at random so that many
