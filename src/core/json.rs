@@ -489,14 +489,11 @@ pub fn string(raw: &str) -> Option<String> {
                 let hi = hex4(&mut chars)?;
                 let code = if (0xD800..0xDC00).contains(&hi) {
                     // A high surrogate; a low one must follow as `\uXXXX`.
-                    let rest = chars.as_str();
-                    match rest
-                        .strip_prefix("\\u")
-                        .and_then(|r| r.get(..4))
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    {
-                        Some(lo) if (0xDC00..0xE000).contains(&lo) => {
-                            chars = rest.get(6..)?.chars();
+                    // (The literal is valid: a `\u` has its four hex digits.)
+                    let mut after = chars.clone();
+                    match (after.next(), after.next(), hex4(&mut after)) {
+                        (Some('\\'), Some('u'), Some(lo)) if (0xDC00..0xE000).contains(&lo) => {
+                            chars = after;
                             0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                         }
                         _ => 0xFFFD,
