@@ -400,12 +400,15 @@ impl Call {
     fn secrets(&self) -> ([&str; 4], usize) {
         let mut out = [""; 4];
         let mut n = 0;
-        for s in self.args.secrets().chain(self.tokens.iter().map(|t| t.expose().as_str())) {
+        // Two loops: their chained iterator was 0.1 KB more wasm.
+        let mut put = |s| {
             if let Some(slot) = out.get_mut(n) {
                 *slot = s;
                 n += 1;
             }
-        }
+        };
+        self.args.secrets().for_each(&mut put);
+        self.tokens.iter().for_each(|t| put(t.expose()));
         (out, n)
     }
 
