@@ -30,6 +30,9 @@ static STOPS_STRING: [bool; 256] = {
     t
 };
 
+/// What [`Cursor::items`] calls with each member: (key, value) as raw text.
+type Each<'e, 'a> = &'e mut dyn FnMut(Option<&'a [u8]>, &'a [u8]);
+
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
@@ -155,7 +158,7 @@ impl<'a> Cursor<'a> {
     /// `each(key, value)` gets the raw text of every member (`key` None in an
     /// array). One loop for both kinds and every caller: a generic copy per
     /// caller was four loops (0.4 KB of wasm).
-    fn items(&mut self, depth: usize, mut each: Option<&mut dyn FnMut(Option<&'a [u8]>, &'a [u8])>) -> Option<()> {
+    fn items(&mut self, depth: usize, mut each: Option<Each<'_, 'a>>) -> Option<()> {
         let object = self.peek()? == b'{';
         let close = if object { b'}' } else { b']' };
         self.i += 1;
