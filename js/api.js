@@ -106,6 +106,28 @@ function toError(details, cause) {
 /** Each live client's state; a detached or freed receiver has none. */
 const clients = new WeakMap();
 
+// The module's client of a state no call and no MigoClient holds any more
+// is freed with it.
+const registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => wasm.client_free(h)) : undefined;
+
+/** Frees the module's client; its handle is never used again (the module reuses it). */
+function release(c) {
+  registry?.unregister(c);
+  wasm.client_free(c.h);
+}
+
+// What `wasm.text` gives (src/wasm/mod.rs `text`).
+const SUMMARY = 0;
+const REQUEST = 1;
+const VALUE = 2;
+const ERROR = 3;
+const EVENT = 4;
+// The events of `wasm.next` (src/wasm/mod.rs `next`).
+const NEXT = 0;
+const TRANSPORT = 1;
+const TIMEOUT = 2;
+const ABORT = 3;
+
 export class MigoClient {
   /**
    * Validates `options` now; throws a MigoError of kind "config" naming the
@@ -119,22 +141,20 @@ export class MigoClient {
     if (isObject) for (const name of D.options) values[name] = read(options, name);
     put(options);
     if (isObject) for (const name of D.options) put(values[name]);
-    const core = new wasm.Core();
-    const bad = core.configError();
-    if (bad !== undefined) {
-      core.free();
-      throw toError(bad);
-    }
-    clients.set(this, {
-      core,
+    const h = wasm.client_new();
+    if (typeof h === "string") throw toError(h);
+    const c = {
+      h,
       fetch: values.fetch ?? undefined,
       getToken: values.getAccessToken,
       onRequest: values.onRequest ?? undefined,
-      summary: JSON.parse(core.summary()),
+      summary: JSON.parse(wasm.text(h, 0, SUMMARY)),
       token: undefined, // the token fetch in progress: { ticket, promise }
       running: 0, // calls in flight
       freed: false,
-    });
+    };
+    registry?.register(c, h, c);
+    clients.set(this, c);
   }
 
   /** The environment this client talks to. */
@@ -164,7 +184,7 @@ export class MigoClient {
       clients.delete(this);
       // Calls in flight finish first; the last one frees the core.
       c.freed = true;
-      if (c.running === 0) c.core.free();
+      if (c.running === 0) release(c);
     }
   }
 
@@ -202,7 +222,8 @@ function call(self, op, shape, args) {
   const st = signalTag(signal);
   const f = c.fetch ?? globalThis.fetch;
   for (const v of values) put(v);
-  const id = c.core.start(
+  const id = wasm.start(
+    c.h,
     op,
     typeof f === "function",
     ot,
@@ -408,8 +429,8 @@ function readAnswer(res, done) {
  * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
  * `signal` fires, and aborts the fetch in the latter two cases.
  */
-function send(core, id, f, deadline, signal) {
-  const lines = core.request(id).split("\n");
+function send(h, id, f, deadline, signal) {
+  const lines = wasm.text(h, id, REQUEST).split("\n");
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
@@ -450,12 +471,12 @@ function send(core, id, f, deadline, signal) {
 }
 
 /** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
-function failureCause(core, id, error) {
+function failureCause(h, id, error) {
   try {
     let text = String(error?.message ?? error);
     const inner = error?.cause?.message;
     if (typeof inner === "string" && inner) text += ` (${inner})`;
-    const copy = new Error(core.scrub(id, text));
+    const copy = new Error(wasm.scrub(h, id, text));
     copy.name = typeof error?.name === "string" ? error.name : "Error";
     return copy;
   } catch {
@@ -465,77 +486,77 @@ function failureCause(core, id, error) {
 
 /** Runs call `id` to its end: performs each action the core returns. */
 async function drive(c, id, f, signal) {
-  const { core, onRequest: hook } = c;
+  const { h, onRequest: hook } = c;
   let cause;
   let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
   let unreported = false;
   const aborted = () => {
     cause = reasonOf(signal);
-    return core.onAbort(id, isTimeout(cause), Date.now());
+    return wasm.next(h, id, ABORT, isTimeout(cause) ? 1 : 0, Date.now(), 0);
   };
   c.running++;
   try {
-    let a = core.next(id, Date.now());
+    let a = wasm.next(h, id, NEXT, 0, Date.now(), 0);
     for (;;) {
       // The action's time and ticket are read before any caller code runs
       // (the hook may start another call of this client).
-      const deadline = a === A.done || a === A.fail ? 0 : core.deadline;
-      const ticket = a === A.fetchToken || a === A.awaitToken ? core.ticket : 0;
+      const deadline = a === A.done || a === A.fail ? 0 : wasm.deadline();
+      const ticket = a === A.fetchToken || a === A.awaitToken ? wasm.ticket() : 0;
       if (unreported) {
         unreported = false;
-        report(core, id, hook);
+        report(h, id, hook);
       }
       switch (a) {
         case A.send: {
-          const r = await send(core, id, f, deadline, signal);
+          const r = await send(h, id, f, deadline, signal);
           if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
+          else if (r === TIMED_OUT) a = wasm.next(h, id, TIMEOUT, 0, Date.now(), Math.random());
           else if (r.transport !== undefined) {
-            if (r.error !== undefined) cause = failureCause(core, id, r.error);
-            a = core.onTransport(id, r.transport, Date.now(), Math.random());
+            if (r.error !== undefined) cause = failureCause(h, id, r.error);
+            a = wasm.next(h, id, TRANSPORT, r.transport, Date.now(), Math.random());
           } else {
             body = r.text;
-            a = core.onReply(id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
+            a = wasm.reply(h, id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
           }
           unreported = hook !== undefined;
           break;
         }
         case A.wait:
-          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : core.next(id, Date.now());
+          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : wasm.next(h, id, NEXT, 0, Date.now(), 0);
           break;
         case A.fetchToken:
         case A.awaitToken: {
           const r = await within(tokenPromise(c, ticket, a === A.fetchToken), deadline, signal);
           if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
-          else if (r.how !== undefined) a = core.onToken(id, ticket, r.how, 0, undefined, Date.now());
+          else if (r === TIMED_OUT) a = wasm.next(h, id, TIMEOUT, 0, Date.now(), Math.random());
+          else if (r.how !== undefined) a = wasm.token(h, id, ticket, r.how, 0, undefined, Date.now());
           else {
             const t = tag(r.value);
-            a = core.onToken(id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
+            a = wasm.token(h, id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
           }
           break;
         }
         case A.done: {
           // The value is usually a part of the body we still hold: sliced
           // here rather than copied out of the module.
-          const span = core.valueSpan(id);
-          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : core.value(id);
+          const span = wasm.span(h, id);
+          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, VALUE);
           return v === undefined ? undefined : JSON.parse(v);
         }
         default:
-          throw toError(core.error(id), cause);
+          throw toError(wasm.text(h, id, ERROR), cause);
       }
     }
   } finally {
-    core.finish(id);
-    if (--c.running === 0 && c.freed) core.free();
+    wasm.finish(h, id);
+    if (--c.running === 0 && c.freed) release(c);
   }
 }
 
 /** Tells `onRequest` of the last attempt; what it throws is ignored. */
-function report(core, id, hook) {
-  const event = core.event(id);
+function report(h, id, hook) {
+  const event = wasm.text(h, id, EVENT);
   if (event === undefined) return;
   try {
     hook(JSON.parse(event));
@@ -547,7 +568,7 @@ export function activationUrl(options) {
   requireLoaded();
   const values = ["userId", "client", "environment"].map((key) => read(options, key));
   for (const v of values) put(v);
-  const out = wasm.activationUrl();
+  const out = wasm.activation_url();
   if (out.startsWith("{")) throw toError(out);
   return out;
 }
@@ -556,7 +577,7 @@ export function activationUrl(options) {
 export function isValidCardNumber(card) {
   requireLoaded();
   const t = tag(card);
-  return wasm.isValidCardNumber(t, t === T.string ? card : undefined);
+  return wasm.is_valid_card_number(t, t === T.string ? card : undefined);
 }
 
 export { MigoError };
