@@ -26,11 +26,12 @@ use crate::prelude::*;
 #[cfg(feature = "bench")]
 pub(crate) mod bench;
 
-use core::cell::Cell;
+use core::cell::{Cell, UnsafeCell};
 
 use crate::core::activation;
 use crate::core::call::{Action, Call, CallInput, Reply, SignalInput, TokenResult, Transport};
 use crate::core::client::{Client, ClientInput};
+use crate::core::config::ConfigInput;
 use crate::core::endpoints::{JsArg, ENDPOINTS};
 use crate::core::error::Error;
 use crate::core::input::{Input, TAGS};
@@ -38,21 +39,23 @@ use crate::core::request::{json_string_into, Request};
 use crate::core::validate;
 
 /// The skin's state. wasm32 without the atomics feature has one thread, so
-/// plain statics serve (no `thread_local!` without std). Cells, not
-/// RefCells: a value is taken out and put back, so even a call that
-/// re-entered the module (none does) would find an empty table, never a
-/// second reference; and no borrow flag or panic site is compiled in.
+/// plain statics serve (no `thread_local!` without std). No RefCells:
+/// their borrow flags and panic sites were 0.25 KB gzip of the module, and
+/// the one borrow that spans a core call (which calls the `Date` imports, so
+/// could in principle re-enter) is gone: a client is moved out of the table
+/// for it, so a re-entering call would find the slot empty, never alias it.
 struct Skin {
     /// Where JavaScript writes the strings of the next call.
-    scratch: Cell<Vec<u8>>,
+    scratch: Local<Vec<u8>>,
     /// The last string handed out, kept until the next one.
-    out: Cell<String>,
+    out: Local<String>,
     /// `out`'s address, for JavaScript to read.
     ret: Cell<u32>,
     /// The arguments pushed for the next consuming call.
-    pushed: Cell<Vec<Input>>,
-    /// Each client by handle; freed slots are reused.
-    clients: Cell<Vec<Option<Client>>>,
+    pushed: Local<Vec<Input>>,
+    /// Each client by handle; freed slots are reused. A client is taken out
+    /// of its slot while the core works on it (see [`with`]).
+    clients: Local<Vec<Option<Box<Client>>>>,
     /// The last action's time (epoch ms) and ticket, read right after it.
     deadline: Cell<f64>,
     ticket: Cell<u32>,
@@ -63,26 +66,39 @@ unsafe impl Sync for Skin {}
 #[cfg(target_feature = "atomics")]
 compile_error!("the wasm exports keep their state in a static: a threaded build needs a thread-local");
 static S: Skin = Skin {
-    scratch: Cell::new(Vec::new()),
-    out: Cell::new(String::new()),
+    scratch: Local(UnsafeCell::new(Vec::new())),
+    out: Local(UnsafeCell::new(String::new())),
     ret: Cell::new(0),
-    pushed: Cell::new(Vec::new()),
-    clients: Cell::new(Vec::new()),
+    pushed: Local(UnsafeCell::new(Vec::new())),
+    clients: Local(UnsafeCell::new(Vec::new())),
     deadline: Cell::new(0.0),
     ticket: Cell::new(0),
 };
+
+/// A value of the skin's state, reached only through [`Local::with`] for
+/// the span of a closure that never calls out of the module.
+struct Local<T>(UnsafeCell<T>);
+
+impl<T> Local<T> {
+    /// Runs `f` on the value. Every `f` in this file only moves values in
+    /// and out of a Vec or String (no core call, no import): nothing can
+    /// re-enter the module meanwhile, so no second reference can exist.
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        // SAFETY: one thread (see `Sync` above), and `f` cannot re-enter.
+        f(unsafe { &mut *self.0.get() })
+    }
+}
 
 /// The scratch buffer, at least `len` bytes: its address. Zero-filled when
 /// it grows, so that Rust only ever reads initialised bytes.
 #[no_mangle]
 pub extern "C" fn scratch(len: usize) -> *mut u8 {
-    let mut b = S.scratch.take();
-    if b.len() < len {
-        b = vec![0; len];
-    }
-    let p = b.as_mut_ptr();
-    S.scratch.set(b);
-    p
+    S.scratch.with(|b| {
+        if b.len() < len {
+            *b = vec![0; len];
+        }
+        b.as_mut_ptr()
+    })
 }
 
 /// Where the output string's address is: a `u32` JavaScript reads after each string.
@@ -96,15 +112,11 @@ pub extern "C" fn ret() -> *const Cell<u32> {
 /// back are read by calls in their order.
 fn string_at(at: &mut usize, len: i32) -> Option<String> {
     let end = at.checked_add(usize::try_from(len).ok()?)?;
-    // Put back before anything can return: JavaScript holds its address.
-    let b = S.scratch.take();
-    let bytes = b.get(*at..end);
-    if bytes.is_some() {
+    S.scratch.with(|b| {
+        let bytes = b.get(*at..end)?;
         *at = end;
-    }
-    let s = bytes.and_then(|bytes| core::str::from_utf8(bytes).ok()).map(str::to_owned);
-    S.scratch.set(b);
-    s
+        core::str::from_utf8(bytes).ok().map(str::to_owned)
+    })
 }
 
 fn string(len: i32) -> Option<String> {
@@ -116,19 +128,32 @@ fn hand_out(s: Option<String>) -> i32 {
     let Some(s) = s else { return -1 };
     S.ret.set(s.as_ptr() as u32);
     let n = s.len() as i32;
-    S.out.set(s);
+    S.out.with(|out| *out = s);
     n
 }
 
 /// Runs `f` on the client of handle `h`; `default` for an unknown handle.
+/// The client is taken out of its slot meanwhile (one pointer each way,
+/// outside this generic function so that each export does not repeat it).
 fn with<R>(h: u32, default: R, f: impl FnOnce(&mut Client) -> R) -> R {
-    let mut clients = S.clients.take();
-    let r = match clients.get_mut(h as usize) {
-        Some(Some(c)) => f(c),
-        _ => default,
-    };
-    S.clients.set(clients);
+    let Some(mut c) = take_client(h) else { return default };
+    let r = f(&mut c);
+    put_client(h, c);
     r
+}
+
+#[inline(never)]
+fn take_client(h: u32) -> Option<Box<Client>> {
+    S.clients.with(|clients| clients.get_mut(h as usize).and_then(Option::take))
+}
+
+#[inline(never)]
+fn put_client(h: u32, c: Box<Client>) {
+    S.clients.with(|clients| {
+        if let Some(slot) = clients.get_mut(h as usize) {
+            *slot = Some(c);
+        }
+    })
 }
 
 /// Pushes one argument for the next consuming call (its string, if any, in
@@ -136,9 +161,7 @@ fn with<R>(h: u32, default: R, f: impl FnOnce(&mut Client) -> R) -> R {
 #[no_mangle]
 pub extern "C" fn push(tag: u8, len: i32, number: f64) {
     let input = Input::from_tag(tag, string(len), number);
-    let mut pushed = S.pushed.take();
-    pushed.push(input);
-    S.pushed.set(pushed);
+    S.pushed.with(|pushed| pushed.push(input));
 }
 
 /// Action codes, in [`describe`]'s `actions` order.
@@ -227,26 +250,12 @@ const fn action_code(a: Action) -> u8 {
 /// `!len` (negative) with the error handed out as MigoError JSON.
 #[no_mangle]
 pub extern "C" fn client_new() -> i32 {
-    let mut pushed = S.pushed.take().into_iter();
+    let mut pushed = S.pushed.with(core::mem::take).into_iter();
     let client = if matches!(pushed.next(), Some(Input::Other("object"))) {
-        let mut input = ClientInput::default();
-        for (i, value) in pushed.enumerate() {
-            let c = &mut input.config;
-            *match i {
-                0 => &mut c.environment,
-                1 => &mut c.base_url,
-                2 => &mut c.application_id,
-                3 => &mut c.client_id,
-                4 => &mut c.max_retries,
-                5 => &mut c.timeout_ms,
-                6 => &mut input.access_token,
-                7 => &mut input.get_access_token,
-                8 => &mut input.on_request,
-                9 => &mut input.fetch,
-                _ => break,
-            } = Some(value);
-        }
-        Client::new(&input)
+        let [environment, base_url, application_id, client_id, max_retries, timeout_ms, access_token, get_access_token, on_request, fetch] =
+            core::array::from_fn(|_| pushed.next());
+        let config = ConfigInput { environment, base_url, application_id, client_id, max_retries, timeout_ms };
+        Client::new(&ClientInput { config, access_token, get_access_token, on_request, fetch })
     } else {
         Err(Error::config("options", "new MigoClient(options) needs an options object"))
     };
@@ -254,29 +263,26 @@ pub extern "C" fn client_new() -> i32 {
         Ok(c) => c,
         Err(e) => return !hand_out(Some(e.to_json())),
     };
-    let mut clients = S.clients.take();
-    let h = match clients.iter().position(Option::is_none) {
-        Some(h) => h,
-        None => {
-            clients.push(None);
-            clients.len() - 1
+    let client = Some(Box::new(client));
+    S.clients.with(|clients| match clients.iter().position(Option::is_none) {
+        Some(h) => {
+            if let Some(slot) = clients.get_mut(h) {
+                *slot = client;
+            }
+            h as i32
         }
-    };
-    if let Some(slot) = clients.get_mut(h) {
-        *slot = Some(client);
-    }
-    S.clients.set(clients);
-    h as i32
+        None => {
+            clients.push(client);
+            clients.len() as i32 - 1
+        }
+    })
 }
 
 /// Frees handle `h`'s client; the driver never uses a handle once freed.
 #[no_mangle]
 pub extern "C" fn client_free(h: u32) {
-    let mut clients = S.clients.take();
-    if let Some(slot) = clients.get_mut(h as usize) {
-        *slot = None;
-    }
-    S.clients.set(clients);
+    // Taken out first: the client is dropped outside the table's borrow.
+    drop(take_client(h));
 }
 
 /// Starts operation `op` (its index in `operations`) with its arguments
@@ -296,7 +302,7 @@ pub extern "C" fn start(
     timeout: f64,
     signal: u8,
 ) -> u32 {
-    let pushed = S.pushed.take();
+    let pushed = S.pushed.with(core::mem::take);
     let Some(ep) = ENDPOINTS.get(usize::from(op)) else {
         return u32::MAX;
     };
@@ -468,7 +474,7 @@ fn encode(r: &Request) -> String {
 /// JSON, which starts with `{` where a URL never does.
 #[no_mangle]
 pub extern "C" fn activation_url() -> i32 {
-    let mut pushed = S.pushed.take().into_iter();
+    let mut pushed = S.pushed.with(core::mem::take).into_iter();
     let mut next = || pushed.next().unwrap_or(Input::Absent);
     let (user_id, client, environment) = (next(), next(), next());
     hand_out(Some(activation::activation_url(&user_id, &client, &environment).unwrap_or_else(|e| e.to_json())))
@@ -493,9 +499,6 @@ pub extern "C" fn bench_call(len: i32, n: u32) -> u32 {
 #[cfg(feature = "bench")]
 #[no_mangle]
 pub extern "C" fn bench_memory() -> i32 {
-    let (scratch, out) = (S.scratch.take(), S.out.take());
-    let held = scratch.capacity() + out.capacity();
-    S.scratch.set(scratch);
-    S.out.set(out);
+    let held = S.scratch.with(|b| b.capacity()) + S.out.with(|s| s.capacity());
     hand_out(Some(bench::bench_memory(held, "")))
 }
