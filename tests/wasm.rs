@@ -113,7 +113,7 @@ const NEXT: u8 = 0;
 #[wasm_bindgen_test]
 fn describe_lists_what_the_core_has() {
     let d = out(w::describe()).unwrap();
-    assert_eq!(d, w::describe_json());
+    assert_eq!(d, migo_cards::describe::describe_json());
     assert!(d.starts_with("{\"tags\":[\"undefined\""), "{d}");
     assert!(d.contains(r#""actions":["send","wait","fetchToken","awaitToken","done","fail"]"#), "{d}");
 }

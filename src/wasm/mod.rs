@@ -34,9 +34,10 @@ use crate::core::client::{Client, ClientInput};
 use crate::core::config::ConfigInput;
 use crate::core::endpoints::{JsArg, ENDPOINTS};
 use crate::core::error::Error;
-use crate::core::input::{Input, TAGS};
-use crate::core::request::{json_string_into, Request};
+use crate::core::input::Input;
+use crate::core::request::Request;
 use crate::core::validate;
+use crate::describe::DESCRIBE;
 
 /// The skin's state. wasm32 without the atomics feature has one thread, so
 /// plain statics serve (no `thread_local!` without std). No RefCells:
@@ -164,63 +165,15 @@ pub extern "C" fn push(tag: u8, len: i32, number: f64) {
     S.pushed.with(|pushed| pushed.push(input));
 }
 
-/// Action codes, in [`describe`]'s `actions` order.
-const ACTIONS: [&str; 6] = ["send", "wait", "fetchToken", "awaitToken", "done", "fail"];
-/// Transport failures, in [`describe`]'s `transport` order.
-const TRANSPORT: [&str; 3] = ["network", "notSent", "badResponse"];
-
-/// What the driver needs to know of the core, as JSON: the value tags, the
-/// client options, the action and transport codes, and every operation's
-/// JS name with its arguments (a parameter name, or a list of property names
-/// for an object argument), straight from the endpoint table.
-pub fn describe_json() -> String {
-    let list = |names: &[&str], out: &mut String| {
-        out.push('[');
-        for (i, n) in names.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json_string_into(n, out);
-        }
-        out.push(']');
-    };
-    let mut out = String::from("{\"tags\":");
-    list(&TAGS, &mut out);
-    out.push_str(",\"options\":");
-    list(&crate::core::client::OPTIONS, &mut out);
-    out.push_str(",\"actions\":");
-    list(&ACTIONS, &mut out);
-    out.push_str(",\"transport\":");
-    list(&TRANSPORT, &mut out);
-    out.push_str(",\"operations\":[");
-    for (i, ep) in ENDPOINTS.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('[');
-        json_string_into(ep.name, &mut out);
-        out.push_str(",[");
-        for (j, arg) in ep.args.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            match arg {
-                JsArg::One(p) => json_string_into(p.field(), &mut out),
-                JsArg::Fields(ps) => list(&ps.iter().map(|p| p.field()).collect::<Vec<_>>(), &mut out),
-            }
-        }
-        out.push_str("]]");
-    }
-    out.push_str("]}");
-    out
-}
-
+/// What the driver needs to know of the core: [`DESCRIBE`], handed out
+/// (it stays where it is: no copy).
 #[no_mangle]
 pub extern "C" fn describe() -> i32 {
-    hand_out(Some(describe_json()))
+    S.ret.set(DESCRIBE.as_ptr() as u32);
+    DESCRIBE.len() as i32
 }
 
-/// An action's code: its index in [`ACTIONS`]. Its time and ticket are kept
+/// An action's code: its index in `actions` ([`crate::describe::ACTIONS`]). Its time and ticket are kept
 /// for [`deadline`] and [`ticket`].
 fn act(a: Action) -> u8 {
     match a {
