@@ -26,6 +26,7 @@ use crate::prelude::*;
 #[cfg(feature = "bench")]
 pub(crate) mod bench;
 
+use alloc::vec;
 use core::cell::{Cell, UnsafeCell};
 
 use crate::core::activation;
@@ -198,17 +199,42 @@ const fn action_code(a: Action) -> u8 {
     }
 }
 
+/// Everything pushed, in push order, for [`pop`].
+fn taken() -> vec::IntoIter<Input> {
+    S.pushed.with(core::mem::take).into_iter()
+}
+
+/// The next value pushed; `undefined` once they run out. Out of line: each
+/// consuming export takes several.
+#[inline(never)]
+fn pop(values: &mut vec::IntoIter<Input>) -> Input {
+    values.next().unwrap_or(Input::Absent)
+}
+
 /// A new client from the options pushed in `options` order (after one value
 /// for the options argument itself): its handle, or, for unusable options,
 /// `!len` (negative) with the error handed out as MigoError JSON.
 #[no_mangle]
 pub extern "C" fn client_new() -> i32 {
-    let mut pushed = S.pushed.with(core::mem::take).into_iter();
-    let client = if matches!(pushed.next(), Some(Input::Other("object"))) {
-        let [environment, base_url, application_id, client_id, max_retries, timeout_ms, access_token, get_access_token, on_request, fetch] =
-            core::array::from_fn(|_| pushed.next());
-        let config = ConfigInput { environment, base_url, application_id, client_id, max_retries, timeout_ms };
-        Client::new(&ClientInput { config, access_token, get_access_token, on_request, fetch })
+    let mut pushed = taken();
+    let client = if matches!(pop(&mut pushed), Input::Other("object")) {
+        // Fields are evaluated in the order written: `options` order.
+        let mut next = || Some(pop(&mut pushed));
+        let config = ConfigInput {
+            environment: next(),
+            base_url: next(),
+            application_id: next(),
+            client_id: next(),
+            max_retries: next(),
+            timeout_ms: next(),
+        };
+        Client::new(&ClientInput {
+            config,
+            access_token: next(),
+            get_access_token: next(),
+            on_request: next(),
+            fetch: next(),
+        })
     } else {
         Err(Error::config("options", "new MigoClient(options) needs an options object"))
     };
@@ -255,13 +281,12 @@ pub extern "C" fn start(
     timeout: f64,
     signal: u8,
 ) -> u32 {
-    let pushed = S.pushed.with(core::mem::take);
+    let mut values = taken();
     let Some(ep) = ENDPOINTS.get(usize::from(op)) else {
         return u32::MAX;
     };
     // Each parameter with its value, in push order (plain loops: the
     // chained flat_map and zip were 0.1 KB more of the module).
-    let mut values = pushed.into_iter();
     let mut inputs = Vec::new();
     for arg in ep.args {
         let params = match arg {
@@ -269,7 +294,7 @@ pub extern "C" fn start(
             JsArg::Fields(ps) => ps,
         };
         for p in params {
-            inputs.push((*p, values.next().unwrap_or(Input::Absent)));
+            inputs.push((*p, pop(&mut values)));
         }
     }
     let input = CallInput {
@@ -427,8 +452,8 @@ fn encode(r: &Request) -> String {
 /// JSON, which starts with `{` where a URL never does.
 #[no_mangle]
 pub extern "C" fn activation_url() -> i32 {
-    let mut pushed = S.pushed.with(core::mem::take).into_iter();
-    let mut next = || pushed.next().unwrap_or(Input::Absent);
+    let mut pushed = taken();
+    let mut next = || pop(&mut pushed);
     let (user_id, client, environment) = (next(), next(), next());
     hand_out(Some(activation::activation_url(&user_id, &client, &environment).unwrap_or_else(|e| e.to_json())))
 }
