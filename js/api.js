@@ -52,22 +52,11 @@ const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.t
 
 /** The core's tag for a JS value (`TAGS` in src/core/input.rs). */
 function tag(v) {
-  switch (typeof v) {
-    case "string":
-      return wellFormed(v) ? T.string : T.badString;
-    case "number":
-      return T.number;
-    case "boolean":
-      return v ? T.true : T.false;
-    case "undefined":
-      return T.undefined;
-    case "object":
-      return v === null ? T.null : T.object;
-    case "symbol":
-      return v === NO_VALUE ? T.unreadable : T.symbol;
-    default:
-      return T[typeof v]; // bigint, function
-  }
+  const t = typeof v;
+  if (t === "string") return wellFormed(v) ? T.string : T.badString;
+  if (t === "boolean") return v ? T.true : T.false;
+  if (v === null) return T.null;
+  return v === NO_VALUE ? T.unreadable : T[t]; // number, undefined, object, symbol, bigint, function
 }
 
 /** Pushes one value for the next consuming call of the core. */

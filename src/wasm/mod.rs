@@ -175,7 +175,8 @@ pub extern "C" fn describe() -> i32 {
 }
 
 /// An action's code: its index in `actions` ([`crate::describe::ACTIONS`]). Its time and ticket are kept
-/// for [`deadline`] and [`ticket`].
+/// for [`deadline`] and [`ticket`]. Out of line: three exports end in it.
+#[inline(never)]
 fn act(a: Action) -> u8 {
     match a {
         Action::Send { deadline } | Action::Wait { until: deadline } => S.deadline.set(deadline),
