@@ -105,17 +105,9 @@ function release(c) {
   wasm.client_free(c.h);
 }
 
-// What `wasm.text` gives (src/wasm/mod.rs `text`).
-const SUMMARY = 0;
-const REQUEST = 1;
-const VALUE = 2;
-const ERROR = 3;
-const EVENT = 4;
-// The events of `wasm.next` (src/wasm/mod.rs `next`).
-const NEXT = 0;
-const TRANSPORT = 1;
-const TIMEOUT = 2;
-const ABORT = 3;
+// `wasm.text(h, id, what)` gives, by `what` (src/wasm/mod.rs `text`): 0 the
+// client's summary, 1 the call's request, 2 its value, 3 its error, 4 its
+// `onRequest` event.
 
 export class MigoClient {
   /**
@@ -137,7 +129,7 @@ export class MigoClient {
       fetch: values.fetch ?? undefined,
       getToken: values.getAccessToken,
       onRequest: values.onRequest ?? undefined,
-      summary: JSON.parse(wasm.text(h, 0, SUMMARY)),
+      summary: JSON.parse(wasm.text(h, 0, 0)),
       token: undefined, // the token fetch in progress: { ticket, promise }
       running: 0, // calls in flight
       freed: false,
@@ -419,7 +411,7 @@ function readAnswer(res, done) {
  * `signal` fires, and aborts the fetch in the latter two cases.
  */
 function send(h, id, f, deadline, signal) {
-  const lines = wasm.text(h, id, REQUEST).split("\n");
+  const lines = wasm.text(h, id, 1).split("\n");
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
@@ -480,13 +472,17 @@ async function drive(c, id, f, signal) {
   let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
   let unreported = false;
+  // What the call does after an event (`next` in src/wasm/mod.rs): 0 none,
+  // 1 the attempt failed without a reply (`arg`: how), 2 the deadline
+  // passed, 3 the signal fired (`arg` 1: with a TimeoutError).
+  const step = (event, arg = 0) => wasm.next(h, id, event, arg, Date.now(), Math.random());
   const aborted = () => {
     cause = reasonOf(signal);
-    return wasm.next(h, id, ABORT, isTimeout(cause) ? 1 : 0, Date.now(), 0);
+    return step(3, isTimeout(cause) ? 1 : 0);
   };
   c.running++;
   try {
-    let a = wasm.next(h, id, NEXT, 0, Date.now(), 0);
+    let a = step(0);
     for (;;) {
       // The action's time and ticket are read before any caller code runs
       // (the hook may start another call of this client).
@@ -500,10 +496,10 @@ async function drive(c, id, f, signal) {
         case A.send: {
           const r = await send(h, id, f, deadline, signal);
           if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = wasm.next(h, id, TIMEOUT, 0, Date.now(), Math.random());
+          else if (r === TIMED_OUT) a = step(2);
           else if (r.transport !== undefined) {
             if (r.error !== undefined) cause = failureCause(h, id, r.error);
-            a = wasm.next(h, id, TRANSPORT, r.transport, Date.now(), Math.random());
+            a = step(1, r.transport);
           } else {
             body = r.text;
             a = wasm.reply(h, id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
@@ -512,13 +508,13 @@ async function drive(c, id, f, signal) {
           break;
         }
         case A.wait:
-          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : wasm.next(h, id, NEXT, 0, Date.now(), 0);
+          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : step(0);
           break;
         case A.fetchToken:
         case A.awaitToken: {
           const r = await within(tokenPromise(c, ticket, a === A.fetchToken), deadline, signal);
           if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = wasm.next(h, id, TIMEOUT, 0, Date.now(), Math.random());
+          else if (r === TIMED_OUT) a = step(2);
           else if (r.how !== undefined) a = wasm.token(h, id, ticket, r.how, 0, undefined, Date.now());
           else {
             const t = tag(r.value);
@@ -530,11 +526,11 @@ async function drive(c, id, f, signal) {
           // The value is usually a part of the body we still hold: sliced
           // here rather than copied out of the module.
           const span = wasm.span(h, id);
-          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, VALUE);
+          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, 2);
           return v === undefined ? undefined : JSON.parse(v);
         }
         default:
-          throw toError(wasm.text(h, id, ERROR), cause);
+          throw toError(wasm.text(h, id, 3), cause);
       }
     }
   } finally {
@@ -545,7 +541,7 @@ async function drive(c, id, f, signal) {
 
 /** Tells `onRequest` of the last attempt; what it throws is ignored. */
 function report(h, id, hook) {
-  const event = wasm.text(h, id, EVENT);
+  const event = wasm.text(h, id, 4);
   if (event === undefined) return;
   try {
     hook(JSON.parse(event));
