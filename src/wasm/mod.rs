@@ -432,8 +432,10 @@ fn unknown_call() -> Error {
 fn encode(r: &Request) -> String {
     let headers = r.headers();
     let body = r.body().unwrap_or("");
-    let size = 160 + body.len() + headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum::<usize>();
-    let mut out = String::with_capacity(size);
+    // Room for the method, URL and headers of a request with a token of up
+    // to ~300 bytes (a longer one costs a reallocation); summing the
+    // headers' lengths first was 0.06 KB gzip of the module.
+    let mut out = String::with_capacity(512 + body.len());
     out.push_str(r.method.as_str());
     out.push('\n');
     r.url_into(&mut out);
