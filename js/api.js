@@ -246,12 +246,12 @@ const THREW = 2;
 const TIMED_OUT = { timedOut: true };
 const ABORTED = { aborted: true };
 
+const NOOP = () => {};
+
 /**
  * Listens for the caller's `signal` to fire; returns the function that stops
  * listening. A signal whose methods throw (a hostile Proxy) cannot abort.
  */
-const NOOP = () => {};
-
 function listen(signal, onAbort) {
   if (!signal) return NOOP;
   try {
@@ -352,29 +352,36 @@ function expire(g) {
 }
 
 /**
- * Settles with `promise`'s value, or TIMED_OUT at `deadline` (epoch ms), or
- * ABORTED when `signal` fires, whichever comes first (waits between retries
- * and for a token; an attempt, which also aborts its fetch, is `send`'s).
- * Its timer and listener are removed whichever way it ends.
+ * Runs `start(end)` and settles with the first of: what it passes to `end`,
+ * TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires. In the
+ * latter two, `ctrl` (an attempt's fetch) is aborted. Its timer and listener
+ * are removed whichever way it ends. Attempts, waits between them and waits
+ * for a token all go through here.
  */
-function within(promise, deadline, signal) {
+function within(start, deadline, signal, ctrl) {
   return new Promise((resolve) => {
-    let unlisten;
+    let settled = false;
+    let unlisten = NOOP;
     const end = (why) => {
+      if (settled) return;
+      settled = true;
       cancel(timer);
       unlisten();
       resolve(why);
     };
-    const timer = onDeadline(deadline, () => end(TIMED_OUT));
-    unlisten = listen(signal, () => end(ABORTED));
-    promise.then(end, end);
+    const timer = onDeadline(deadline, () => {
+      end(TIMED_OUT);
+      ctrl?.abort();
+    });
+    unlisten = listen(signal, () => {
+      end(ABORTED);
+      ctrl?.abort(reasonOf(signal));
+    });
+    // A signal that fired as the listener was added: nothing is started.
+    if (settled) unlisten();
+    else start(end);
   });
 }
-
-const FOREVER = new Promise(() => {});
-
-/** Waits until `deadline`; ABORTED when `signal` fires first. */
-const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
 
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
@@ -415,40 +422,29 @@ function send(h, id, f, deadline, signal) {
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
-  return new Promise((resolve) => {
-    let settled = false;
-    const end = (why) => {
-      if (settled) return;
-      settled = true;
-      cancel(timer);
-      unlisten();
-      resolve(why);
-    };
-    const timer = onDeadline(deadline, () => {
-      end(TIMED_OUT);
-      ctrl.abort();
-    });
-    const unlisten = listen(signal, () => {
-      end(ABORTED);
-      ctrl.abort(reasonOf(signal));
-    });
-    let pending;
-    try {
-      pending = f(lines[1], {
-        method: lines[0],
-        headers,
-        body: lines[2] === "" ? undefined : lines[2],
-        signal: ctrl.signal,
-        redirect: "manual",
-      });
-    } catch {
-      return end({ transport: 1 });
-    }
-    Promise.resolve(pending).then(
-      (res) => readAnswer(res, end),
-      (error) => end({ transport: 0, error }),
-    );
-  });
+  return within(
+    (end) => {
+      let pending;
+      try {
+        pending = f(lines[1], {
+          method: lines[0],
+          headers,
+          body: lines[2] === "" ? undefined : lines[2],
+          signal: ctrl.signal,
+          redirect: "manual",
+        });
+      } catch {
+        return end({ transport: 1 });
+      }
+      Promise.resolve(pending).then(
+        (res) => readAnswer(res, end),
+        (error) => end({ transport: 0, error }),
+      );
+    },
+    deadline,
+    signal,
+    ctrl,
+  );
 }
 
 /** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
@@ -508,11 +504,12 @@ async function drive(c, id, f, signal) {
           break;
         }
         case A.wait:
-          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : step(0);
+          a = (await within(NOOP, deadline, signal)) === ABORTED ? aborted() : step(0);
           break;
         case A.fetchToken:
         case A.awaitToken: {
-          const r = await within(tokenPromise(c, ticket, a === A.fetchToken), deadline, signal);
+          const token = tokenPromise(c, ticket, a === A.fetchToken);
+          const r = await within((end) => token.then(end), deadline, signal);
           if (r === ABORTED) a = aborted();
           else if (r === TIMED_OUT) a = step(2);
           else if (r.how !== undefined) a = wasm.token(h, id, ticket, r.how, 0, undefined, Date.now());

@@ -381,12 +381,15 @@ pub extern "C" fn token(h: u32, id: u32, ticket: u32, how: u8, tag: u8, len: i32
 /// call (MigoError JSON), 4 the `onRequest` event of its last attempt (JSON).
 #[no_mangle]
 pub extern "C" fn text(h: u32, id: u32, what: u8) -> i32 {
-    let s = with(h, None, |c| match what {
-        0 => Some(c.summary_json()),
-        1 => Some(c.call(id).and_then(Call::request).map(encode).unwrap_or_default()),
-        2 => c.call(id)?.value().map(str::to_owned),
-        3 => c.call(id)?.error().map(Error::to_json),
-        _ => c.event_json(id),
+    let s = with(h, None, |c| {
+        let call = c.call(id);
+        match what {
+            0 => Some(c.summary_json()),
+            1 => Some(call.and_then(Call::request).map(encode).unwrap_or_default()),
+            2 => call?.value().map(str::to_owned),
+            3 => call?.error().map(Error::to_json),
+            _ => call?.event_json(),
+        }
     });
     // An error always comes out: an unknown call's, if nothing else.
     hand_out(if what == 3 { s.or_else(|| Some(unknown_call().to_json())) } else { s })
