@@ -201,6 +201,7 @@ const fn action_code(a: Action) -> u8 {
 }
 
 /// Everything pushed, in push order, for [`pop`].
+#[inline(never)]
 fn taken() -> vec::IntoIter<Input> {
     S.pushed.with(core::mem::take).into_iter()
 }
