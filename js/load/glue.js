@@ -136,9 +136,7 @@ export async function instantiate(input) {
   }
   const link = {};
   const imports = importsFor(link);
-  const instance =
-    source instanceof WebAssembly.Module
-      ? await WebAssembly.instantiate(source, imports)
-      : (await WebAssembly.instantiate(source, imports)).instance;
-  return wrap(instance, link);
+  // An Instance from a Module; { module, instance } from bytes.
+  const made = await WebAssembly.instantiate(source, imports);
+  return wrap(made.instance ?? made, link);
 }
