@@ -112,16 +112,24 @@ impl Args {
 }
 
 fn validate_param(p: Param, raw: &Input) -> Result<Value, Error> {
-    Ok(match p {
-        Param::UserId | Param::AuthUserId => Value::Text(validate::path_id(p.field(), raw)?),
-        Param::CardId => Value::Text(validate::card_id(raw)?),
-        Param::ClientId => Value::Text(validate::client_id(raw)?),
-        Param::Card => Value::Secret(validate::card_number(raw)?),
-        Param::Alias => Value::Text(validate::alias(raw)?),
-        Param::ViewToken => Value::Secret(validate::view_token(raw)?),
-        Param::Month => Value::Int(validate::month(raw)?),
-        Param::Year => Value::Int(validate::year(raw)?),
-    })
+    // One check per type of value, each result made a `Value` once: made
+    // per parameter, each moved its error anew (0.4 KB of wasm).
+    match p {
+        Param::Card | Param::ViewToken => {
+            if p == Param::Card { validate::card_number(raw) } else { validate::view_token(raw) }.map(Value::Secret)
+        }
+        Param::Month | Param::Year => {
+            let (lo, hi) = if p == Param::Month { validate::MONTHS } else { validate::YEARS };
+            validate::int_in(Error::validation, p.field(), raw, lo, hi).map(Value::Int)
+        }
+        Param::UserId | Param::AuthUserId | Param::CardId | Param::ClientId | Param::Alias => match p {
+            Param::CardId => validate::card_id(raw),
+            Param::ClientId => validate::client_id(raw),
+            Param::Alias => validate::alias(raw),
+            _ => validate::path_id(p.field(), raw),
+        }
+        .map(Value::Text),
+    }
 }
 
 /// An HTTP request ready for `fetch`. `Debug` shows no secret: the bearer

@@ -269,12 +269,16 @@ pub fn int_in(kind: Kind, field: &'static str, input: &Input, lo: u32, hi: u32) 
     }
 }
 
+/// The months and years a statement may be asked for, inclusive.
+pub const MONTHS: (u32, u32) = (1, 12);
+pub const YEARS: (u32, u32) = (1000, 9999);
+
 pub fn month(input: &Input) -> Result<u32, Error> {
-    int_in(Error::validation, "month", input, 1, 12)
+    int_in(Error::validation, "month", input, MONTHS.0, MONTHS.1)
 }
 
 pub fn year(input: &Input) -> Result<u32, Error> {
-    int_in(Error::validation, "year", input, 1000, 9999)
+    int_in(Error::validation, "year", input, YEARS.0, YEARS.1)
 }
 
 /// What makes `s` unfit for an HTTP header value of at most `max` bytes, as
