@@ -218,8 +218,8 @@ fn present(i: &Option<Input>) -> Option<&Input> {
 
 impl Config {
     pub fn from_input(c: &ConfigInput) -> Result<Config, Error> {
-        let absent = Input::Absent;
-        let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
+        let environment =
+            Environment::parse("environment", c.environment.as_ref().unwrap_or(&Input::Absent), Error::config)?;
         let base_url = match present(&c.base_url) {
             Some(Input::Str(s)) => base_url(s)?,
             Some(other) => return Err(validate::required_or_type_as(Error::config, "baseUrl", other, "a string")),
