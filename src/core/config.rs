@@ -152,12 +152,9 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let host_ok = host.starts_with('[')
         || (!host.is_empty()
             && validate::every(host.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
-    let port_ok = port.map_or(true, |p| {
-        !p.is_empty()
-            && p.len() <= 5
-            && validate::every(p.as_bytes(), |b| b.is_ascii_digit())
-            && validate::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535)
-    });
+    // `digits_value` refuses an empty port and anything but digits.
+    let port_ok =
+        port.map_or(true, |p| p.len() <= 5 && validate::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535));
     (host_ok && port_ok).then_some((host, port))
 }
 

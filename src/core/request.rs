@@ -224,29 +224,17 @@ fn build_or_missing(
     // The URL is written whole here; a second time, redacted, only when a
     // query value is secret (kept as values instead, they were cloned).
     let path_len = url.len();
-    let secret = write_query(&mut url, endpoint, args, false)?;
+    let secret = write_params(&mut url, endpoint.query, endpoint, args, Form::Query)?;
     let redacted = secret.then(|| {
         let mut r = String::with_capacity(url.len());
         r.push_str(url.get(..path_len).unwrap_or_default());
-        let _ = write_query(&mut r, endpoint, args, true);
+        let _ = write_params(&mut r, endpoint.query, endpoint, args, Form::RedactedQuery);
         r
     });
     let body = if endpoint.has_body() {
         let mut json = String::with_capacity(64);
         json.push('{');
-        for p in endpoint.body {
-            let value = match args.get(*p) {
-                Some(v) => v,
-                None if endpoint.optional.contains(p) => continue,
-                None => return Err(*p),
-            };
-            if json.len() > 1 {
-                json.push(',');
-            }
-            json_string_into(p.wire(), &mut json);
-            json.push(':');
-            value.json_into(&mut json);
-        }
+        write_params(&mut json, endpoint.body, endpoint, args, Form::Json)?;
         json.push('}');
         Some(Secret::new(json))
     } else {
@@ -263,25 +251,51 @@ fn build_or_missing(
     })
 }
 
-/// Writes the query of `endpoint` at the end of `out`, secret values as
-/// `***` when `redact`; whether any value is secret, or the first required
-/// parameter missing.
-fn write_query(out: &mut String, endpoint: &Endpoint, args: &Args, redact: bool) -> Result<bool, Param> {
-    let (mut secret, mut sep) = (false, '?');
-    for p in endpoint.query {
+/// How [`write_params`] writes parameters.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// `?a=1&b=x`, values percent-encoded.
+    Query,
+    /// The same, secret values as `***`.
+    RedactedQuery,
+    /// A JSON object's members, `"a":1,"b":"x"`.
+    Json,
+}
+
+/// Writes `params` (of `endpoint`) at the end of `out` in `form`; whether
+/// any value is secret, or the first required parameter missing. One writer
+/// for the query and the body: two were two copies of the loop.
+fn write_params(
+    out: &mut String,
+    params: &[Param],
+    endpoint: &Endpoint,
+    args: &Args,
+    form: Form,
+) -> Result<bool, Param> {
+    let (mut secret, mut first) = (false, true);
+    for p in params {
         let value = match args.get(*p) {
             Some(v) => v,
             None if endpoint.optional.contains(p) => continue,
             None => return Err(*p),
         };
-        out.push(sep);
-        sep = '&';
-        out.push_str(p.wire());
-        out.push('=');
-        match value {
-            Value::Secret(_) if redact => out.push_str("***"),
-            other => other.percent_encode_into(out),
+        if form == Form::Json {
+            if !first {
+                out.push(',');
+            }
+            json_string_into(p.wire(), out);
+            out.push(':');
+            value.json_into(out);
+        } else {
+            out.push(if first { '?' } else { '&' });
+            out.push_str(p.wire());
+            out.push('=');
+            match value {
+                Value::Secret(_) if form == Form::RedactedQuery => out.push_str("***"),
+                other => other.percent_encode_into(out),
+            }
         }
+        first = false;
         secret |= matches!(value, Value::Secret(_));
     }
     Ok(secret)
