@@ -52,22 +52,11 @@ const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.t
 
 /** The core's tag for a JS value (`TAGS` in src/core/input.rs). */
 function tag(v) {
-  switch (typeof v) {
-    case "string":
-      return wellFormed(v) ? T.string : T.badString;
-    case "number":
-      return T.number;
-    case "boolean":
-      return v ? T.true : T.false;
-    case "undefined":
-      return T.undefined;
-    case "object":
-      return v === null ? T.null : T.object;
-    case "symbol":
-      return v === NO_VALUE ? T.unreadable : T.symbol;
-    default:
-      return T[typeof v]; // bigint, function
-  }
+  const t = typeof v;
+  if (t === "string") return wellFormed(v) ? T.string : T.badString;
+  if (t === "boolean") return v ? T.true : T.false;
+  if (v === null) return T.null;
+  return v === NO_VALUE ? T.unreadable : T[t]; // number, undefined, object, symbol, bigint, function
 }
 
 /** Pushes one value for the next consuming call of the core. */
@@ -106,6 +95,20 @@ function toError(details, cause) {
 /** Each live client's state; a detached or freed receiver has none. */
 const clients = new WeakMap();
 
+// The module's client of a state no call and no MigoClient holds any more
+// is freed with it.
+const registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => wasm.client_free(h)) : undefined;
+
+/** Frees the module's client; its handle is never used again (the module reuses it). */
+function release(c) {
+  registry?.unregister(c);
+  wasm.client_free(c.h);
+}
+
+// `wasm.text(h, id, what)` gives, by `what` (src/wasm/mod.rs `text`): 0 the
+// client's summary, 1 the call's request, 2 its value, 3 its error, 4 its
+// `onRequest` event.
+
 export class MigoClient {
   /**
    * Validates `options` now; throws a MigoError of kind "config" naming the
@@ -119,22 +122,20 @@ export class MigoClient {
     if (isObject) for (const name of D.options) values[name] = read(options, name);
     put(options);
     if (isObject) for (const name of D.options) put(values[name]);
-    const core = new wasm.Core();
-    const bad = core.configError();
-    if (bad !== undefined) {
-      core.free();
-      throw toError(bad);
-    }
-    clients.set(this, {
-      core,
+    const h = wasm.client_new();
+    if (typeof h === "string") throw toError(h);
+    const c = {
+      h,
       fetch: values.fetch ?? undefined,
       getToken: values.getAccessToken,
       onRequest: values.onRequest ?? undefined,
-      summary: JSON.parse(core.summary()),
+      summary: JSON.parse(wasm.text(h, 0, 0)),
       token: undefined, // the token fetch in progress: { ticket, promise }
       running: 0, // calls in flight
       freed: false,
-    });
+    };
+    registry?.register(c, h, c);
+    clients.set(this, c);
   }
 
   /** The environment this client talks to. */
@@ -164,7 +165,7 @@ export class MigoClient {
       clients.delete(this);
       // Calls in flight finish first; the last one frees the core.
       c.freed = true;
-      if (c.running === 0) c.core.free();
+      if (c.running === 0) release(c);
     }
   }
 
@@ -202,7 +203,8 @@ function call(self, op, shape, args) {
   const st = signalTag(signal);
   const f = c.fetch ?? globalThis.fetch;
   for (const v of values) put(v);
-  const id = c.core.start(
+  const id = wasm.start(
+    c.h,
     op,
     typeof f === "function",
     ot,
@@ -244,12 +246,12 @@ const THREW = 2;
 const TIMED_OUT = { timedOut: true };
 const ABORTED = { aborted: true };
 
+const NOOP = () => {};
+
 /**
  * Listens for the caller's `signal` to fire; returns the function that stops
  * listening. A signal whose methods throw (a hostile Proxy) cannot abort.
  */
-const NOOP = () => {};
-
 function listen(signal, onAbort) {
   if (!signal) return NOOP;
   try {
@@ -350,29 +352,36 @@ function expire(g) {
 }
 
 /**
- * Settles with `promise`'s value, or TIMED_OUT at `deadline` (epoch ms), or
- * ABORTED when `signal` fires, whichever comes first (waits between retries
- * and for a token; an attempt, which also aborts its fetch, is `send`'s).
- * Its timer and listener are removed whichever way it ends.
+ * Runs `start(end)` and settles with the first of: what it passes to `end`,
+ * TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires. In the
+ * latter two, `ctrl` (an attempt's fetch) is aborted. Its timer and listener
+ * are removed whichever way it ends. Attempts, waits between them and waits
+ * for a token all go through here.
  */
-function within(promise, deadline, signal) {
+function within(start, deadline, signal, ctrl) {
   return new Promise((resolve) => {
-    let unlisten;
+    let settled = false;
+    let unlisten = NOOP;
     const end = (why) => {
+      if (settled) return;
+      settled = true;
       cancel(timer);
       unlisten();
       resolve(why);
     };
-    const timer = onDeadline(deadline, () => end(TIMED_OUT));
-    unlisten = listen(signal, () => end(ABORTED));
-    promise.then(end, end);
+    const timer = onDeadline(deadline, () => {
+      end(TIMED_OUT);
+      ctrl?.abort();
+    });
+    unlisten = listen(signal, () => {
+      end(ABORTED);
+      ctrl?.abort(reasonOf(signal));
+    });
+    // A signal that fired as the listener was added: nothing is started.
+    if (settled) unlisten();
+    else start(end);
   });
 }
-
-const FOREVER = new Promise(() => {});
-
-/** Waits until `deadline`; ABORTED when `signal` fires first. */
-const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
 
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
@@ -408,54 +417,43 @@ function readAnswer(res, done) {
  * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
  * `signal` fires, and aborts the fetch in the latter two cases.
  */
-function send(core, id, f, deadline, signal) {
-  const lines = core.request(id).split("\n");
+function send(h, id, f, deadline, signal) {
+  const lines = wasm.text(h, id, 1).split("\n");
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
-  return new Promise((resolve) => {
-    let settled = false;
-    const end = (why) => {
-      if (settled) return;
-      settled = true;
-      cancel(timer);
-      unlisten();
-      resolve(why);
-    };
-    const timer = onDeadline(deadline, () => {
-      end(TIMED_OUT);
-      ctrl.abort();
-    });
-    const unlisten = listen(signal, () => {
-      end(ABORTED);
-      ctrl.abort(reasonOf(signal));
-    });
-    let pending;
-    try {
-      pending = f(lines[1], {
-        method: lines[0],
-        headers,
-        body: lines[2] === "" ? undefined : lines[2],
-        signal: ctrl.signal,
-        redirect: "manual",
-      });
-    } catch {
-      return end({ transport: 1 });
-    }
-    Promise.resolve(pending).then(
-      (res) => readAnswer(res, end),
-      (error) => end({ transport: 0, error }),
-    );
-  });
+  return within(
+    (end) => {
+      let pending;
+      try {
+        pending = f(lines[1], {
+          method: lines[0],
+          headers,
+          body: lines[2] === "" ? undefined : lines[2],
+          signal: ctrl.signal,
+          redirect: "manual",
+        });
+      } catch {
+        return end({ transport: 1 });
+      }
+      Promise.resolve(pending).then(
+        (res) => readAnswer(res, end),
+        (error) => end({ transport: 0, error }),
+      );
+    },
+    deadline,
+    signal,
+    ctrl,
+  );
 }
 
 /** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
-function failureCause(core, id, error) {
+function failureCause(h, id, error) {
   try {
     let text = String(error?.message ?? error);
     const inner = error?.cause?.message;
     if (typeof inner === "string" && inner) text += ` (${inner})`;
-    const copy = new Error(core.scrub(id, text));
+    const copy = new Error(wasm.scrub(h, id, text));
     copy.name = typeof error?.name === "string" ? error.name : "Error";
     return copy;
   } catch {
@@ -465,77 +463,82 @@ function failureCause(core, id, error) {
 
 /** Runs call `id` to its end: performs each action the core returns. */
 async function drive(c, id, f, signal) {
-  const { core, onRequest: hook } = c;
+  const { h, onRequest: hook } = c;
   let cause;
   let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
   let unreported = false;
+  // What the call does after an event (`next` in src/wasm/mod.rs): 0 none,
+  // 1 the attempt failed without a reply (`arg`: how), 2 the deadline
+  // passed, 3 the signal fired (`arg` 1: with a TimeoutError).
+  const step = (event, arg = 0) => wasm.next(h, id, event, arg, Date.now(), Math.random());
   const aborted = () => {
     cause = reasonOf(signal);
-    return core.onAbort(id, isTimeout(cause), Date.now());
+    return step(3, isTimeout(cause) ? 1 : 0);
   };
   c.running++;
   try {
-    let a = core.next(id, Date.now());
+    let a = step(0);
     for (;;) {
       // The action's time and ticket are read before any caller code runs
       // (the hook may start another call of this client).
-      const deadline = a === A.done || a === A.fail ? 0 : core.deadline;
-      const ticket = a === A.fetchToken || a === A.awaitToken ? core.ticket : 0;
+      const deadline = a === A.done || a === A.fail ? 0 : wasm.deadline();
+      const ticket = a === A.fetchToken || a === A.awaitToken ? wasm.ticket() : 0;
       if (unreported) {
         unreported = false;
-        report(core, id, hook);
+        report(h, id, hook);
       }
       switch (a) {
         case A.send: {
-          const r = await send(core, id, f, deadline, signal);
+          const r = await send(h, id, f, deadline, signal);
           if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
+          else if (r === TIMED_OUT) a = step(2);
           else if (r.transport !== undefined) {
-            if (r.error !== undefined) cause = failureCause(core, id, r.error);
-            a = core.onTransport(id, r.transport, Date.now(), Math.random());
+            if (r.error !== undefined) cause = failureCause(h, id, r.error);
+            a = step(1, r.transport);
           } else {
             body = r.text;
-            a = core.onReply(id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
+            a = wasm.reply(h, id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
           }
           unreported = hook !== undefined;
           break;
         }
         case A.wait:
-          a = (await sleep(deadline, signal)) === ABORTED ? aborted() : core.next(id, Date.now());
+          a = (await within(NOOP, deadline, signal)) === ABORTED ? aborted() : step(0);
           break;
         case A.fetchToken:
         case A.awaitToken: {
-          const r = await within(tokenPromise(c, ticket, a === A.fetchToken), deadline, signal);
+          const token = tokenPromise(c, ticket, a === A.fetchToken);
+          const r = await within((end) => token.then(end), deadline, signal);
           if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = core.onTimeout(id, Date.now(), Math.random());
-          else if (r.how !== undefined) a = core.onToken(id, ticket, r.how, 0, undefined, Date.now());
+          else if (r === TIMED_OUT) a = step(2);
+          else if (r.how !== undefined) a = wasm.token(h, id, ticket, r.how, 0, undefined, Date.now());
           else {
             const t = tag(r.value);
-            a = core.onToken(id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
+            a = wasm.token(h, id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
           }
           break;
         }
         case A.done: {
           // The value is usually a part of the body we still hold: sliced
           // here rather than copied out of the module.
-          const span = core.valueSpan(id);
-          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : core.value(id);
+          const span = wasm.span(h, id);
+          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, 2);
           return v === undefined ? undefined : JSON.parse(v);
         }
         default:
-          throw toError(core.error(id), cause);
+          throw toError(wasm.text(h, id, 3), cause);
       }
     }
   } finally {
-    core.finish(id);
-    if (--c.running === 0 && c.freed) core.free();
+    wasm.finish(h, id);
+    if (--c.running === 0 && c.freed) release(c);
   }
 }
 
 /** Tells `onRequest` of the last attempt; what it throws is ignored. */
-function report(core, id, hook) {
-  const event = core.event(id);
+function report(h, id, hook) {
+  const event = wasm.text(h, id, 4);
   if (event === undefined) return;
   try {
     hook(JSON.parse(event));
@@ -547,7 +550,7 @@ export function activationUrl(options) {
   requireLoaded();
   const values = ["userId", "client", "environment"].map((key) => read(options, key));
   for (const v of values) put(v);
-  const out = wasm.activationUrl();
+  const out = wasm.activation_url();
   if (out.startsWith("{")) throw toError(out);
   return out;
 }
@@ -556,7 +559,7 @@ export function activationUrl(options) {
 export function isValidCardNumber(card) {
   requireLoaded();
   const t = tag(card);
-  return wasm.isValidCardNumber(t, t === T.string ? card : undefined);
+  return wasm.is_valid_card_number(t, t === T.string ? card : undefined);
 }
 
 export { MigoError };

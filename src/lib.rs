@@ -32,6 +32,11 @@ mod platform;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "rust-driver")))]
 pub mod wasm;
+// What the JS driver is told of the core (its `describe` export): native
+// tests check its written-out text against the tables too.
+#[cfg(any(test, all(target_arch = "wasm32", not(feature = "rust-driver"))))]
+#[path = "wasm/describe.rs"]
+pub mod describe;
 
 // The Rust-driver variant (feature `rust-driver`, bench only, never
 // published): the same core driven by async Rust instead of `js/api.js`.

@@ -1,13 +1,14 @@
-//! wasm-bindgen tests: the compiled module's skin, driven from Rust the way
-//! js/api.js drives it, in Node and in headless Chromium (`make test` runs
-//! both). They check what only the wasm build can show: the exports' value
-//! crossing (strings through memory, handles, lengths as js/load/glue.js
-//! passes them), the core's rules under wasm32 (Retry-After dates are read by
-//! the engine's `Date` there, checked here against httpdate), and
-//! that hostile numbers and tags from JavaScript never trap the module.
+//! wasm-bindgen tests: the compiled module's exports (src/wasm/mod.rs),
+//! driven from Rust the way js/load/glue.js and js/api.js drive them, in
+//! Node and in headless Chromium (`make test` runs both). They check what
+//! only the wasm build can show: the exports' value crossing (strings
+//! through memory, handles, lengths as the glue passes them), the core's
+//! rules under wasm32 (Retry-After dates are read by the engine's `Date`
+//! there, checked here against httpdate), and that hostile numbers, tags,
+//! bytes, lengths and handles from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use migo_cards::wasm::{abi, activation_url, describe, is_valid_card_number, push, Core};
+use migo_cards::wasm as w;
 use wasm_bindgen_test::*;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
@@ -16,17 +17,40 @@ fn tag(name: &str) -> u8 {
     migo_cards::core::input::TAGS.iter().position(|t| *t == name).unwrap() as u8
 }
 
+/// Writes `bytes` at the start of the module's scratch buffer, as
+/// js/load/glue.js does before an export that reads strings.
+fn scratch(bytes: &[u8]) {
+    let p = w::scratch(bytes.len());
+    // SAFETY: `scratch` gives at least `bytes.len()` writable bytes.
+    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+}
+
+/// The string an export handed out, read as the glue reads it.
+fn out(len: i32) -> Option<String> {
+    let len = usize::try_from(len).ok()?;
+    // SAFETY: `ret` points at the address of the last string handed out,
+    // which stays alive until the next one.
+    let p = unsafe { (*w::ret()).get() } as *const u8;
+    Some(String::from_utf8(unsafe { core::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
+}
+
 fn string(s: &str) {
-    push(tag("string"), Some(s.into()), 0.0);
+    scratch(s.as_bytes());
+    w::push(tag("string"), s.len() as i32, 0.0);
 }
 
 fn absent() {
-    push(tag("undefined"), None, 0.0);
+    w::push(tag("undefined"), -1, 0.0);
 }
 
-/// A client with a fixed token and a loopback base URL, as `new MigoClient` pushes it.
-fn core() -> Core {
-    push(tag("object"), None, 0.0);
+fn number(n: f64) {
+    w::push(tag("number"), -1, n);
+}
+
+/// A client with a fixed token and a loopback base URL, as `new MigoClient`
+/// pushes it: its handle.
+fn client() -> u32 {
+    w::push(tag("object"), -1, 0.0);
     // environment, baseUrl, applicationId, clientId, maxRetries, timeoutMs,
     // accessToken, getAccessToken, onRequest, fetch
     absent();
@@ -39,38 +63,74 @@ fn core() -> Core {
     absent();
     absent();
     absent();
-    let c = Core::new();
-    assert_eq!(c.config_error(), None);
-    c
+    let h = w::client_new();
+    assert!(h >= 0, "{:?}", out(!h));
+    h as u32
 }
 
 /// The operation's index, as `describe()` lists them.
 fn op(name: &str) -> u8 {
-    assert!(describe().contains(&format!("[\"{name}\",")));
+    assert!(out(w::describe()).unwrap().contains(&format!("[\"{name}\",")));
     migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
 }
 
 /// Starts `name` with the arguments pushed and no call options, as
 /// `client.name(...args)` does.
-fn start(c: &mut Core, name: &str) -> u32 {
+fn start(h: u32, name: &str) -> u32 {
     let none = tag("undefined");
-    c.start(op(name), true, none, none, 0.0, none, 0.0, none)
+    w::start(h, op(name), true, none, none, 0.0, none, 0.0, none)
 }
 
+/// `reply` with its three strings back to back in the scratch buffer, as the glue writes them.
+#[allow(clippy::too_many_arguments)]
+fn reply(
+    h: u32,
+    id: u32,
+    status: u16,
+    body: &str,
+    request_id: Option<&str>,
+    retry_after: Option<&str>,
+    now: f64,
+) -> u8 {
+    let len = |s: Option<&str>| s.map_or(-1, |s| s.len() as i32);
+    scratch(format!("{body}{}{}", request_id.unwrap_or(""), retry_after.unwrap_or("")).as_bytes());
+    w::reply(h, id, status, body.len() as i32, len(request_id), len(retry_after), false, now, 0.5)
+}
+
+// Action codes (`actions` in describe()).
 const SEND: u8 = 0;
 const WAIT: u8 = 1;
 const DONE: u8 = 4;
 const FAIL: u8 = 5;
+// `text`'s selectors and `next`'s events, as js/api.js names them.
+const SUMMARY: u8 = 0;
+const REQUEST: u8 = 1;
+const VALUE: u8 = 2;
+const ERROR: u8 = 3;
+const EVENT: u8 = 4;
+const NEXT: u8 = 0;
+
+#[wasm_bindgen_test]
+fn describe_lists_what_the_core_has() {
+    let d = out(w::describe()).unwrap();
+    assert_eq!(d, migo_cards::describe::describe_json());
+    assert!(d.starts_with("{\"tags\":[\"undefined\""), "{d}");
+    assert!(d.contains(r#""actions":["send","wait","fetchToken","awaitToken","done","fail"]"#), "{d}");
+}
 
 #[wasm_bindgen_test]
 fn a_call_crosses_as_tags_numbers_and_strings() {
-    let mut c = core();
+    let h = client();
+    assert_eq!(
+        out(w::text(h, 0, SUMMARY)).as_deref(),
+        Some(r#"{"environment":"production","baseUrl":"http://127.0.0.1:3010/rest","applicationId":"app-1"}"#)
+    );
     string("1001");
-    push(tag("number"), None, 5_000_001.0);
-    let id = start(&mut c, "activateCard");
-    assert_eq!(c.next(id, T0), SEND);
-    assert_eq!(c.deadline(), T0 + 30_000.0);
-    let req = c.request(id);
+    number(5_000_001.0);
+    let id = start(h, "activateCard");
+    assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), SEND);
+    assert_eq!(w::deadline(), T0 + 30_000.0);
+    let req = out(w::text(h, id, REQUEST)).unwrap();
     let lines: Vec<&str> = req.split('\n').collect();
     assert_eq!(
         lines,
@@ -84,23 +144,36 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
             "app-1"
         ]
     );
-    let body = r#"{"success":true,"data":{"cardId":5000001,"status":"ACTIVE"}}"#.to_owned();
-    assert_eq!(c.on_reply(id, 200, body, Some("req-1".into()), None, false, T0 + 5.0, 0.5), DONE);
-    assert_eq!(c.value(id).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
-    assert!(c.event(id).unwrap().contains("\"durationMs\":5"));
-    c.finish(id);
-    assert_eq!(c.live(), 0);
+    let body = r#"{"success":true,"data":{"cardId":5000001,"status":"ACTIVE"}}"#;
+    assert_eq!(reply(h, id, 200, body, Some("req-1"), None, T0 + 5.0), DONE);
+    // The value is a part of the body: its span, as JS string indices.
+    let span = w::span(h, id);
+    let (s, e) = ((span / 4_294_967_296.0) as usize, (span % 4_294_967_296.0) as usize);
+    assert_eq!(&body[s..e], r#"{"cardId":5000001,"status":"ACTIVE"}"#);
+    assert_eq!(out(w::text(h, id, VALUE)).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
+    let event = out(w::text(h, id, EVENT)).unwrap();
+    assert!(event.contains("\"durationMs\":5") && event.contains(r#""requestId":"req-1""#), "{event}");
+    // What the driver passes on from elsewhere loses the call's secrets.
+    let text = "failed: Bearer tok_wasm_test_secret for 4111111111111111";
+    scratch(text.as_bytes());
+    let scrubbed = out(w::scrub(h, id, text.len() as i32)).unwrap();
+    assert!(!scrubbed.contains("tok_wasm_test_secret") && !scrubbed.contains("4111111111111111"), "{scrubbed}");
+    w::finish(h, id);
+    assert_eq!(w::live_calls(h), 0);
+    assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL, "a finished call is forgotten");
+    w::client_free(h);
 }
 
 #[wasm_bindgen_test]
 fn retry_after_dates_work_under_wasm32() {
     for date in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
-        let mut c = core();
+        let h = client();
         string("1001");
-        let id = start(&mut c, "issueCard");
-        assert_eq!(c.next(id, T0), SEND);
-        assert_eq!(c.on_reply(id, 503, String::new(), None, Some(date.into()), false, T0, 0.0), WAIT, "{date}");
-        assert_eq!(c.deadline(), T0 + 3000.0, "{date}");
+        let id = start(h, "issueCard");
+        assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), SEND);
+        assert_eq!(reply(h, id, 503, "", None, Some(date), T0), WAIT, "{date}");
+        assert_eq!(w::deadline(), T0 + 3000.0, "{date}");
+        w::client_free(h);
     }
 }
 
@@ -144,147 +217,114 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
 
 #[wasm_bindgen_test]
 fn errors_cross_as_one_json_object() {
-    let mut c = core();
-    push(tag("badString"), None, 0.0);
-    let id = start(&mut c, "issueCard");
-    assert_eq!(c.next(id, T0), FAIL);
-    let e = c.error(id);
+    let h = client();
+    w::push(tag("badString"), -1, 0.0);
+    let id = start(h, "issueCard");
+    assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL);
+    let e = out(w::text(h, id, ERROR)).unwrap();
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
     assert!(e.contains(r#""field":"userId""#) && e.contains(r#""outcome":"notSent""#), "{e}");
+    w::client_free(h);
+}
+
+#[wasm_bindgen_test]
+fn unusable_options_give_their_error_and_no_client() {
+    // Not an object.
+    number(1.0);
+    let r = w::client_new();
+    assert!(r < 0);
+    let e = out(!r).unwrap();
+    assert!(e.contains(r#""field":"options""#) && e.contains(r#""kind":"config""#), "{e}");
+    // An object without a token.
+    w::push(tag("object"), -1, 0.0);
+    for _ in 0..10 {
+        absent();
+    }
+    let r = w::client_new();
+    assert!(r < 0);
+    assert!(out(!r).unwrap().contains(r#""field":"accessToken""#));
+    // Nothing was kept for them: the next client gets the first free handle.
+    let h = client();
+    let h2 = client();
+    assert_ne!(h, h2);
+    w::client_free(h);
+    assert_eq!(client(), h, "a freed handle is reused");
+    w::client_free(h);
+    w::client_free(h2);
 }
 
 #[wasm_bindgen_test]
 fn hostile_numbers_tags_and_ids_never_trap() {
-    let mut c = core();
+    let h = client();
     for t in [0u8, 4, 5, 14, 15, 200, 255] {
         for n in [f64::NAN, f64::INFINITY, -0.0, 1e300, -1.0, 9_007_199_254_740_993.0] {
-            push(t, Some("x".into()), n);
-            push(t, None, n);
+            string("x");
+            w::push(t, 1, n);
+            w::push(t, -1, n);
             for o in 0..=12u8 {
-                let id = c.start(o, n.is_nan(), t, t, n, t, n, t);
-                let _ = c.next(id, n);
-                let _ = c.on_reply(id, 0, String::new(), None, Some("\u{0}".into()), true, n, n);
-                let _ = c.on_transport(id, t, n, n);
-                let _ = c.on_timeout(id, n, n);
-                let _ = c.on_token(id, u32::MAX, t, t, None, n);
-                let _ = c.on_abort(id, true, n);
-                let _ = (c.error(id), c.value(id), c.event(id), c.request(id), c.scrub(id, "4111 1111 1111 1111"));
-                c.finish(id);
+                let id = w::start(h, o, n.is_nan(), t, t, n, t, n, t);
+                for event in 0..=5u8 {
+                    let _ = w::next(h, id, event, t, n, n);
+                }
+                scratch(b"\0");
+                let _ = w::reply(h, id, 0, 0, -1, 1, true, n, n);
+                let _ = w::token(h, id, u32::MAX, t, t, -1, n);
+                for what in 0..=6u8 {
+                    let _ = out(w::text(h, id, what));
+                }
+                let _ = w::span(h, id);
+                scratch(b"4111 1111 1111 1111");
+                let _ = out(w::scrub(h, id, 19));
+                w::finish(h, id);
             }
         }
     }
     for id in [u32::MAX, 7, 0] {
-        assert_eq!(c.next(id, T0), FAIL);
-        c.finish(id);
+        assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL);
+        w::finish(h, id);
     }
-    assert_eq!(c.live(), 0);
+    assert_eq!(w::live_calls(h), 0);
+    w::client_free(h);
     // Free functions.
-    push(200, None, f64::NAN);
-    assert!(activation_url().starts_with('{'));
-    assert!(!is_valid_card_number(255, None));
-    assert!(is_valid_card_number(tag("string"), Some("4111-1111-1111-1111".into())));
-    // A client whose options are not an object.
-    push(tag("number"), None, 1.0);
-    let bad = Core::new();
-    assert!(bad.config_error().unwrap().contains(r#""field":"options""#));
-}
-
-/// Writes `bytes` at the start of the module's scratch buffer, as
-/// js/load/glue.js does before an export that reads strings.
-fn scratch(bytes: &[u8]) {
-    let p = abi::scratch(bytes.len());
-    // SAFETY: `scratch` gives at least `bytes.len()` writable bytes.
-    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
-}
-
-/// The string an export handed out, read as the glue reads it.
-fn out(len: i32) -> Option<String> {
-    let len = usize::try_from(len).ok()?;
-    // SAFETY: `ret` points at the address of the last string handed out,
-    // which stays alive until the next one.
-    let p = unsafe { (*abi::ret()).get() } as *const u8;
-    Some(String::from_utf8(unsafe { core::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
-}
-
-#[wasm_bindgen_test]
-fn the_exports_cross_strings_through_memory() {
-    scratch(b"4111 1111 1111 1111");
-    assert!(abi::is_valid_card_number(tag("string"), 19));
-    assert!(!abi::is_valid_card_number(tag("string"), 18));
-    let described = out(abi::describe()).unwrap();
-    assert!(described.starts_with("{\"tags\":[\"undefined\""), "{described}");
-
-    // A client through its handle, a call to its end, strings both ways.
-    let h = {
-        push(tag("object"), None, 0.0);
-        for _ in 0..10 {
-            absent();
-        }
-        abi::core_new()
-    };
-    let e = out(abi::core_config_error(h)).unwrap();
-    assert!(e.contains(r#""field":"accessToken""#), "{e}");
-    abi::core_free(h);
-
-    push(tag("object"), None, 0.0);
-    absent();
-    string("http://127.0.0.1:3010/rest");
-    for _ in 0..4 {
-        absent();
-    }
-    string("tok_wasm_test_secret");
-    for _ in 0..3 {
-        absent();
-    }
-    let h = abi::core_new();
-    assert_eq!(abi::core_config_error(h), -1);
-    string("1001");
-    push(tag("number"), None, 5_000_001.0);
-    let none = tag("undefined");
-    let id = abi::core_start(h, op("activateCard"), true, none, none, 0.0, none, 0.0, none);
-    assert_eq!(abi::core_next(h, id, T0), SEND);
-    assert!(out(abi::core_request(h, id))
-        .unwrap()
-        .starts_with("POST\nhttp://127.0.0.1:3010/rest/users/1001/cards/5000001/activate\n"));
-    let body = r#"{"success":true,"data":{"status":"ACTIVE"}}"#;
-    let mut bytes = body.as_bytes().to_vec();
-    bytes.extend_from_slice(b"req-9");
-    scratch(&bytes);
-    assert_eq!(abi::core_on_reply(h, id, 200, body.len() as i32, 5, -1, false, T0 + 1.0, 0.5), DONE);
-    assert!(out(abi::core_event(h, id)).unwrap().contains(r#""requestId":"req-9""#));
-    assert_eq!(out(abi::core_value(h, id)).as_deref(), Some(r#"{"status":"ACTIVE"}"#));
-    abi::core_finish(h, id);
-    assert_eq!(abi::core_next(h, id, T0), FAIL, "a finished call is forgotten");
-    abi::core_free(h);
+    w::push(200, -1, f64::NAN);
+    assert!(out(w::activation_url()).unwrap().starts_with('{'));
+    assert!(!w::is_valid_card_number(255, -1));
+    scratch(b"4111-1111-1111-1111");
+    assert!(w::is_valid_card_number(tag("string"), 19));
 }
 
 #[wasm_bindgen_test]
 fn bytes_handles_and_lengths_from_javascript_never_trap() {
+    scratch(b"4111 1111 1111 1111");
+    assert!(w::is_valid_card_number(tag("string"), 19));
+    assert!(!w::is_valid_card_number(tag("string"), 18));
     // Not UTF-8, lengths past the buffer or negative: no string.
     scratch(&[0xff, 0xfe, b'4', 0xc3]);
     for len in [-5, -1, 0, 1, 3, 4, 5, i32::MAX] {
-        abi::push(tag("string"), len, 0.0);
-        let _ = abi::is_valid_card_number(tag("string"), len);
+        w::push(tag("string"), len, 0.0);
+        let _ = w::is_valid_card_number(tag("string"), len);
     }
-    assert!(out(abi::activation_url()).unwrap().starts_with('{'));
-    // Unknown and freed handles answer as a failed client.
-    for h in [u32::MAX, 12345, 0] {
-        assert_eq!(abi::core_next(h, 0, T0), FAIL);
-        assert_eq!(abi::core_on_reply(h, 0, 200, i32::MAX, -7, 3, true, f64::NAN, f64::NAN), FAIL);
-        assert_eq!(abi::core_on_token(h, 0, 0, 0, tag("string"), 99, T0), FAIL);
-        assert_eq!(abi::core_start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0), u32::MAX);
-        assert!(out(abi::core_error(h, 0)).unwrap().contains(r#""field":"this""#));
-        assert_eq!(out(abi::core_scrub(h, 0, -1)).as_deref(), Some(""));
-        assert_eq!((abi::core_value(h, 0), abi::core_event(h, 0), abi::core_summary(h)), (-1, -1, -1));
-        abi::core_finish(h, 0);
-        abi::core_free(h);
+    assert!(out(w::activation_url()).unwrap().starts_with('{'));
+    // Unknown and freed handles answer as a failed call.
+    let freed = client();
+    w::client_free(freed);
+    for h in [u32::MAX, 12345, freed] {
+        assert_eq!(w::next(h, 0, NEXT, 0, T0, 0.0), FAIL);
+        assert_eq!(w::reply(h, 0, 200, i32::MAX, -7, 3, true, f64::NAN, f64::NAN), FAIL);
+        assert_eq!(w::token(h, 0, 0, 0, tag("string"), 99, T0), FAIL);
+        assert_eq!(w::start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0), u32::MAX);
+        assert!(out(w::text(h, 0, ERROR)).unwrap().contains(r#""field":"this""#));
+        assert_eq!(out(w::scrub(h, 0, -1)).as_deref(), Some(""));
+        assert_eq!((w::text(h, 0, VALUE), w::text(h, 0, EVENT), w::text(h, 0, SUMMARY)), (-1, -1, -1));
+        assert_eq!(w::span(h, 0), -1.0);
+        w::finish(h, 0);
+        w::client_free(h);
     }
     // A card number scrubbed out of text that comes from anywhere.
     scratch(b"card 4111111111111111 declined");
-    let h = {
-        push(tag("number"), None, 1.0);
-        abi::core_new()
-    };
-    assert_eq!(out(abi::core_scrub(h, 0, 30)).as_deref(), Some("card ************1111 declined"));
-    abi::core_free(h);
+    assert_eq!(out(w::scrub(u32::MAX, 0, 30)).as_deref(), Some("card ************1111 declined"));
+    let h = client();
+    scratch(b"card 4111111111111111 declined, tok_wasm_test_secret");
+    assert_eq!(out(w::scrub(h, 0, 30)).as_deref(), Some("card ************1111 declined"));
+    w::client_free(h);
 }

@@ -49,21 +49,17 @@ pub struct Client {
     free: Vec<CallId>,
 }
 
-/// An optional callback option: absent, null or a function.
-fn function_or_absent(field: &'static str, input: &Option<Input>) -> Result<(), Error> {
-    match input {
-        None | Some(Input::Absent | Input::Null | Input::Other("function")) => Ok(()),
-        Some(_) => Err(validate::says_as(Error::config, field, " must be a function")),
-    }
+/// Whether an optional callback option is absent, null or a function.
+fn function_or_absent(input: &Option<Input>) -> bool {
+    matches!(input, None | Some(Input::Absent | Input::Null | Input::Other("function")))
 }
 
 impl Client {
     /// Validates the options; the error names the option at fault.
     pub fn new(input: &ClientInput) -> Result<Client, Error> {
         let config = Config::from_input(&input.config)?;
-        let absent = Input::Absent;
-        let token = input.access_token.as_ref().unwrap_or(&absent);
-        let provider = input.get_access_token.as_ref().unwrap_or(&absent);
+        let token = input.access_token.as_ref().unwrap_or(&Input::Absent);
+        let provider = input.get_access_token.as_ref().unwrap_or(&Input::Absent);
         let source = match (token, provider) {
             (t, p) if !t.is_missing() && !p.is_missing() => {
                 return Err(Error::config("accessToken", "give accessToken or getAccessToken, not both"))
@@ -81,8 +77,17 @@ impl Client {
             (t, _) => Source::Fixed(config::access_token(t)?),
         };
         // Only checked: the driver calls them, the core never needs to know.
-        function_or_absent("onRequest", &input.on_request)?;
-        function_or_absent("fetch", &input.fetch)?;
+        // The error is made here, once (made in the check, each `?` moved it).
+        let bad = if !function_or_absent(&input.on_request) {
+            "onRequest"
+        } else if !function_or_absent(&input.fetch) {
+            "fetch"
+        } else {
+            ""
+        };
+        if !bad.is_empty() {
+            return Err(validate::says_as(Error::config, bad, " must be a function"));
+        }
         Ok(Client { cx: Context { config, tokens: Tokens::new(source) }, calls: Vec::new(), free: Vec::new() })
     }
 

@@ -152,12 +152,9 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let host_ok = host.starts_with('[')
         || (!host.is_empty()
             && validate::every(host.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
-    let port_ok = port.map_or(true, |p| {
-        !p.is_empty()
-            && p.len() <= 5
-            && validate::every(p.as_bytes(), |b| b.is_ascii_digit())
-            && validate::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535)
-    });
+    // `digits_value` refuses an empty port and anything but digits.
+    let port_ok =
+        port.map_or(true, |p| p.len() <= 5 && validate::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535));
     (host_ok && port_ok).then_some((host, port))
 }
 
@@ -218,8 +215,8 @@ fn present(i: &Option<Input>) -> Option<&Input> {
 
 impl Config {
     pub fn from_input(c: &ConfigInput) -> Result<Config, Error> {
-        let absent = Input::Absent;
-        let environment = Environment::parse("environment", c.environment.as_ref().unwrap_or(&absent), Error::config)?;
+        let environment =
+            Environment::parse("environment", c.environment.as_ref().unwrap_or(&Input::Absent), Error::config)?;
         let base_url = match present(&c.base_url) {
             Some(Input::Str(s)) => base_url(s)?,
             Some(other) => return Err(validate::required_or_type_as(Error::config, "baseUrl", other, "a string")),

@@ -109,11 +109,11 @@ fn safe_integer(n: f64) -> Option<u64> {
 /// `userId`, `authUserId`: a non-empty string or a non-negative safe integer,
 /// used as one path segment (so `.` and `..` are refused).
 pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
-    let id = any_id(field, input)?;
-    if id == "." || id == ".." {
-        return Err(says(field, " must not be \".\" or \"..\""));
-    }
-    Ok(id)
+    // `and_then`, not `?`: the result keeps its type, so an error is not moved.
+    any_id(field, input).and_then(|id| match id.as_str() {
+        "." | ".." => Err(says(field, " must not be \".\" or \"..\"")),
+        _ => Ok(id),
+    })
 }
 
 /// A non-empty string (any characters but controls, bounded) or a non-negative
@@ -123,13 +123,12 @@ pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
         Input::Number(n) => safe_integer(*n)
             .map(super::request::decimal)
             .ok_or_else(|| says(field, " must be a non-negative safe integer or a non-empty string")),
-        Input::Str(s) => {
-            let s = query_text(field, s)?;
+        Input::Str(s) => query_text(field, s).and_then(|s| {
             if has_control(&s) {
                 return Err(says(field, " must not contain control characters"));
             }
             Ok(s)
-        }
+        }),
         other => Err(required_or_type(field, other, "a non-empty string or a non-negative safe integer")),
     }
 }
@@ -269,12 +268,16 @@ pub fn int_in(kind: Kind, field: &'static str, input: &Input, lo: u32, hi: u32) 
     }
 }
 
+/// The months and years a statement may be asked for, inclusive.
+pub const MONTHS: (u32, u32) = (1, 12);
+pub const YEARS: (u32, u32) = (1000, 9999);
+
 pub fn month(input: &Input) -> Result<u32, Error> {
-    int_in(Error::validation, "month", input, 1, 12)
+    int_in(Error::validation, "month", input, MONTHS.0, MONTHS.1)
 }
 
 pub fn year(input: &Input) -> Result<u32, Error> {
-    int_in(Error::validation, "year", input, 1000, 9999)
+    int_in(Error::validation, "year", input, YEARS.0, YEARS.1)
 }
 
 /// What makes `s` unfit for an HTTP header value of at most `max` bytes, as

@@ -9,7 +9,7 @@
 //! the wasm memory itself only ever grows, in 64 KiB pages, and would hide a
 //! slow leak for a long time. The wrapper costs three integer updates per
 //! allocation. This file is shared by both drivers' bench builds: the JS
-//! driver exports these through `wasm::abi`, the Rust driver through
+//! driver exports these through `wasm` (src/wasm/mod.rs), the Rust driver through
 //! wasm-bindgen (`rust_driver`).
 
 #[allow(unused_imports)]

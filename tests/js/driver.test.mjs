@@ -200,6 +200,36 @@ test("ac.abort(reason): the MigoError's cause is the reason; AbortSignal.timeout
   assert.equal(b.attempts, 1);
 });
 
+test("a signal that fires as its listener is added aborts the call then: nothing sent, no listener left", async () => {
+  let sent = 0;
+  const c = client("http://127.0.0.1:9/rest", { fetch: async () => (sent++, new Response("{}")) });
+  const reason = new Error("now");
+  // Shaped like a live AbortSignal, but calls each listener as it is added.
+  const signal = {
+    aborted: false,
+    reason,
+    live: 0,
+    addEventListener(type, fn) {
+      this.live++;
+      fn();
+    },
+    removeEventListener() {
+      this.live--;
+    },
+  };
+  const e = await rejection(c.activateCard("1001", 1, { signal }));
+  assert.equal(e.kind, "aborted");
+  assert.equal(e.cause, reason);
+  assert.equal(sent, 0);
+  assert.equal(signal.live, 0);
+  // The same while waiting for a token.
+  const p = new MigoClient({ getAccessToken: () => new Promise(() => {}), baseUrl: "http://127.0.0.1:9/rest" });
+  const t = await rejection(p.activateCard("1001", 1, { signal }));
+  assert.equal(t.kind, "aborted");
+  assert.equal(t.cause, reason);
+  assert.equal(signal.live, 0);
+});
+
 test("the fetch option: any function of fetch's signature is used instead of the global one", async () => {
   const seen = [];
   const fake = async (url, init) => {
