@@ -537,10 +537,10 @@ impl Call {
                 self.fail_attempt((Failure::Timeout, e), now, jitter, cx)
             }
             State::WaitingToken { .. } => {
-                // Waiting for a token sent nothing (outcome `notSent`, as
-                // `Error::new` leaves it), and may work another time.
+                // Waiting for a token sent nothing (outcome `notSent`), and
+                // may work another time.
                 let message = cat!("getAccessToken did not settle within ", self.options.timeout_ms, " ms");
-                self.fail(Error { retryable: true, ..Error::new(ErrorKind::Timeout, message) })
+                self.fail(Error::of(ErrorKind::Timeout, message, None, None, true, Outcome::NotSent))
             }
             _ => self.next(now, cx),
         }
@@ -650,7 +650,7 @@ fn utf16_len(s: &str) -> usize {
 /// `TimeoutError` (`AbortSignal.timeout()`), else `aborted`.
 fn aborted(timeout: bool) -> Error {
     if timeout {
-        Error { retryable: true, ..Error::new(ErrorKind::Timeout, "the call's signal timed out".into()) }
+        Error::of(ErrorKind::Timeout, "the call's signal timed out".into(), None, None, true, Outcome::NotSent)
     } else {
         Error::aborted()
     }
@@ -691,7 +691,7 @@ fn own_effect(first: Error, refusal: Error) -> Error {
     );
     e.outcome = Outcome::Unknown;
     e.retryable = false;
-    e.cause = Some(Box::new(refusal));
+    e.cause = Some(refusal);
     e
 }
 

@@ -75,8 +75,14 @@ impl Outcome {
     }
 }
 
+/// An error of the SDK: one pointer to its [`Details`], which it derefs to
+/// (`e.kind`, `e.message = ..`). The details are ~72 bytes that every `?`
+/// and `Result<_, Error>` return copied; boxed, an error moves as a word.
+#[derive(Clone, PartialEq)]
+pub struct Error(Box<Details>);
+
 #[derive(Clone, Debug, PartialEq)]
-pub struct Error {
+pub struct Details {
     pub kind: ErrorKind,
     /// Readable, and never contains a token, a card number or a view token.
     pub message: String,
@@ -96,56 +102,81 @@ pub struct Error {
     pub retryable: bool,
     pub outcome: Outcome,
     /// What led to this error, when it is another error of the call.
-    pub cause: Option<Box<Error>>,
+    pub cause: Option<Error>,
+}
+
+impl core::ops::Deref for Error {
+    type Target = Details;
+    fn deref(&self) -> &Details {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Details {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: String) -> Self {
-        Error {
+    /// An error of `kind` with the fields its kind sets; the rest start empty
+    /// (no attempts, outcome `notSent`) until the call stamps them.
+    pub(crate) fn of(
+        kind: ErrorKind,
+        message: String,
+        field: Option<&'static str>,
+        status: Option<u16>,
+        retryable: bool,
+        outcome: Outcome,
+    ) -> Self {
+        Error(Box::new(Details {
             kind,
             message,
-            field: None,
-            status: None,
+            field,
+            status,
             code: None,
             errors_json: None,
             request_id: None,
             attempts: 0,
-            retryable: false,
-            outcome: Outcome::NotSent,
+            retryable,
+            outcome,
             cause: None,
-        }
+        }))
     }
 
     pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
-        Error { field: Some(field), ..Error::new(ErrorKind::Validation, message.into()) }
+        Error::of(ErrorKind::Validation, message.into(), Some(field), None, false, Outcome::NotSent)
     }
 
     pub fn config(field: &'static str, message: impl Into<String>) -> Self {
-        Error { field: Some(field), ..Error::new(ErrorKind::Config, message.into()) }
+        Error::of(ErrorKind::Config, message.into(), Some(field), None, false, Outcome::NotSent)
     }
 
     pub fn network(message: impl Into<String>) -> Self {
-        Error { retryable: true, outcome: Outcome::Unknown, ..Error::new(ErrorKind::Network, message.into()) }
+        Error::of(ErrorKind::Network, message.into(), None, None, true, Outcome::Unknown)
     }
 
     pub fn timeout(timeout_ms: u32) -> Self {
-        Error {
-            retryable: true,
-            outcome: Outcome::Unknown,
-            ..Error::new(ErrorKind::Timeout, cat!("the request timed out after ", timeout_ms, " ms"))
-        }
+        let message = cat!("the request timed out after ", timeout_ms, " ms");
+        Error::of(ErrorKind::Timeout, message, None, None, true, Outcome::Unknown)
     }
 
     pub fn aborted() -> Self {
-        Error::new(ErrorKind::Aborted, "the request was aborted".into())
+        Error::of(ErrorKind::Aborted, "the request was aborted".into(), None, None, false, Outcome::NotSent)
     }
 
     pub fn decode(status: u16, message: impl Into<String>) -> Self {
-        Error { status: Some(status), outcome: Outcome::Unknown, ..Error::new(ErrorKind::Decode, message.into()) }
+        Error::of(ErrorKind::Decode, message.into(), None, Some(status), false, Outcome::Unknown)
     }
 
     pub fn api(status: u16, message: impl Into<String>) -> Self {
-        Error { status: Some(status), outcome: Outcome::Rejected, ..Error::new(ErrorKind::Api, message.into()) }
+        Error::of(ErrorKind::Api, message.into(), None, Some(status), false, Outcome::Rejected)
     }
 }
 
@@ -213,7 +244,7 @@ mod tests {
         e.errors_json = Some(r#"[{"code":"7213","message":"a \"quoted\" word"}]"#.into());
         e.request_id = Some("req-1".into());
         e.attempts = 2;
-        e.cause = Some(Box::new(Error::network("lost")));
+        e.cause = Some(Error::network("lost"));
         let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
         assert_eq!(
             v,

@@ -301,7 +301,7 @@ mod tests {
             "{}",
             e.message
         );
-        assert!(e.errors_json.unwrap().starts_with("[{"));
+        assert!(e.errors_json.as_deref().unwrap().starts_with("[{"));
         let e = d(404, r#"{"statusCode":404,"message":"User not found","errors":[{"code":7100}]}"#).unwrap_err();
         assert_eq!(e.code.as_deref(), Some("7100"));
         assert!(e.message.contains("User not found"));
@@ -330,7 +330,7 @@ mod tests {
     fn echoed_secrets_are_scrubbed() {
         let e = d(400, r#"{"success":false,"errors":[{"code":"7000","message":"card 4111111111111111 invalid, token vt_secret"}]}"#).unwrap_err();
         assert!(!e.message.contains("4111111111111111") && !e.message.contains("vt_secret"), "{}", e.message);
-        let errors = e.errors_json.unwrap();
+        let errors = e.errors_json.as_deref().unwrap();
         assert!(!errors.contains("4111111111111111") && !errors.contains("vt_secret"));
     }
 
@@ -340,7 +340,7 @@ mod tests {
         let e = d(400, body).unwrap_err();
         assert_eq!(e.code.as_deref(), Some("***"));
         assert!(!e.message.contains("vt_secret"));
-        let errors = e.errors_json.unwrap();
+        let errors = e.errors_json.as_deref().unwrap();
         for leak in ["vt_secret", "vt_s\\u0065cret", "4111111111111111", "5555555555554444"] {
             assert!(!errors.contains(leak), "{leak} in {errors}");
         }
