@@ -660,9 +660,7 @@ fn aborted(timeout: bool) -> Error {
 /// secrets that must reach only the configured gateway.
 fn redirect_failure(reply: &Reply) -> (Failure, Error) {
     let status = (reply.status != 0 && !reply.redirected).then_some(reply.status);
-    let mut e = Error::api(reply.status, String::new());
-    e.status = status;
-    e.message = if reply.redirected {
+    let message = if reply.redirected {
         "the request was redirected to another location (the fetch function followed a redirect although told \
          not to); its answer was not used"
             .into()
@@ -675,6 +673,7 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
         m.push_str("; migo-cards does not follow redirects, so nothing was sent to the other location: check baseUrl");
         m
     };
+    let e = Error::of(ErrorKind::Api, message, None, status, false, Outcome::Rejected);
     (Failure::Redirect { followed: reply.redirected }, e)
 }
 

@@ -222,8 +222,8 @@ impl Config {
             Some(other) => return Err(validate::required_or_type_as(Error::config, "baseUrl", other, "a string")),
             None => environment.api_base().to_owned(),
         };
-        // Plain matches rather than `map(..).transpose()?`: each of those
-        // moved the large error through an Option of a Result.
+        // Plain matches rather than `map(..).transpose()?`: those were 89 B
+        // more of wasm.js's gzip (measured with the boxed error).
         let application_id = match present(&c.application_id) {
             Some(i) => Some(validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config)?),
             None => None,
