@@ -47,7 +47,8 @@ function read(obj, key) {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// With the u flag a pair reads as one code point: only a lone surrogate matches.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.test(s));
 
 /** The core's tag for a JS value (`TAGS` in src/core/input.rs). */
@@ -96,12 +97,12 @@ function toError(details, cause) {
 const clients = new WeakMap();
 
 // The module's client of a state no call and no MigoClient holds any more
-// is freed with it.
-const registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => wasm.client_free(h)) : undefined;
+// is freed with it (FinalizationRegistry: Node 14.6, Chrome 84, Safari 14.1).
+const registry = new FinalizationRegistry((h) => wasm.client_free(h));
 
 /** Frees the module's client; its handle is never used again (the module reuses it). */
 function release(c) {
-  registry?.unregister(c);
+  registry.unregister(c);
   wasm.client_free(c.h);
 }
 
@@ -134,7 +135,7 @@ export class MigoClient {
       running: 0, // calls in flight
       freed: false,
     };
-    registry?.register(c, h, c);
+    registry.register(c, h, c);
     clients.set(this, c);
   }
 
