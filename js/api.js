@@ -224,7 +224,7 @@ function tokenPromise(c, ticket, start) {
     let promise;
     try {
       promise = Promise.resolve(c.getToken()).then(
-        (value) => ({ value }),
+        (value) => ({ how: 0, value }),
         () => ({ how: REJECTED }),
       );
     } catch {
@@ -482,9 +482,10 @@ async function drive(c, id, f, signal) {
     let a = step(0);
     for (;;) {
       // The action's time and ticket are read before any caller code runs
-      // (the hook may start another call of this client).
-      const deadline = a === A.done || a === A.fail ? 0 : wasm.deadline();
-      const ticket = a === A.fetchToken || a === A.awaitToken ? wasm.ticket() : 0;
+      // (the hook may start another call of this client); each action uses
+      // what applies to it.
+      const deadline = wasm.deadline();
+      const ticket = wasm.ticket();
       if (unreported) {
         unreported = false;
         report(h, id, hook);
@@ -513,10 +514,10 @@ async function drive(c, id, f, signal) {
           const r = await within((end) => token.then(end), deadline, signal);
           if (r === ABORTED) a = aborted();
           else if (r === TIMED_OUT) a = step(2);
-          else if (r.how !== undefined) a = wasm.token(h, id, ticket, r.how, 0, undefined, Date.now());
           else {
+            // A rejection has no value: the core reads the tag only for `how` 0.
             const t = tag(r.value);
-            a = wasm.token(h, id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
+            a = wasm.token(h, id, ticket, r.how, t, t === T.string ? r.value : undefined, Date.now());
           }
           break;
         }
