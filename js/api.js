@@ -386,7 +386,8 @@ function within(start, deadline, signal, ctrl) {
 
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
- * status, body, request id, Retry-After and whether a redirect was followed,
+ * status, body, request id, Retry-After and whether a redirect was followed
+ * (`wasm.reply`'s arguments, in its order: an array has no keys to ship),
  * or why there is none (`transport`: 0 network, 2 not a Response). Written
  * with `then` rather than `await`: this is the hot path of every call, and
  * each await is a turn of the microtask queue.
@@ -404,7 +405,7 @@ function readAnswer(res, done) {
     } catch {}
     Promise.resolve(res.text()).then(
       (text) =>
-        done(typeof text === "string" && typeof status === "number" ? { status, text, requestId, retryAfter, redirected } : { transport: 2 }),
+        done(typeof text === "string" && typeof status === "number" ? [status, text, requestId, retryAfter, redirected] : { transport: 2 }),
       // The body could not be read: the connection failed mid-answer.
       (error) => done({ transport: 0, error }),
     );
@@ -499,8 +500,8 @@ async function drive(c, id, f, signal) {
             if (r.error !== undefined) cause = failureCause(h, id, r.error);
             a = step(1, r.transport);
           } else {
-            body = r.text;
-            a = wasm.reply(h, id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
+            body = r[1];
+            a = wasm.reply(h, id, ...r, Date.now(), Math.random());
           }
           unreported = hook !== undefined;
           break;
