@@ -63,20 +63,22 @@ function tag(v) {
 /** Pushes one value for the next consuming call of the core. */
 function put(v) {
   const t = tag(v);
-  wasm.push(t, t === T.string ? v : undefined, typeof v === "number" ? v : 0);
+  wasm.push(t, t === T.string ? v : undefined, number(v));
 }
 
+/** `v` if a number, else 0: a wasm f64 argument would convert anything else (and run its valueOf). */
+const number = (v) => (typeof v === "number" ? v : 0);
+
+/** The core's tag for the `signal` option: a signal's state, else the value's tag. */
 function signalTag(s) {
-  if (s === undefined || s === null || s === NO_VALUE) return tag(s);
   try {
-    if (typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function") {
-      return tag(s);
+    if (typeof s?.aborted === "boolean" && typeof s.addEventListener === "function" && typeof s.removeEventListener === "function") {
+      return !s.aborted ? T.signal : isTimeout(s.reason) ? T.timedOutSignal : T.abortedSignal;
     }
-    if (!s.aborted) return T.signal;
-    return isTimeout(s.reason) ? T.timedOutSignal : T.abortedSignal;
   } catch {
     return T.unreadable;
   }
+  return tag(s);
 }
 
 function isTimeout(reason) {
@@ -193,14 +195,11 @@ function call(self, op, shape, args) {
     if (typeof s === "string") values.push(args[i]);
     else for (const field of s) values.push(read(args[i], field));
   }
+  // read() gives undefined for anything but an object.
   const options = args[shape.length];
-  const ot = tag(options);
-  let retries, timeout, signal;
-  if (ot === T.object) {
-    retries = read(options, "maxRetries");
-    timeout = read(options, "timeoutMs");
-    signal = read(options, "signal");
-  }
+  const retries = read(options, "maxRetries");
+  const timeout = read(options, "timeoutMs");
+  const signal = read(options, "signal");
   const st = signalTag(signal);
   const f = c.fetch ?? globalThis.fetch;
   for (const v of values) put(v);
@@ -208,11 +207,11 @@ function call(self, op, shape, args) {
     c.h,
     op,
     typeof f === "function",
-    ot,
+    tag(options),
     tag(retries),
-    typeof retries === "number" ? retries : 0,
+    number(retries),
     tag(timeout),
-    typeof timeout === "number" ? timeout : 0,
+    number(timeout),
     st,
   );
   return drive(c, id, f, signal);
@@ -327,9 +326,10 @@ function arm(at) {
 function hold(on) {
   if (armed === undefined || held === on) return;
   held = on;
+  const name = on ? "ref" : "unref";
   try {
-    if (typeof armed === "object") on ? armed.ref?.() : armed.unref?.();
-    else if (typeof globalThis.Deno?.unrefTimer === "function") on ? globalThis.Deno.refTimer(armed) : globalThis.Deno.unrefTimer(armed);
+    if (typeof armed === "object") armed[name]?.();
+    else globalThis.Deno?.[name + "Timer"]?.(armed);
   } catch {}
 }
 
@@ -551,8 +551,7 @@ function report(h, id, hook) {
 /** The hosted card-activation webview URL for a cardholder. */
 export function activationUrl(options) {
   requireLoaded();
-  const values = ["userId", "client", "environment"].map((key) => read(options, key));
-  for (const v of values) put(v);
+  ["userId", "client", "environment"].map((key) => read(options, key)).forEach(put);
   const out = wasm.activation_url();
   if (out.startsWith("{")) throw toError(out);
   return out;
