@@ -45,34 +45,38 @@ function wrap(instance, link) {
   const ret = w.ret();
   let at = 0; // the scratch buffer's address and size
   let size = 0;
+  let end = 0; // where the next string goes in it
 
-  /** Makes the scratch buffer at least `need` bytes. */
+  /** Makes the scratch buffer at least `need` bytes, to be filled from its start. */
   const room = (need) => {
     if (need > size) {
       at = w.scratch(need);
       size = need;
     }
+    end = 0;
   };
   /**
-   * Writes `s` into the scratch buffer at offset `p` (room made): its byte
-   * length, -1 for none. ASCII is copied by a loop, the rest by encodeInto
-   * (a builtin call with its result object: slower for short text).
+   * Appends `s` to the scratch buffer (room made): its byte length, -1 for
+   * none. ASCII is copied by a loop, the rest by encodeInto (a builtin call
+   * with its result object: slower for short text).
    */
-  const put = (s, p) => {
+  const put = (s) => {
     if (s == null) return -1;
     const m = memory();
-    const start = at + p;
+    const start = at + end;
     const n = s.length;
     let i = 0;
     for (let c; i < n && (c = s.charCodeAt(i)) < 0x80; i++) m[start + i] = c;
-    return i === n ? n : i + encoder.encodeInto(s.slice(i), m.subarray(start + i, at + size)).written;
+    if (i < n) i += encoder.encodeInto(s.slice(i), m.subarray(start + i, at + size)).written;
+    end += i;
+    return i;
   };
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
   const bound = (s) => (s == null ? 0 : s.length * 3);
   /** Writes one string at the start of the scratch buffer: its byte length, -1 for none. */
   const one = (s) => {
     room(bound(s));
-    return put(s, 0);
+    return put(s);
   };
   /** The string an export handed out (its byte length), or undefined for -1. */
   const read = (n) => {
@@ -96,12 +100,9 @@ function wrap(instance, link) {
     text: (h, id, what) => read(w.text(h, id, what)),
     scrub: (h, id, text) => read(w.scrub(h, id, one(text))),
     reply(h, id, status, body, requestId, retryAfter, redirected, now, jitter) {
-      // The three strings back to back.
+      // The three strings back to back (arguments are evaluated in order).
       room(bound(body) + bound(requestId) + bound(retryAfter));
-      const b = put(body, 0);
-      const r = put(requestId, Math.max(b, 0));
-      const a = put(retryAfter, Math.max(b, 0) + Math.max(r, 0));
-      return w.reply(h, id, status, b, r, a, redirected, now, jitter);
+      return w.reply(h, id, status, put(body), put(requestId), put(retryAfter), redirected, now, jitter);
     },
     token: (h, id, ticket, how, tag, text, now) => w.token(h, id, ticket, how, tag, one(text), now),
     activation_url: () => read(w.activation_url()),
