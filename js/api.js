@@ -120,11 +120,11 @@ export class MigoClient {
   constructor(options) {
     requireLoaded();
     // Everything is read before anything is pushed: a getter may run any code.
+    // (read() gives undefined for a non-object: none of its options is read.)
     const values = {};
-    const isObject = tag(options) === T.object;
-    if (isObject) for (const name of D.options) values[name] = read(options, name);
+    for (const name of D.options) values[name] = read(options, name);
     put(options);
-    if (isObject) for (const name of D.options) put(values[name]);
+    if (tag(options) === T.object) for (const name of D.options) put(values[name]);
     const h = wasm.client_new();
     if (typeof h === "string") throw toError(h);
     const c = {
@@ -243,8 +243,10 @@ function misuse() {
 
 const REJECTED = 1;
 const THREW = 2;
-const TIMED_OUT = { timedOut: true };
-const ABORTED = { aborted: true };
+// What within() settles with when the deadline passes or the signal fires
+// (compared by identity).
+const TIMED_OUT = {};
+const ABORTED = {};
 
 const NOOP = () => {};
 
@@ -341,13 +343,13 @@ function expire(g) {
   armedAt = Infinity;
   held = false;
   const due = [];
-  let next = Infinity;
   for (const e of deadlines) {
     if (e.at <= now) {
       deadlines.delete(e);
       due.push(e);
-    } else if (e.at < next) next = e.at;
+    }
   }
+  const next = earliest();
   if (next !== Infinity) arm(next);
   for (const e of due) e.fire();
 }
