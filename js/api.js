@@ -55,8 +55,8 @@ const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.t
 function tag(v) {
   const t = typeof v;
   if (t === "string") return wellFormed(v) ? T.string : T.badString;
-  if (t === "boolean") return v ? T.true : T.false;
-  if (v === null) return T.null;
+  // true, false and null have tags of their names (a key reads as its string).
+  if (t === "boolean" || v === null) return T[v];
   return v === NO_VALUE ? T.unreadable : T[t]; // number, undefined, object, symbol, bigint, function
 }
 
