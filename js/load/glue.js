@@ -5,7 +5,7 @@
 // 42.6 KB gzip a browser loaded (README, "Measured").
 //
 // It gives js/api.js the exports, with strings in and out where they take
-// or give them (and, in bench builds, benchCall and benchMemory).
+// or give them (and bench/entries/js-files.js benchCall and benchMemory).
 
 // Made when a module is instantiated, not on import: where they are missing
 // (Jest's jsdom), importing the package still works and init() explains.
@@ -90,6 +90,8 @@ function wrap(instance, link) {
   // move them through memory. Names as in src/wasm/mod.rs.
   const api = {
     ...w,
+    one, // for benchExports
+    read,
     describe: () => read(w.describe()),
     push: (tag, text, number) => w.push(tag, one(text), number),
     /** A new client's handle, or the MigoError JSON of its unusable options. */
@@ -108,11 +110,18 @@ function wrap(instance, link) {
     activation_url: () => read(w.activation_url()),
     is_valid_card_number: (tag, text) => w.is_valid_card_number(tag, one(text)) !== 0,
   };
-  if (w.bench_call) {
-    api.benchCall = (name, n) => w.bench_call(one(name), n) >>> 0;
-    api.benchMemory = () => read(w.bench_memory());
-  }
   return api;
+}
+
+/**
+ * The bench-only exports over the API of a bench build's module (cargo
+ * feature `bench`): apart, so that the package's bundles leave them out.
+ */
+export function benchExports(api) {
+  return {
+    benchCall: (name, n) => api.bench_call(api.one(name), n) >>> 0,
+    benchMemory: () => api.read(api.bench_memory()),
+  };
 }
 
 /** Instantiates compiled or raw module bytes synchronously (the node build). */
