@@ -433,7 +433,7 @@ function send(h, id, f, deadline, signal) {
         pending = f(lines[1], {
           method: lines[0],
           headers,
-          body: lines[2] === "" ? undefined : lines[2],
+          body: lines[2] || undefined, // empty: none
           signal: ctrl.signal,
           redirect: "manual",
         });
