@@ -137,10 +137,10 @@ export function instantiateSync(module) {
  * a URL (string, URL or Request, fetched); a promise of any of these too.
  */
 export async function instantiate(input) {
-  const fetched = (type) => typeof type === "function" && input instanceof type;
-  if (typeof input === "string" || fetched(globalThis.URL) || fetched(globalThis.Request)) input = fetch(input);
   let source = await input;
-  if (typeof Response === "function" && source instanceof Response) {
+  const is = (type) => typeof type === "function" && source instanceof type;
+  if (typeof source === "string" || is(globalThis.URL) || is(globalThis.Request)) source = await fetch(source);
+  if (is(globalThis.Response)) {
     if (!source.ok) throw new Error(`migo-cards: fetching the module failed: ${source.status} ${source.statusText}`);
     source = await source.arrayBuffer();
   }
