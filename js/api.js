@@ -47,35 +47,38 @@ function read(obj, key) {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// With the u flag a pair reads as one code point: only a lone surrogate matches.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.test(s));
 
 /** The core's tag for a JS value (`TAGS` in src/core/input.rs). */
 function tag(v) {
   const t = typeof v;
   if (t === "string") return wellFormed(v) ? T.string : T.badString;
-  if (t === "boolean") return v ? T.true : T.false;
-  if (v === null) return T.null;
+  // true, false and null have tags of their names (a key reads as its string).
+  if (t === "boolean" || v === null) return T[v];
   return v === NO_VALUE ? T.unreadable : T[t]; // number, undefined, object, symbol, bigint, function
 }
 
 /** Pushes one value for the next consuming call of the core. */
 function put(v) {
   const t = tag(v);
-  wasm.push(t, t === T.string ? v : undefined, typeof v === "number" ? v : 0);
+  wasm.push(t, t === T.string ? v : undefined, number(v));
 }
 
+/** `v` if a number, else 0: a wasm f64 argument would convert anything else (and run its valueOf). */
+const number = (v) => (typeof v === "number" ? v : 0);
+
+/** The core's tag for the `signal` option: a signal's state, else the value's tag. */
 function signalTag(s) {
-  if (s === undefined || s === null || s === NO_VALUE) return tag(s);
   try {
-    if (typeof s.aborted !== "boolean" || typeof s.addEventListener !== "function" || typeof s.removeEventListener !== "function") {
-      return tag(s);
+    if (typeof s?.aborted === "boolean" && typeof s.addEventListener === "function" && typeof s.removeEventListener === "function") {
+      return !s.aborted ? T.signal : isTimeout(s.reason) ? T.timedOutSignal : T.abortedSignal;
     }
-    if (!s.aborted) return T.signal;
-    return isTimeout(s.reason) ? T.timedOutSignal : T.abortedSignal;
   } catch {
     return T.unreadable;
   }
+  return tag(s);
 }
 
 function isTimeout(reason) {
@@ -96,12 +99,12 @@ function toError(details, cause) {
 const clients = new WeakMap();
 
 // The module's client of a state no call and no MigoClient holds any more
-// is freed with it.
-const registry = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((h) => wasm.client_free(h)) : undefined;
+// is freed with it (FinalizationRegistry: Node 14.6, Chrome 84, Safari 14.1).
+const registry = new FinalizationRegistry((h) => wasm.client_free(h));
 
 /** Frees the module's client; its handle is never used again (the module reuses it). */
 function release(c) {
-  registry?.unregister(c);
+  registry.unregister(c);
   wasm.client_free(c.h);
 }
 
@@ -117,11 +120,11 @@ export class MigoClient {
   constructor(options) {
     requireLoaded();
     // Everything is read before anything is pushed: a getter may run any code.
+    // (read() gives undefined for a non-object: none of its options is read.)
     const values = {};
-    const isObject = tag(options) === T.object;
-    if (isObject) for (const name of D.options) values[name] = read(options, name);
+    for (const name of D.options) values[name] = read(options, name);
     put(options);
-    if (isObject) for (const name of D.options) put(values[name]);
+    if (tag(options) === T.object) for (const name of D.options) put(values[name]);
     const h = wasm.client_new();
     if (typeof h === "string") throw toError(h);
     const c = {
@@ -134,7 +137,7 @@ export class MigoClient {
       running: 0, // calls in flight
       freed: false,
     };
-    registry?.register(c, h, c);
+    registry.register(c, h, c);
     clients.set(this, c);
   }
 
@@ -192,14 +195,11 @@ function call(self, op, shape, args) {
     if (typeof s === "string") values.push(args[i]);
     else for (const field of s) values.push(read(args[i], field));
   }
+  // read() gives undefined for anything but an object.
   const options = args[shape.length];
-  const ot = tag(options);
-  let retries, timeout, signal;
-  if (ot === T.object) {
-    retries = read(options, "maxRetries");
-    timeout = read(options, "timeoutMs");
-    signal = read(options, "signal");
-  }
+  const retries = read(options, "maxRetries");
+  const timeout = read(options, "timeoutMs");
+  const signal = read(options, "signal");
   const st = signalTag(signal);
   const f = c.fetch ?? globalThis.fetch;
   for (const v of values) put(v);
@@ -207,11 +207,11 @@ function call(self, op, shape, args) {
     c.h,
     op,
     typeof f === "function",
-    ot,
+    tag(options),
     tag(retries),
-    typeof retries === "number" ? retries : 0,
+    number(retries),
     tag(timeout),
-    typeof timeout === "number" ? timeout : 0,
+    number(timeout),
     st,
   );
   return drive(c, id, f, signal);
@@ -223,7 +223,7 @@ function tokenPromise(c, ticket, start) {
     let promise;
     try {
       promise = Promise.resolve(c.getToken()).then(
-        (value) => ({ value }),
+        (value) => ({ how: 0, value }),
         () => ({ how: REJECTED }),
       );
     } catch {
@@ -243,8 +243,10 @@ function misuse() {
 
 const REJECTED = 1;
 const THREW = 2;
-const TIMED_OUT = { timedOut: true };
-const ABORTED = { aborted: true };
+// What within() settles with when the deadline passes or the signal fires
+// (compared by identity).
+const TIMED_OUT = {};
+const ABORTED = {};
 
 const NOOP = () => {};
 
@@ -326,9 +328,10 @@ function arm(at) {
 function hold(on) {
   if (armed === undefined || held === on) return;
   held = on;
+  const name = on ? "ref" : "unref";
   try {
-    if (typeof armed === "object") on ? armed.ref?.() : armed.unref?.();
-    else if (typeof globalThis.Deno?.unrefTimer === "function") on ? globalThis.Deno.refTimer(armed) : globalThis.Deno.unrefTimer(armed);
+    if (typeof armed === "object") armed[name]?.();
+    else globalThis.Deno?.[name + "Timer"]?.(armed);
   } catch {}
 }
 
@@ -340,13 +343,13 @@ function expire(g) {
   armedAt = Infinity;
   held = false;
   const due = [];
-  let next = Infinity;
   for (const e of deadlines) {
     if (e.at <= now) {
       deadlines.delete(e);
       due.push(e);
-    } else if (e.at < next) next = e.at;
+    }
   }
+  const next = earliest();
   if (next !== Infinity) arm(next);
   for (const e of due) e.fire();
 }
@@ -385,7 +388,8 @@ function within(start, deadline, signal, ctrl) {
 
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
- * status, body, request id, Retry-After and whether a redirect was followed,
+ * status, body, request id, Retry-After and whether a redirect was followed
+ * (`wasm.reply`'s arguments, in its order: an array has no keys to ship),
  * or why there is none (`transport`: 0 network, 2 not a Response). Written
  * with `then` rather than `await`: this is the hot path of every call, and
  * each await is a turn of the microtask queue.
@@ -403,7 +407,7 @@ function readAnswer(res, done) {
     } catch {}
     Promise.resolve(res.text()).then(
       (text) =>
-        done(typeof text === "string" && typeof status === "number" ? { status, text, requestId, retryAfter, redirected } : { transport: 2 }),
+        done(typeof text === "string" && typeof status === "number" ? [status, text, requestId, retryAfter, redirected] : { transport: 2 }),
       // The body could not be read: the connection failed mid-answer.
       (error) => done({ transport: 0, error }),
     );
@@ -429,7 +433,7 @@ function send(h, id, f, deadline, signal) {
         pending = f(lines[1], {
           method: lines[0],
           headers,
-          body: lines[2] === "" ? undefined : lines[2],
+          body: lines[2] || undefined, // empty: none
           signal: ctrl.signal,
           redirect: "manual",
         });
@@ -481,9 +485,10 @@ async function drive(c, id, f, signal) {
     let a = step(0);
     for (;;) {
       // The action's time and ticket are read before any caller code runs
-      // (the hook may start another call of this client).
-      const deadline = a === A.done || a === A.fail ? 0 : wasm.deadline();
-      const ticket = a === A.fetchToken || a === A.awaitToken ? wasm.ticket() : 0;
+      // (the hook may start another call of this client); each action uses
+      // what applies to it.
+      const deadline = wasm.deadline();
+      const ticket = wasm.ticket();
       if (unreported) {
         unreported = false;
         report(h, id, hook);
@@ -497,8 +502,8 @@ async function drive(c, id, f, signal) {
             if (r.error !== undefined) cause = failureCause(h, id, r.error);
             a = step(1, r.transport);
           } else {
-            body = r.text;
-            a = wasm.reply(h, id, r.status, body, r.requestId, r.retryAfter, r.redirected, Date.now(), Math.random());
+            body = r[1];
+            a = wasm.reply(h, id, ...r, Date.now(), Math.random());
           }
           unreported = hook !== undefined;
           break;
@@ -512,10 +517,10 @@ async function drive(c, id, f, signal) {
           const r = await within((end) => token.then(end), deadline, signal);
           if (r === ABORTED) a = aborted();
           else if (r === TIMED_OUT) a = step(2);
-          else if (r.how !== undefined) a = wasm.token(h, id, ticket, r.how, 0, undefined, Date.now());
           else {
+            // A rejection has no value: the core reads the tag only for `how` 0.
             const t = tag(r.value);
-            a = wasm.token(h, id, ticket, 0, t, t === T.string ? r.value : undefined, Date.now());
+            a = wasm.token(h, id, ticket, r.how, t, t === T.string ? r.value : undefined, Date.now());
           }
           break;
         }
@@ -548,8 +553,7 @@ function report(h, id, hook) {
 /** The hosted card-activation webview URL for a cardholder. */
 export function activationUrl(options) {
   requireLoaded();
-  const values = ["userId", "client", "environment"].map((key) => read(options, key));
-  for (const v of values) put(v);
+  ["userId", "client", "environment"].map((key) => read(options, key)).forEach(put);
   const out = wasm.activation_url();
   if (out.startsWith("{")) throw toError(out);
   return out;

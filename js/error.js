@@ -8,13 +8,7 @@ export class MigoError extends Error {
   constructor(message, details, cause) {
     super(message, cause === undefined ? undefined : { cause });
     Object.defineProperty(this, "name", { value: "MigoError", configurable: true, writable: true });
-    // Engines without Error's `cause` option (before ES2022) get it set here.
-    if (cause !== undefined && this.cause !== cause) {
-      Object.defineProperty(this, "cause", { value: cause, configurable: true, writable: true });
-    }
-    if (details && typeof details === "object") {
-      for (const key of Object.keys(details)) this[key] = details[key];
-    }
+    if (typeof details === "object") Object.assign(this, details); // null copies nothing
   }
 }
 

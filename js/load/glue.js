@@ -5,7 +5,7 @@
 // 42.6 KB gzip a browser loaded (README, "Measured").
 //
 // It gives js/api.js the exports, with strings in and out where they take
-// or give them (and, in bench builds, benchCall and benchMemory).
+// or give them (and bench/entries/js-files.js benchCall and benchMemory).
 
 // Made when a module is instantiated, not on import: where they are missing
 // (Jest's jsdom), importing the package still works and init() explains.
@@ -45,34 +45,38 @@ function wrap(instance, link) {
   const ret = w.ret();
   let at = 0; // the scratch buffer's address and size
   let size = 0;
+  let end = 0; // where the next string goes in it
 
-  /** Makes the scratch buffer at least `need` bytes. */
+  /** Makes the scratch buffer at least `need` bytes, to be filled from its start. */
   const room = (need) => {
     if (need > size) {
       at = w.scratch(need);
       size = need;
     }
+    end = 0;
   };
   /**
-   * Writes `s` into the scratch buffer at offset `p` (room made): its byte
-   * length, -1 for none. ASCII is copied by a loop, the rest by encodeInto
-   * (a builtin call with its result object: slower for short text).
+   * Appends `s` to the scratch buffer (room made): its byte length, -1 for
+   * none. ASCII is copied by a loop, the rest by encodeInto (a builtin call
+   * with its result object: slower for short text).
    */
-  const put = (s, p) => {
+  const put = (s) => {
     if (s == null) return -1;
     const m = memory();
-    const start = at + p;
+    const start = at + end;
     const n = s.length;
     let i = 0;
     for (let c; i < n && (c = s.charCodeAt(i)) < 0x80; i++) m[start + i] = c;
-    return i === n ? n : i + encoder.encodeInto(s.slice(i), m.subarray(start + i, at + size)).written;
+    if (i < n) i += encoder.encodeInto(s.slice(i), m.subarray(start + i, at + size)).written;
+    end += i;
+    return i;
   };
   // UTF-8 takes at most 3 bytes per UTF-16 unit.
   const bound = (s) => (s == null ? 0 : s.length * 3);
   /** Writes one string at the start of the scratch buffer: its byte length, -1 for none. */
   const one = (s) => {
     room(bound(s));
-    return put(s, 0);
+    return put(s);
   };
   /** The string an export handed out (its byte length), or undefined for -1. */
   const read = (n) => {
@@ -86,6 +90,8 @@ function wrap(instance, link) {
   // move them through memory. Names as in src/wasm/mod.rs.
   const api = {
     ...w,
+    one, // for benchExports
+    read,
     describe: () => read(w.describe()),
     push: (tag, text, number) => w.push(tag, one(text), number),
     /** A new client's handle, or the MigoError JSON of its unusable options. */
@@ -96,22 +102,26 @@ function wrap(instance, link) {
     text: (h, id, what) => read(w.text(h, id, what)),
     scrub: (h, id, text) => read(w.scrub(h, id, one(text))),
     reply(h, id, status, body, requestId, retryAfter, redirected, now, jitter) {
-      // The three strings back to back.
+      // The three strings back to back (arguments are evaluated in order).
       room(bound(body) + bound(requestId) + bound(retryAfter));
-      const b = put(body, 0);
-      const r = put(requestId, Math.max(b, 0));
-      const a = put(retryAfter, Math.max(b, 0) + Math.max(r, 0));
-      return w.reply(h, id, status, b, r, a, redirected, now, jitter);
+      return w.reply(h, id, status, put(body), put(requestId), put(retryAfter), redirected, now, jitter);
     },
     token: (h, id, ticket, how, tag, text, now) => w.token(h, id, ticket, how, tag, one(text), now),
     activation_url: () => read(w.activation_url()),
     is_valid_card_number: (tag, text) => w.is_valid_card_number(tag, one(text)) !== 0,
   };
-  if (w.bench_call) {
-    api.benchCall = (name, n) => w.bench_call(one(name), n) >>> 0;
-    api.benchMemory = () => read(w.bench_memory());
-  }
   return api;
+}
+
+/**
+ * The bench-only exports over the API of a bench build's module (cargo
+ * feature `bench`): apart, so that the package's bundles leave them out.
+ */
+export function benchExports(api) {
+  return {
+    benchCall: (name, n) => api.bench_call(api.one(name), n) >>> 0,
+    benchMemory: () => api.read(api.bench_memory()),
+  };
 }
 
 /** Instantiates compiled or raw module bytes synchronously (the node build). */
@@ -127,10 +137,10 @@ export function instantiateSync(module) {
  * a URL (string, URL or Request, fetched); a promise of any of these too.
  */
 export async function instantiate(input) {
-  const fetched = (type) => typeof type === "function" && input instanceof type;
-  if (typeof input === "string" || fetched(globalThis.URL) || fetched(globalThis.Request)) input = fetch(input);
   let source = await input;
-  if (typeof Response === "function" && source instanceof Response) {
+  const is = (type) => typeof type === "function" && source instanceof type;
+  if (typeof source === "string" || is(globalThis.URL) || is(globalThis.Request)) source = await fetch(source);
+  if (is(globalThis.Response)) {
     if (!source.ok) throw new Error(`migo-cards: fetching the module failed: ${source.status} ${source.statusText}`);
     source = await source.arrayBuffer();
   }

@@ -11,12 +11,8 @@ import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from ".
  * start-up; a failure surfaces in init(), which may then try again.
  */
 function compileInlined() {
-  const compiling = Promise.resolve().then(() => {
-    const response = inflatedWasm(deflatedWasm);
-    return typeof WebAssembly.compileStreaming === "function"
-      ? WebAssembly.compileStreaming(response)
-      : response.arrayBuffer().then((bytes) => WebAssembly.compile(bytes));
-  });
+  // compileStreaming is in every engine with DecompressionStream's deflate-raw.
+  const compiling = Promise.resolve().then(() => WebAssembly.compileStreaming(inflatedWasm(deflatedWasm)));
   compiling.catch(() => {}); // reported by init(), not as an unhandled rejection
   return compiling;
 }

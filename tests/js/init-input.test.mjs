@@ -41,6 +41,11 @@ test("init accepts a Response, and a URL (string, URL object or Request) it fetc
   works(await loadWith(dataUrl));
   works(await loadWith(new URL(dataUrl)));
   works(await loadWith(new Request(dataUrl)));
+  // A promise of any of them too, as the declarations allow.
+  works(await loadWith(Promise.resolve(dataUrl)));
+  works(await loadWith(Promise.resolve(new URL(dataUrl))));
+  works(await loadWith(Promise.resolve(new Request(dataUrl))));
+  works(await loadWith(Promise.resolve(new Response(bytes, { headers: { "content-type": "application/wasm" } }))));
 });
 
 test("a Response that is not ok rejects, naming its status, and init may then be called again", async () => {
