@@ -119,7 +119,7 @@ fn string_at(at: &mut usize, len: i32) -> Option<String> {
     S.scratch.with(|b| {
         let bytes = b.get(*at..end)?;
         *at = end;
-        core::str::from_utf8(bytes).ok().map(str::to_owned)
+        crate::utf8::string(bytes)
     })
 }
 
