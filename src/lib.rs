@@ -29,7 +29,6 @@ pub(crate) mod prelude {
 
 pub mod core;
 mod platform;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod utf8;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "rust-driver")))]

@@ -1,15 +1,19 @@
-//! Strict UTF-8 decoding of bytes JavaScript wrote (which may be anything)
-//! into a `String`, without `core::str::from_utf8`: its word-at-a-time
-//! validator was the module's largest std function (673 B of wasm), and the
-//! only user left once the core stopped needing it. The text is built by
-//! pushing the decoded characters, so no byte sequence this decodes wrongly
-//! could ever make an invalid `str` (no `unsafe`); the property test below
-//! holds it to `from_utf8` exactly.
+//! UTF-8 on bytes, where std's `str` code costs the module more wasm:
+//!
+//! - [`string`]: strict decoding of bytes JavaScript wrote (which may be
+//!   anything) into a `String`, without `core::str::from_utf8`: its
+//!   word-at-a-time validator was the module's largest std function (673 B
+//!   of wasm). The text is built by pushing the decoded characters, so no
+//!   byte sequence this decodes wrongly could ever make an invalid `str` (no
+//!   `unsafe`); the property tests hold it to `from_utf8` exactly.
+//! - [`trim`]: `str::trim`, matching its spaces' UTF-8 bytes instead of
+//!   decoding characters (`trim_matches` and its predicate were 475 B).
 
 use crate::prelude::*;
 
 /// `bytes` as a `String` if they are well-formed UTF-8 (Unicode §3.9, table
 /// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), else None.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn string(bytes: &[u8]) -> Option<String> {
     let mut out = String::with_capacity(bytes.len());
     let mut i = 0;
@@ -41,9 +45,54 @@ pub(crate) fn string(bytes: &[u8]) -> Option<String> {
     Some(out)
 }
 
+/// The length of a White_Space character (Unicode PropList, as
+/// `char::is_whitespace`) that is `one`, the two bytes `two` or the three
+/// bytes `three` (big-endian), or 0. Their lead bytes (C2, E1..E3) only
+/// start characters, so a match is always a whole one.
+fn space_len(one: u8, two: u32, three: u32) -> usize {
+    if matches!(one, b'\t'..=b'\r' | b' ') {
+        1
+    } else if matches!(two, 0xC285 | 0xC2A0) {
+        2
+    } else if matches!(
+        three,
+        0xE1_9A80 | 0xE2_8080..=0xE2_808A | 0xE2_80A8 | 0xE2_80A9 | 0xE2_80AF | 0xE2_819F | 0xE3_8080
+    ) {
+        3
+    } else {
+        0
+    }
+}
+
+/// `s.trim()`: `s` without leading and trailing White_Space. On bytes, as
+/// numbers: matching the spaces' slices was 0.7 KB of wasm.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let at = |i: usize| u32::from(b.get(i).copied().unwrap_or(0));
+    let (mut start, mut end) = (0, b.len());
+    while start < end {
+        let (x, y, z) = (at(start), at(start + 1), at(start + 2));
+        let n = space_len(x as u8, x << 8 | y, x << 16 | y << 8 | z);
+        if n == 0 {
+            break;
+        }
+        start += n;
+    }
+    while start < end {
+        let (x, y, z) = (at(end.wrapping_sub(3)), at(end.wrapping_sub(2)), at(end - 1));
+        let n = space_len(z as u8, y << 8 | z, x << 16 | y << 8 | z);
+        if n == 0 {
+            break;
+        }
+        end -= n;
+    }
+    // Whole characters were cut, so both are boundaries.
+    s.get(start..end).unwrap_or_default()
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::string;
+    use super::{string, trim};
     use proptest::prelude::*;
 
     fn std_string(b: &[u8]) -> Option<String> {
@@ -76,7 +125,32 @@ mod tests {
         }
     }
 
+    /// Every White_Space character, and neighbours that are not.
+    const SPACES: &str = "\t\n\u{B}\u{C}\r \u{85}\u{A0}\u{1680}\u{2000}\u{2001}\u{2002}\u{2003}\u{2004}\u{2005}\u{2006}\u{2007}\u{2008}\u{2009}\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}";
+
+    #[test]
+    fn trim_is_str_trim_on_every_space_and_neighbour() {
+        let all: Vec<char> = (0..=0x3001u32).chain(0xFEFF..=0xFEFF).filter_map(char::from_u32).collect();
+        assert_eq!(all.iter().filter(|c| c.is_whitespace()).collect::<String>(), SPACES);
+        for &c in &all {
+            for s in [format!("{c}"), format!("{c}x{c}"), format!("x{c}"), format!("{c}{c}é{c}")] {
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+        }
+        assert_eq!(trim(SPACES), "");
+    }
+
     proptest! {
+        #[test]
+        fn trim_matches_str_trim(s in "[\t\n\u{B}\u{C}\r \u{85}\u{A0}\u{1680}\u{2000}-\u{200B}\u{2028}-\u{2030}\u{205F}\u{3000}a\u{E9}\u{180E}\u{FEFF}\u{1F600}]{0,8}") {
+            prop_assert_eq!(trim(&s), s.trim());
+        }
+
+        #[test]
+        fn trim_matches_str_trim_on_any_text(s in any::<String>()) {
+            prop_assert_eq!(trim(&s), s.trim());
+        }
+
         #[test]
         fn any_bytes_match_from_utf8(b in proptest::collection::vec(any::<u8>(), 0..40)) {
             prop_assert_eq!(string(&b), std_string(&b));
