@@ -126,7 +126,9 @@ export async function openApp(browser, url, { timeout = 30_000, click } = {}) {
         window.__violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} in ${e.sourceFile}:${e.lineNumber}`);
       });
     });
-    await page.goto(url);
+    // The same patience for the page itself: a dev server compiles a route on
+    // its first request (next dev took over 30 s under load).
+    await page.goto(url, { timeout });
     // `click`: a selector to click first, once it is there (e.g. a button
     // that marks itself hydrated).
     if (click) await page.click(click, { timeout });
