@@ -13,7 +13,8 @@ use crate::prelude::*;
 
 /// `bytes` as a `String` if they are well-formed UTF-8 (Unicode §3.9, table
 /// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), else None.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+// Only the JS driver's skin (src/wasm) reads JS bytes.
+#[cfg_attr(any(not(target_arch = "wasm32"), feature = "rust-driver"), allow(dead_code))]
 pub(crate) fn string(bytes: &[u8]) -> Option<String> {
     let mut out = String::with_capacity(bytes.len());
     let mut i = 0;
