@@ -126,12 +126,12 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
 /// RFC 850, asctime), relative to `now_ms` (Unix epoch ms). A date in the
 /// past means no wait.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
-    let v = value.trim();
+    let v = crate::utf8::trim(value);
     if !v.is_empty() && v.len() <= 10 && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
         return super::validate::digits_value(v.as_bytes()).map(|s| s * 1000);
     }
     let mut buf = *IMF_TEMPLATE;
-    let imf = if v.len() == 29 { v } else { imf_fixdate(v.as_bytes(), &mut buf)? };
+    let imf = if v.len() == 29 { v.as_bytes() } else { imf_fixdate(v.as_bytes(), &mut buf)? };
     let at = crate::platform::imf_fixdate_ms(imf)?;
     // Before 1970 is not an HTTP date (httpdate's bound, kept in the module too).
     if at < 0.0 {
@@ -170,7 +170,7 @@ const FROM_RFC850: [u8; 29] = [
 /// None for any other shape. The fields' values are not read here: the
 /// platform's round trip checks them. Tables of positions rather than a
 /// list of pieces: the pieces' slices, built on the stack, were 0.4 KB of wasm.
-fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o str> {
+fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o [u8]> {
     let (from, src) = if b.len() == 24 {
         // asctime: `Sun Nov  6 08:49:37 1994` (the day may be space-padded)
         (&FROM_ASCTIME, b)
@@ -208,7 +208,8 @@ fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o str> {
     if b.len() == 24 && out[5] == b' ' {
         out[5] = b'0';
     }
-    core::str::from_utf8(out).ok()
+    // Bytes, not `str`: the platform compares them with its own ASCII text.
+    Some(out)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

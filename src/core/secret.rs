@@ -226,8 +226,8 @@ fn replace(text: &str, echoes: &[Span], cards: &[Span]) -> String {
             Mask::Stars => out.push_str("***"),
             Mask::Card(last) => {
                 out.push_str("************");
-                // ASCII digits (`card_mask`): a `str` for certain.
-                out.push_str(core::str::from_utf8(&last).unwrap_or_default());
+                // ASCII digits (`card_mask`), pushed as chars: no `from_utf8`.
+                out.extend(last.iter().map(|&d| char::from(d)));
             }
         }
         copied = s.end;

@@ -5,7 +5,7 @@
 //! of a call's CPU from the driver's and the engine's.
 //!
 //! The feature installs a counting wrapper around the same allocator the
-//! release build uses (talc), so the benchmark sees live Rust heap bytes:
+//! release build uses (rlsf), so the benchmark sees live Rust heap bytes:
 //! the wasm memory itself only ever grows, in 64 KiB pages, and would hide a
 //! slow leak for a long time. The wrapper costs three integer updates per
 //! allocation. This file is shared by both drivers' bench builds: the JS
@@ -24,13 +24,13 @@ use crate::core::config::ConfigInput;
 use crate::core::endpoints::{Param, ENDPOINTS};
 use crate::core::input::Input;
 
-struct Counting(talc::wasm::WasmDynamicTalc);
+struct Counting(rlsf::SmallGlobalTlsf);
 
 static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
 static LIVE_BLOCKS: AtomicUsize = AtomicUsize::new(0);
 static TOTAL_ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
-// SAFETY: every call is forwarded unchanged to talc; only counters are added.
+// SAFETY: every call is forwarded unchanged to rlsf; only counters are added.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let p = self.0.alloc(layout);
@@ -60,7 +60,7 @@ unsafe impl GlobalAlloc for Counting {
 }
 
 #[global_allocator]
-static ALLOC: Counting = Counting(talc::wasm::new_wasm_dynamic_allocator());
+static ALLOC: Counting = Counting(rlsf::SmallGlobalTlsf::new());
 
 /// Memory figures for the leak check, as JSON: `{wasmMemoryBytes` (the
 /// linear memory's length), `rustHeapLiveBytes` and `rustHeapLiveBlocks`

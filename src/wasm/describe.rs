@@ -1,6 +1,6 @@
 //! What the JS driver needs to know of the core, as the JSON `describe()`
-//! hands out: the value tags, the client options, the action and transport
-//! codes, and every operation's JS name with its arguments (a parameter
+//! hands out: the value tags, the client options, the action codes, and
+//! every operation's JS name with its arguments (a parameter
 //! name, or a list of property names for an object argument). The module
 //! hands out [`DESCRIBE`], written out; [`describe_json`] builds the same
 //! text from the tables, and the tests below (native) and tests/wasm.rs
@@ -15,8 +15,6 @@ use crate::core::request::json_string_into;
 
 /// Action codes, in `actions` order (an action's code is its index).
 pub const ACTIONS: [&str; 6] = ["send", "wait", "fetchToken", "awaitToken", "done", "fail"];
-/// Transport failures, in `transport` order.
-pub const TRANSPORT: [&str; 3] = ["network", "notSent", "badResponse"];
 
 /// The description, built from the tables.
 pub fn describe_json() -> String {
@@ -36,8 +34,6 @@ pub fn describe_json() -> String {
     list(&crate::core::client::OPTIONS, &mut out);
     out.push_str(",\"actions\":");
     list(&ACTIONS, &mut out);
-    out.push_str(",\"transport\":");
-    list(&TRANSPORT, &mut out);
     out.push_str(",\"operations\":[");
     for (i, ep) in ENDPOINTS.iter().enumerate() {
         if i > 0 {
@@ -67,7 +63,6 @@ pub const DESCRIBE: &str = concat!(
     r#"{"tags":["undefined","null","false","true","number","string","bigint","symbol","function","object","unreadable","badString","signal","abortedSignal","timedOutSignal"],"#,
     r#""options":["environment","baseUrl","applicationId","clientId","maxRetries","timeoutMs","accessToken","getAccessToken","onRequest","fetch"],"#,
     r#""actions":["send","wait","fetchToken","awaitToken","done","fail"],"#,
-    r#""transport":["network","notSent","badResponse"],"#,
     r#""operations":["#,
     r#"["issueCard",["userId"]],"#,
     r#"["linkCard",["userId",["card","alias","clientId"]]],"#,

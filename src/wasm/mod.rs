@@ -119,7 +119,7 @@ fn string_at(at: &mut usize, len: i32) -> Option<String> {
     S.scratch.with(|b| {
         let bytes = b.get(*at..end)?;
         *at = end;
-        core::str::from_utf8(bytes).ok().map(str::to_owned)
+        crate::utf8::string(bytes)
     })
 }
 
@@ -311,8 +311,8 @@ pub extern "C" fn start(
 }
 
 /// What call `id` does now (an action code), after `event`: 0 nothing
-/// (`next`), 1 the attempt failed without a reply (`arg`: its code in
-/// `transport` order), 2 the last action's deadline passed, 3 the caller's
+/// (`next`), 1 the attempt failed without a reply (`arg`: 0 network, 1 not
+/// sent, 2 bad response; js/api.js writes these numbers itself), 2 the last action's deadline passed, 3 the caller's
 /// signal aborted (`arg` 1: its reason is a `TimeoutError`).
 #[no_mangle]
 pub extern "C" fn next(h: u32, id: u32, event: u8, arg: u8, now: f64, jitter: f64) -> u8 {
