@@ -11,7 +11,7 @@
 import { MigoError, configError } from "./error.js";
 
 let wasm; // the module's API (load/glue.js), once loaded
-let D; // describe(): tags, options, actions, transport, operations
+let D; // describe(): tags, options, actions, operations
 let T; // tag name -> number
 let A; // action name -> number
 
