@@ -253,7 +253,7 @@ The bench builds of both drivers, one page. For each driver and path: a fresh ca
 calls in total (${R.counts.leakRef.join(", ")} for the plain-JS and fetch references); before each reading the JS
 heap is collected twice through the DevTools protocol and read with \`Runtime.getHeapUsage\`. From the
 module (\`benchMemory\`): the wasm memory's byte length, the live Rust heap (bytes, counted by a wrapper
-around the release build's allocator, talc; for the JS driver without its skin's two I/O buffers, the
+around the release build's allocator, rlsf's TLSF; for the JS driver without its skin's two I/O buffers, the
 scratch buffer strings come in through and the last string handed out, whose sizes follow the strings,
 not the number of calls) and, for the Rust driver, the JS values Rust holds in
 wasm-bindgen's externref table (the JS driver's module holds none: its exports take numbers only). The success path goes to the gateway; the error paths use the stubbed fetch of section 1.
