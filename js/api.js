@@ -496,7 +496,7 @@ async function drive(c, id, a, f, signal) {
             a = step(1, r.transport);
           } else {
             body = r[1];
-            a = wasm.reply(h, id, ...r, Date.now(), Math.random());
+            a = wasm.reply(h, id, r, Date.now(), Math.random());
           }
           unreported = hook !== undefined;
           break;
