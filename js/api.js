@@ -109,8 +109,9 @@ function release(c) {
 }
 
 // `wasm.text(h, id, what)` gives, by `what` (src/wasm/mod.rs `text`): 0 the
-// client's summary, 1 the call's request, 2 its value, 3 its error, 4 its
-// `onRequest` event.
+// client's summary, 2 the call's value, 3 its error, 4 its `onRequest`
+// event. A send's request (`wasm.lines()`), the action's deadline and
+// ticket and a value's span come with the action, read from memory.
 
 export class MigoClient {
   /**
@@ -203,18 +204,9 @@ function call(self, op, shape, args) {
   const st = signalTag(signal);
   const f = c.fetch ?? globalThis.fetch;
   for (const v of values) put(v);
-  const id = wasm.start(
-    c.h,
-    op,
-    typeof f === "function",
-    tag(options),
-    tag(retries),
-    number(retries),
-    tag(timeout),
-    number(timeout),
-    st,
-  );
-  return drive(c, id, f, signal);
+  // The call's id and its first action, as id * 8 + action.
+  const r = wasm.start(c.h, op, typeof f === "function", tag(options), tag(retries), number(retries), tag(timeout), number(timeout), st, Date.now());
+  return drive(c, r >>> 3, r & 7, f, signal);
 }
 
 /** The token fetch for `ticket`: started now (`start`) or joined. */
@@ -397,7 +389,9 @@ function within(start, deadline, signal, ctrl) {
 function readAnswer(res, done) {
   try {
     if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ transport: 2 });
-    const status = res.type === "opaqueredirect" ? 0 : res.status;
+    // A redirect not followed (redirect: "manual") has status 0: the Fetch
+    // Standard's opaque-redirect filtered response; Node's undici gives the 3xx.
+    const status = res.status;
     const redirected = res.redirected === true;
     let requestId = null;
     let retryAfter = null;
@@ -421,8 +415,8 @@ function readAnswer(res, done) {
  * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
  * `signal` fires, and aborts the fetch in the latter two cases.
  */
-function send(h, id, f, deadline, signal) {
-  const lines = wasm.text(h, id, 1).split("\n");
+function send(f, deadline, signal) {
+  const lines = wasm.lines();
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
@@ -465,8 +459,8 @@ function failureCause(h, id, error) {
   }
 }
 
-/** Runs call `id` to its end: performs each action the core returns. */
-async function drive(c, id, f, signal) {
+/** Runs call `id` to its end from its first action `a`: performs each action the core returns. */
+async function drive(c, id, a, f, signal) {
   const { h, onRequest: hook } = c;
   let cause;
   let body; // the last answer's body, as given to the core
@@ -482,7 +476,6 @@ async function drive(c, id, f, signal) {
   };
   c.running++;
   try {
-    let a = step(0);
     for (;;) {
       // The action's time and ticket are read before any caller code runs
       // (the hook may start another call of this client); each action uses
@@ -495,7 +488,7 @@ async function drive(c, id, f, signal) {
       }
       switch (a) {
         case A.send: {
-          const r = await send(h, id, f, deadline, signal);
+          const r = await send(f, deadline, signal);
           if (r === ABORTED) a = aborted();
           else if (r === TIMED_OUT) a = step(2);
           else if (r.transport !== undefined) {
@@ -527,7 +520,7 @@ async function drive(c, id, f, signal) {
         case A.done: {
           // The value is usually a part of the body we still hold: sliced
           // here rather than copied out of the module.
-          const span = wasm.span(h, id);
+          const span = wasm.span();
           const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, 2);
           return v === undefined ? undefined : JSON.parse(v);
         }

@@ -28,9 +28,9 @@ fn scratch(bytes: &[u8]) {
 /// The string an export handed out, read as the glue reads it.
 fn out(len: i32) -> Option<String> {
     let len = usize::try_from(len).ok()?;
-    // SAFETY: `ret` points at the address of the last string handed out,
+    // SAFETY: `ret` points at the Block, whose first u32 is the address of the last string handed out,
     // which stays alive until the next one.
-    let p = unsafe { (*w::ret()).get() } as *const u8;
+    let p = unsafe { *(w::ret() as *const u32) } as *const u8;
     Some(String::from_utf8(unsafe { core::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
 }
 
@@ -74,11 +74,17 @@ fn op(name: &str) -> u8 {
     migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
 }
 
-/// Starts `name` with the arguments pushed and no call options, as
-/// `client.name(...args)` does.
-fn start(h: u32, name: &str) -> u32 {
+/// Starts `name` at `T0` with the arguments pushed and no call options, as
+/// `client.name(...args)` does: the call's id and first action.
+fn start(h: u32, name: &str) -> (u32, u8) {
     let none = tag("undefined");
-    w::start(h, op(name), true, none, none, 0.0, none, 0.0, none)
+    let r = w::start(h, op(name), true, none, none, 0.0, none, 0.0, none, T0);
+    (r >> 3, (r & 7) as u8)
+}
+
+/// The request lines a send handed out, read as the glue reads them.
+fn request_lines() -> Vec<String> {
+    out(w::lines()).unwrap().split('\n').map(str::to_owned).collect()
 }
 
 /// `reply` with its three strings back to back in the scratch buffer, as the glue writes them.
@@ -104,7 +110,6 @@ const DONE: u8 = 4;
 const FAIL: u8 = 5;
 // `text`'s selectors and `next`'s events, as js/api.js names them.
 const SUMMARY: u8 = 0;
-const REQUEST: u8 = 1;
 const VALUE: u8 = 2;
 const ERROR: u8 = 3;
 const EVENT: u8 = 4;
@@ -127,13 +132,11 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
     );
     string("1001");
     number(5_000_001.0);
-    let id = start(h, "activateCard");
-    assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), SEND);
+    let (id, action) = start(h, "activateCard");
+    assert_eq!(action, SEND);
     assert_eq!(w::deadline(), T0 + 30_000.0);
-    let req = out(w::text(h, id, REQUEST)).unwrap();
-    let lines: Vec<&str> = req.split('\n').collect();
     assert_eq!(
-        lines,
+        request_lines(),
         [
             "POST",
             "http://127.0.0.1:3010/rest/users/1001/cards/5000001/activate",
@@ -147,7 +150,7 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
     let body = r#"{"success":true,"data":{"cardId":5000001,"status":"ACTIVE"}}"#;
     assert_eq!(reply(h, id, 200, body, Some("req-1"), None, T0 + 5.0), DONE);
     // The value is a part of the body: its span, as JS string indices.
-    let span = w::span(h, id);
+    let span = w::span();
     let (s, e) = ((span / 4_294_967_296.0) as usize, (span % 4_294_967_296.0) as usize);
     assert_eq!(&body[s..e], r#"{"cardId":5000001,"status":"ACTIVE"}"#);
     assert_eq!(out(w::text(h, id, VALUE)).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
@@ -169,8 +172,9 @@ fn retry_after_dates_work_under_wasm32() {
     for date in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
         let h = client();
         string("1001");
-        let id = start(h, "issueCard");
-        assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), SEND);
+        let (id, action) = start(h, "issueCard");
+        assert_eq!(action, SEND);
+        assert_eq!(request_lines()[..2], ["POST", "http://127.0.0.1:3010/rest/users/1001/cards/virtuals"]);
         assert_eq!(reply(h, id, 503, "", None, Some(date), T0), WAIT, "{date}");
         assert_eq!(w::deadline(), T0 + 3000.0, "{date}");
         w::client_free(h);
@@ -219,7 +223,8 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
 fn errors_cross_as_one_json_object() {
     let h = client();
     w::push(tag("badString"), -1, 0.0);
-    let id = start(h, "issueCard");
+    let (id, action) = start(h, "issueCard");
+    assert_eq!(action, FAIL);
     assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL);
     let e = out(w::text(h, id, ERROR)).unwrap();
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
@@ -262,7 +267,7 @@ fn hostile_numbers_tags_and_ids_never_trap() {
             w::push(t, 1, n);
             w::push(t, -1, n);
             for o in 0..=12u8 {
-                let id = w::start(h, o, n.is_nan(), t, t, n, t, n, t);
+                let id = w::start(h, o, n.is_nan(), t, t, n, t, n, t, n) >> 3;
                 for event in 0..=5u8 {
                     let _ = w::next(h, id, event, t, n, n);
                 }
@@ -272,7 +277,6 @@ fn hostile_numbers_tags_and_ids_never_trap() {
                 for what in 0..=6u8 {
                     let _ = out(w::text(h, id, what));
                 }
-                let _ = w::span(h, id);
                 scratch(b"4111 1111 1111 1111");
                 let _ = out(w::scrub(h, id, 19));
                 w::finish(h, id);
@@ -312,11 +316,10 @@ fn bytes_handles_and_lengths_from_javascript_never_trap() {
         assert_eq!(w::next(h, 0, NEXT, 0, T0, 0.0), FAIL);
         assert_eq!(w::reply(h, 0, 200, i32::MAX, -7, 3, true, f64::NAN, f64::NAN), FAIL);
         assert_eq!(w::token(h, 0, 0, 0, tag("string"), 99, T0), FAIL);
-        assert_eq!(w::start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0), u32::MAX);
+        assert_eq!(w::start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0, T0), w::FAILED);
         assert!(out(w::text(h, 0, ERROR)).unwrap().contains(r#""field":"this""#));
         assert_eq!(out(w::scrub(h, 0, -1)).as_deref(), Some(""));
         assert_eq!((w::text(h, 0, VALUE), w::text(h, 0, EVENT), w::text(h, 0, SUMMARY)), (-1, -1, -1));
-        assert_eq!(w::span(h, 0), -1.0);
         w::finish(h, 0);
         w::client_free(h);
     }

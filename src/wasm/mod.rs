@@ -16,8 +16,15 @@
 //!   ([`scratch`]), back to back, and passes each one's byte length (-1 for
 //!   none). Bytes that are not UTF-8 read as no string, never a panic.
 //! - Strings out: an export returns the byte length (-1 for none) and the
-//!   text stays in the skin's output string, its address at [`ret`], until
-//!   the next one.
+//!   text stays in the skin's output string, its address in the [`Block`]
+//!   at [`ret`], until the next one.
+//! - Actions out: the exports that move a call on ([`start`], [`next`],
+//!   [`reply`], [`token`]) return the action's code and leave what it needs
+//!   in the [`Block`], which JavaScript reads from memory: the deadline, the
+//!   token ticket, a send's request lines (handed out), a done call's value
+//!   span. A call after an idle wait runs with cold caches, where each
+//!   export call cost ~8 µs and a `TextDecoder` ~30 µs in Chromium
+//!   (BENCHMARKS.md, "after idle"): one crossing per step, no getter calls.
 //! - A client is a handle: an index in the skin's table of clients; an
 //!   unknown or freed handle answers as a failed call, never traps.
 
@@ -49,20 +56,36 @@ use crate::describe::DESCRIBE;
 /// principle re-enter, moves the client out of the table for it, so a
 /// re-entering call would find the slot empty, never alias it.
 struct Skin {
+    /// What JavaScript reads from memory after an export.
+    block: Block,
     /// Where JavaScript writes the strings of the next call.
     scratch: Local<Vec<u8>>,
     /// The last string handed out, kept until the next one.
     out: Local<String>,
-    /// `out`'s address, for JavaScript to read.
-    ret: Cell<u32>,
     /// The arguments pushed for the next consuming call.
     pushed: Local<Vec<Input>>,
     /// Each client by handle; freed slots are reused. A client is taken out
     /// of its slot while the core works on it (see [`with`]).
     clients: Local<Vec<Option<Box<Client>>>>,
-    /// The last action's time (epoch ms) and ticket, read right after it.
-    deadline: Cell<f64>,
+}
+
+/// What the exports leave for JavaScript to read from memory (js/load/glue.js
+/// reads it at these offsets: a `repr(C)` layout, 8-aligned for the `f64`s).
+#[repr(C)]
+pub struct Block {
+    /// +0: the address of the last string handed out.
+    ret: Cell<u32>,
+    /// +4: the last token action's ticket.
     ticket: Cell<u32>,
+    /// +8: the last action's time (epoch ms): a deadline or the end of a wait.
+    deadline: Cell<f64>,
+    /// +16: where a done call's value lies in the body the driver passed to
+    /// [`reply`], as JS string indices `start * 2^32 + end`; -1 when it is
+    /// not a part of it (then [`text`] 2).
+    span: Cell<f64>,
+    /// +24: the byte length of a send's request, handed out: lines of the
+    /// method, URL, body (empty for none), then header names and values alternating.
+    lines: Cell<i32>,
 }
 // SAFETY: this module is built for wasm32 without threads (checked below;
 // lib.rs's allocator has the same condition), so the static is never shared.
@@ -70,13 +93,17 @@ unsafe impl Sync for Skin {}
 #[cfg(target_feature = "atomics")]
 compile_error!("the wasm exports keep their state in a static: a threaded build needs a thread-local");
 static S: Skin = Skin {
+    block: Block {
+        ret: Cell::new(0),
+        ticket: Cell::new(0),
+        deadline: Cell::new(0.0),
+        span: Cell::new(-1.0),
+        lines: Cell::new(-1),
+    },
     scratch: Local(UnsafeCell::new(Vec::new())),
     out: Local(UnsafeCell::new(String::new())),
-    ret: Cell::new(0),
     pushed: Local(UnsafeCell::new(Vec::new())),
     clients: Local(UnsafeCell::new(Vec::new())),
-    deadline: Cell::new(0.0),
-    ticket: Cell::new(0),
 };
 
 /// A value of the skin's state, reached only through [`Local::with`] for
@@ -105,10 +132,10 @@ pub extern "C" fn scratch(len: usize) -> *mut u8 {
     })
 }
 
-/// Where the output string's address is: a `u32` JavaScript reads after each string.
+/// Where the [`Block`] is: JavaScript reads it after each export.
 #[no_mangle]
-pub extern "C" fn ret() -> *const Cell<u32> {
-    &S.ret
+pub extern "C" fn ret() -> *const Block {
+    &S.block
 }
 
 /// The string of `len` bytes (-1: none) that JavaScript wrote at offset
@@ -130,7 +157,7 @@ fn string(len: i32) -> Option<String> {
 /// Hands `s` out: its byte length, or -1 for none.
 fn hand_out(s: Option<String>) -> i32 {
     let Some(s) = s else { return -1 };
-    S.ret.set(s.as_ptr() as u32);
+    S.block.ret.set(s.as_ptr() as u32);
     let n = s.len() as i32;
     S.out.with(|out| *out = s);
     n
@@ -172,21 +199,31 @@ pub extern "C" fn push(tag: u8, len: i32, number: f64) {
 /// (it stays where it is: no copy).
 #[no_mangle]
 pub extern "C" fn describe() -> i32 {
-    S.ret.set(DESCRIBE.as_ptr() as u32);
+    S.block.ret.set(DESCRIBE.as_ptr() as u32);
     DESCRIBE.len() as i32
 }
 
-/// An action's code: its index in `actions` ([`crate::describe::ACTIONS`]). Its time and ticket are kept
-/// for [`deadline`] and [`ticket`]. Out of line: three exports end in it.
+/// An action's code: its index in `actions` ([`crate::describe::ACTIONS`]),
+/// with what it needs left in the [`Block`] (a send's request handed out).
+/// Out of line: four exports end in it.
 #[inline(never)]
-fn act(a: Action) -> u8 {
+fn act(c: &Client, id: u32, a: Action) -> u8 {
+    let b = &S.block;
     match a {
-        Action::Send { deadline } | Action::Wait { until: deadline } => S.deadline.set(deadline),
-        Action::FetchToken { ticket, deadline } | Action::AwaitToken { ticket, deadline } => {
-            S.deadline.set(deadline);
-            S.ticket.set(ticket);
+        Action::Send { deadline } => {
+            b.deadline.set(deadline);
+            b.lines.set(hand_out(c.call(id).and_then(Call::request).map(encode)));
         }
-        Action::Done | Action::Fail => {}
+        Action::Wait { until } => b.deadline.set(until),
+        Action::FetchToken { ticket, deadline } | Action::AwaitToken { ticket, deadline } => {
+            b.deadline.set(deadline);
+            b.ticket.set(ticket);
+        }
+        Action::Done => b.span.set(match c.call(id).and_then(Call::value_span) {
+            Some((s, e)) if s <= u32::MAX as usize && e <= u32::MAX as usize => (s as f64) * 4_294_967_296.0 + e as f64,
+            _ => -1.0,
+        }),
+        Action::Fail => {}
     }
     action_code(a)
 }
@@ -269,8 +306,9 @@ pub extern "C" fn client_free(h: u32) {
 }
 
 /// Starts operation `op` (its index in `operations`) with its arguments
-/// pushed in order, and the call options as tags and numbers: the call id
-/// (`u32::MAX` for an unknown handle or operation). `has_fetch`: a fetch
+/// pushed in order, and the call options as tags and numbers, at `now`
+/// (epoch ms): `id * 8 + action`, the call's id and its first action's code
+/// ([`FAILED`] for an unknown handle or operation). `has_fetch`: a fetch
 /// function exists.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
@@ -284,10 +322,11 @@ pub extern "C" fn start(
     timeout_tag: u8,
     timeout: f64,
     signal: u8,
+    now: f64,
 ) -> u32 {
     let mut values = taken();
     let Some(ep) = ENDPOINTS.get(usize::from(op)) else {
-        return u32::MAX;
+        return FAILED;
     };
     // Each parameter with its value, in push order (plain loops: the
     // chained flat_map and zip were 0.1 KB more of the module).
@@ -307,8 +346,16 @@ pub extern "C" fn start(
         timeout_ms: Input::from_tag(timeout_tag, None, timeout),
         signal: SignalInput::from_tag(signal),
     };
-    with(h, u32::MAX, |c| c.start(ep, &inputs, &input, has_fetch))
+    with(h, FAILED, |c| {
+        let id = c.start(ep, &inputs, &input, has_fetch);
+        let a = c.next(id, now);
+        (id << 3) | u32::from(act(c, id, a))
+    })
 }
+
+/// What [`start`] gives for an unknown handle or operation: the fail action
+/// of an id no client ever gives out (ids are slots of a client's calls).
+pub const FAILED: u32 = !7 | action_code(Action::Fail) as u32;
 
 /// What call `id` does now (an action code), after `event`: 0 nothing
 /// (`next`), 1 the attempt failed without a reply (`arg`: 0 network, 1 not
@@ -316,31 +363,44 @@ pub extern "C" fn start(
 /// signal aborted (`arg` 1: its reason is a `TimeoutError`).
 #[no_mangle]
 pub extern "C" fn next(h: u32, id: u32, event: u8, arg: u8, now: f64, jitter: f64) -> u8 {
-    act(with(h, Action::Fail, |c| match event {
-        1 => {
-            let what = match arg {
-                1 => Transport::NotSent,
-                2 => Transport::BadResponse,
-                _ => Transport::Network,
-            };
-            c.on_transport(id, what, now, jitter)
-        }
-        2 => c.on_timeout(id, now, jitter),
-        3 => c.on_abort(id, arg == 1, now),
-        _ => c.next(id, now),
-    }))
+    with(h, FAIL, |c| {
+        let a = match event {
+            1 => {
+                let what = match arg {
+                    1 => Transport::NotSent,
+                    2 => Transport::BadResponse,
+                    _ => Transport::Network,
+                };
+                c.on_transport(id, what, now, jitter)
+            }
+            2 => c.on_timeout(id, now, jitter),
+            3 => c.on_abort(id, arg == 1, now),
+            _ => c.next(id, now),
+        };
+        act(c, id, a)
+    })
 }
 
-/// The last action's time (epoch ms): a deadline or the end of a wait.
-#[no_mangle]
-pub extern "C" fn deadline() -> f64 {
-    S.deadline.get()
+const FAIL: u8 = action_code(Action::Fail);
+
+/// The last action's time (epoch ms), as JavaScript reads it from the [`Block`] (tests).
+pub fn deadline() -> f64 {
+    S.block.deadline.get()
 }
 
-/// The last token action's ticket.
-#[no_mangle]
-pub extern "C" fn ticket() -> u32 {
-    S.ticket.get()
+/// The last token action's ticket, as JavaScript reads it from the [`Block`] (tests).
+pub fn ticket() -> u32 {
+    S.block.ticket.get()
+}
+
+/// A done call's value span, as JavaScript reads it from the [`Block`] (tests).
+pub fn span() -> f64 {
+    S.block.span.get()
+}
+
+/// A send's request lines' byte length, as JavaScript reads it from the [`Block`] (tests).
+pub fn lines() -> i32 {
+    S.block.lines.get()
 }
 
 /// The gateway replied: the body, the request id and Retry-After are in
@@ -362,7 +422,10 @@ pub extern "C" fn reply(
     let body = string_at(at, body).unwrap_or_default();
     let (request_id, retry_after) = (string_at(at, request_id), string_at(at, retry_after));
     let reply = Reply { status, body, request_id, retry_after, redirected };
-    act(with(h, Action::Fail, |c| c.on_reply(id, reply, now, jitter)))
+    with(h, FAIL, |c| {
+        let a = c.on_reply(id, reply, now, jitter);
+        act(c, id, a)
+    })
 }
 
 /// The token provider settled for `ticket`: `how` 0 resolved (the value as
@@ -374,21 +437,23 @@ pub extern "C" fn token(h: u32, id: u32, ticket: u32, how: u8, tag: u8, len: i32
         1 => TokenResult::Rejected,
         _ => TokenResult::Threw,
     };
-    act(with(h, Action::Fail, |c| c.on_token(id, ticket, result, now)))
+    with(h, FAIL, |c| {
+        let a = c.on_token(id, ticket, result, now);
+        act(c, id, a)
+    })
 }
 
 /// A text of client `h`, by `what`: 0 its summary (`{environment, baseUrl,
-/// applicationId?}`), 1 call `id`'s request as lines (method, URL, body
-/// (empty for none), then header names and values alternating), 2 the value
-/// of the finished call (JSON; none for no body), 3 the error of the failed
-/// call (MigoError JSON), 4 the `onRequest` event of its last attempt (JSON).
+/// applicationId?}`), 2 the value of the finished call (JSON; none for no
+/// body) where it is not a part of the body, 3 the error of the failed call
+/// (MigoError JSON), 4 the `onRequest` event of its last attempt (JSON).
+/// (A send's request comes out with the action: [`Block`]`::lines`.)
 #[no_mangle]
 pub extern "C" fn text(h: u32, id: u32, what: u8) -> i32 {
     let s = with(h, None, |c| {
         let call = c.call(id);
         match what {
             0 => Some(c.summary_json()),
-            1 => Some(call.and_then(Call::request).map(encode).unwrap_or_default()),
             2 => call?.value().map(str::to_owned),
             3 => call?.error().map(Error::to_json),
             _ => call?.event_json(),
@@ -396,17 +461,6 @@ pub extern "C" fn text(h: u32, id: u32, what: u8) -> i32 {
     });
     // An error always comes out: an unknown call's, if nothing else.
     hand_out(if what == 3 { s.or_else(|| Some(unknown_call().to_json())) } else { s })
-}
-
-/// Where the value lies in the body the driver passed to [`reply`], as JS
-/// string indices `start * 2^32 + end`; -1 when it is not a part of it (then
-/// [`text`] 2). One number, so that no array crosses.
-#[no_mangle]
-pub extern "C" fn span(h: u32, id: u32) -> f64 {
-    match with(h, None, |c| c.call(id)?.value_span()) {
-        Some((s, e)) if s <= u32::MAX as usize && e <= u32::MAX as usize => (s as f64) * 4_294_967_296.0 + e as f64,
-        _ => -1.0,
-    }
 }
 
 /// The text in the scratch buffer without any secret of call `id` nor any

@@ -317,6 +317,16 @@ test("values with characters beyond ASCII come back whole (the driver slices the
   assert.deepEqual(await client("http://127.0.0.1:9/rest", { fetch: rewritten }).activateCard("1", 7), { cardId: "9007199254740993", alias: "ü" });
 });
 
+test("requests with characters beyond ASCII go out whole (the request lines' ASCII loop hands them to TextDecoder)", async () => {
+  const gw = await serve((req, body) => ({ status: 200, body: { success: true, data: JSON.parse(body) } }));
+  const c = client(gw.api);
+  for (const alias of ["Café ☕ 𝄞", "é", "x".repeat(60) + "ü", "plain ascii"]) {
+    assert.deepEqual(await c.updateCardAlias(5000001, alias), { alias });
+  }
+  assert.deepEqual(gw.requests.map((r) => JSON.parse(r.body).alias), ["Café ☕ 𝄞", "é", "x".repeat(60) + "ü", "plain ascii"]);
+  assert.ok(gw.requests.every((r) => r.method === "PATCH" && r.url === "/rest/cards/5000001" && r.headers.authorization === `Bearer ${TOKEN}`));
+});
+
 // ---- deadlines: one timer armed for the earliest (js/api.js, onDeadline) ----
 
 /** A fetch that never answers; `aborted` lists the calls whose signal fired, by alias. */
