@@ -26,9 +26,9 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(benchDir, "..");
 const QUICK = process.env.BENCH_QUICK === "1";
 const N = QUICK
-  ? { perCall: 100, block: 20, warm: 20, conc: 100, rounds: 2, startup: 3, stub: 300, stubReps: 2, cpuN: 200, cpuReps: 3, core: 2000, coreReps: 2,
+  ? { perCall: 100, warm: 20, cold: 100, coldWarm: 10, coldGapMs: 4, conc: 100, rounds: 2, startup: 3, stub: 300, stubReps: 2, cpuN: 200, cpuReps: 3, core: 2000, coreReps: 2,
       leak: [100, 300, 1000], leakRef: [100, 300, 600] }
-  : { perCall: 2000, block: 50, warm: 200, conc: 1000, rounds: 3, startup: 20, stub: 5000, stubReps: 7, cpuN: 2000, cpuReps: 15, core: 20000, coreReps: 7,
+  : { perCall: 4000, warm: 200, cold: 1000, coldWarm: 50, coldGapMs: 4, conc: 1000, rounds: 3, startup: 20, stub: 5000, stubReps: 7, cpuN: 2000, cpuReps: 15, core: 20000, coreReps: 7,
       leak: [100, 1000, 4000, 10000], leakRef: [100, 1000, 3000] };
 const VARIANTS = ["sdk", "rust", "plain", "fetch"];
 const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -365,10 +365,15 @@ try {
   R.onCpu = await onCpuRuns(main.page, ["ok", "validation", "apiError"], VARIANTS, N.cpuN, N.cpuReps);
   phase("on-CPU");
 
-  log(`per call: ${N.perCall} sequential calls per variant, blocks of ${N.block}, interleaved`);
+  log(`per call: ${N.perCall} rounds of one sequential call per variant, the order rotating, after ${N.warm} warm-up rounds`);
   let cardId = await freshCard();
-  R.perCall = await main.page.evaluate((a) => window.bench.perCall(a), { cardId, n: N.perCall, block: N.block, warm: N.warm, variants: VARIANTS });
+  R.perCall = await main.page.evaluate((a) => window.bench.perCall(a), { cardId, n: N.perCall, warm: N.warm, variants: VARIANTS });
   phase("per call");
+  // What the gateway's per-call gap is made of: each call's own CPU when it
+  // runs after the renderer idled (caches cold), as it does between two calls to the gateway.
+  log(`CPU per call after idle: fetch stubbed, ${N.coldGapMs} ms idle before each call, ${N.cold} rounds of one call per variant`);
+  R.cold = await main.page.evaluate((a) => window.bench.cold(a), { n: N.cold, warm: N.coldWarm, gap: N.coldGapMs, variants: VARIANTS });
+  phase("cold CPU");
 
   log(`concurrency: ${N.conc} calls in flight, ${N.rounds} rounds per variant`);
   cardId = await freshCard();

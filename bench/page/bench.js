@@ -77,30 +77,29 @@ const renamed = (data, card, alias) => data && data.alias === alias && String(da
 
 const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
 
-/** 1. Sequential calls against the gateway, interleaved in blocks; every call timed on its own. */
-async function perCall({ cardId, n, block, warm, variants }) {
-  const times = {}, blocks = {};
-  let bad = 0;
-  for (const v of variants) (times[v] = []), (blocks[v] = []);
-  for (let i = 0; i < warm; i++) {
-    for (const v of variants) if (!renamed(await rename[v](cardId, ALIASES[i % 8]), cardId, ALIASES[i % 8])) bad++;
-  }
-  for (let b = 0; b < n / block; b++) {
-    for (const v of rotate(variants, b)) {
-      const call = rename[v];
-      const t = times[v];
-      const start = now();
-      for (let i = 0; i < block; i++) {
-        const alias = ALIASES[i % 8];
-        const t0 = now();
-        const data = await call(cardId, alias);
-        t.push(now() - t0);
-        if (!renamed(data, cardId, alias)) bad++;
-      }
-      blocks[v].push((now() - start) / block);
+/**
+ * 1. Sequential calls against the gateway, interleaved call by call: each
+ * round makes one call of every variant, the order rotating from round to
+ * round, so each variant's calls meet the same moments of the machine's load
+ * as the others' (blocks of 50 let a load swing land on one variant's block).
+ * Every call timed on its own; times[v][r] is round r's call of v.
+ */
+async function perCall({ cardId, n, warm, variants }) {
+  const times = {};
+  let bad = 0, k = 0;
+  for (const v of variants) times[v] = [];
+  for (let r = 0; r < warm + n; r++) {
+    for (const v of rotate(variants, r)) {
+      // A new alias on every call, so a reply that did not apply this call's change fails the check.
+      const alias = ALIASES[k++ % 8];
+      const t0 = now();
+      const data = await rename[v](cardId, alias);
+      const t = now() - t0;
+      if (r >= warm) times[v].push(t);
+      if (!renamed(data, cardId, alias)) bad++;
     }
   }
-  return { times, blocks, bad };
+  return { times, bad };
 }
 
 /** 2. `n` calls in flight at once, per variant, for `rounds` rounds. */
@@ -215,6 +214,32 @@ async function stubbedRun({ case: name, variant, n }) {
   return { us: ((now() - t0) * 1000) / n, bad };
 }
 
+/**
+ * 1c. The stubbed success case after an idle wait: `gap` ms of setTimeout
+ * before each call, as between two calls to the gateway, where the renderer
+ * idles for the network and the caches go cold. One call of every variant per
+ * round, the order rotating; µs per call, each call timed on its own and
+ * checked; `warm` rounds first, not kept.
+ */
+async function cold({ n, warm, gap, variants }) {
+  const c = CASES.ok;
+  const vs = variants.filter((v) => c[v]);
+  const us = {};
+  let bad = 0;
+  for (const v of vs) us[v] = [];
+  for (let r = 0; r < warm + n; r++) {
+    for (const v of rotate(vs, r)) {
+      await new Promise((res) => setTimeout(res, gap));
+      const t0 = now();
+      const result = await c[v]();
+      const t = now() - t0;
+      if (r >= warm) us[v].push(t * 1000);
+      if (!c.check(result, v)) bad++;
+    }
+  }
+  return { perCallUs: us, bad };
+}
+
 /** 5b. The same calls inside the module: the core alone, ns per call (bench builds). */
 function coreCall({ n, reps, cases }) {
   const out = {};
@@ -288,7 +313,7 @@ function timerResolution() {
 }
 
 window.bench = {
-  perCall, concurrent, stubbed, stubbedRun, coreCall, driversAgree, leakRun, memory, timerResolution,
+  perCall, concurrent, stubbed, stubbedRun, cold, coreCall, driversAgree, leakRun, memory, timerResolution,
   leakOps: Object.keys(leakOps),
   info: () => ({ build, dirs, crossOriginIsolated: self.crossOriginIsolated, userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency }),
