@@ -316,6 +316,10 @@ function arm(at) {
   hold(true);
 }
 
+// Read once: in a page, looking up a global that is not there goes through
+// the window's named-property check, twice a call (hold) otherwise.
+const Deno = globalThis.Deno;
+
 /** Node and Bun timers are objects with ref/unref; Deno's are numbers. */
 function hold(on) {
   if (armed === undefined || held === on) return;
@@ -323,7 +327,7 @@ function hold(on) {
   const name = on ? "ref" : "unref";
   try {
     if (typeof armed === "object") armed[name]?.();
-    else globalThis.Deno?.[name + "Timer"]?.(armed);
+    else Deno?.[name + "Timer"]?.(armed);
   } catch {}
 }
 
@@ -368,10 +372,12 @@ function within(start, deadline, signal, ctrl) {
       end(TIMED_OUT);
       ctrl?.abort();
     });
-    unlisten = listen(signal, () => {
-      end(ABORTED);
-      ctrl?.abort(reasonOf(signal));
-    });
+    if (signal) {
+      unlisten = listen(signal, () => {
+        end(ABORTED);
+        ctrl?.abort(reasonOf(signal));
+      });
+    }
     // A signal that fired as the listener was added: nothing is started.
     if (settled) unlisten();
     else start(end);
@@ -396,8 +402,9 @@ function readAnswer(res, done) {
     let requestId = null;
     let retryAfter = null;
     try {
-      requestId = res.headers.get("x-request-id");
-      retryAfter = res.headers.get("retry-after");
+      const headers = res.headers;
+      requestId = headers.get("x-request-id");
+      retryAfter = headers.get("retry-after");
     } catch {}
     Promise.resolve(res.text()).then(
       (text) =>
