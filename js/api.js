@@ -351,37 +351,36 @@ function expire(g) {
 }
 
 /**
- * Runs `start(end)` and settles with the first of: what it passes to `end`,
- * TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires. In the
- * latter two, `ctrl` (an attempt's fetch) is aborted. Its timer and listener
- * are removed whichever way it ends. Attempts, waits between them and waits
- * for a token all go through here.
+ * Runs `start(end)` and calls `then` once, with the first of: what it passes
+ * to `end`, TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires.
+ * In the latter two, `ctrl` (an attempt's fetch) is aborted first. Its timer
+ * and listener are removed whichever way it ends. Attempts, waits between
+ * them and waits for a token all go through here. A callback, not a
+ * promise: a call's steps run on in the same turn (see drive).
  */
-function within(start, deadline, signal, ctrl) {
-  return new Promise((resolve) => {
-    let settled = false;
-    let unlisten = NOOP;
-    const end = (why) => {
-      if (settled) return;
-      settled = true;
-      cancel(timer);
-      unlisten();
-      resolve(why);
-    };
-    const timer = onDeadline(deadline, () => {
-      end(TIMED_OUT);
-      ctrl?.abort();
-    });
-    if (signal) {
-      unlisten = listen(signal, () => {
-        end(ABORTED);
-        ctrl?.abort(reasonOf(signal));
-      });
-    }
-    // A signal that fired as the listener was added: nothing is started.
-    if (settled) unlisten();
-    else start(end);
+function within(start, deadline, signal, ctrl, then) {
+  let settled = false;
+  let unlisten = NOOP;
+  const end = (why) => {
+    if (settled) return;
+    settled = true;
+    cancel(timer);
+    unlisten();
+    then(why);
+  };
+  const timer = onDeadline(deadline, () => {
+    ctrl?.abort();
+    end(TIMED_OUT);
   });
+  if (signal) {
+    unlisten = listen(signal, () => {
+      ctrl?.abort(reasonOf(signal));
+      end(ABORTED);
+    });
+  }
+  // A signal that fired as the listener was added: nothing is started.
+  if (settled) unlisten();
+  else start(end);
 }
 
 /**
@@ -418,11 +417,11 @@ function readAnswer(res, done) {
 }
 
 /**
- * Sends the request of call `id` and reads the whole answer; settles with
- * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
- * `signal` fires, and aborts the fetch in the latter two cases.
+ * Sends the request the core handed out and reads the whole answer; calls
+ * `then` with the answer (see readAnswer), TIMED_OUT at `deadline`, or
+ * ABORTED when `signal` fires, and aborts the fetch in the latter two cases.
  */
-function send(f, deadline, signal) {
+function send(f, deadline, signal, then) {
   const lines = wasm.lines();
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
@@ -449,6 +448,7 @@ function send(f, deadline, signal) {
     deadline,
     signal,
     ctrl,
+    then,
   );
 }
 
@@ -466,8 +466,13 @@ function failureCause(h, id, error) {
   }
 }
 
-/** Runs call `id` to its end from its first action `a`: performs each action the core returns. */
-async function drive(c, id, a, f, signal) {
+/**
+ * Runs call `id` to its end from its first action: performs each action the
+ * core returns; the call's promise settles with the value or the MigoError.
+ * Callbacks rather than an async function: after an idle wait, with cold
+ * caches, each await and promise of the call's path showed in its time.
+ */
+function drive(c, id, first, f, signal) {
   const { h, onRequest: hook } = c;
   let cause;
   let body; // the last answer's body, as given to the core
@@ -482,63 +487,78 @@ async function drive(c, id, a, f, signal) {
     return step(3, isTimeout(cause) ? 1 : 0);
   };
   c.running++;
-  try {
-    for (;;) {
-      // The action's time and ticket are read before any caller code runs
-      // (the hook may start another call of this client); each action uses
-      // what applies to it.
-      const deadline = wasm.deadline();
-      const ticket = wasm.ticket();
-      if (unreported) {
-        unreported = false;
-        report(h, id, hook);
-      }
-      switch (a) {
-        case A.send: {
-          const r = await send(f, deadline, signal);
-          if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = step(2);
-          else if (r.transport !== undefined) {
-            if (r.error !== undefined) cause = failureCause(h, id, r.error);
-            a = step(1, r.transport);
-          } else {
-            body = r[1];
-            a = wasm.reply(h, id, r, Date.now(), Math.random());
+  return new Promise((resolve, reject) => {
+    let over = false;
+    // Settled first: a module that traps in `finish` cannot leave it pending.
+    const settle = (ok, v) => {
+      if (over) return;
+      over = true;
+      (ok ? resolve : reject)(v);
+      wasm.finish(h, id);
+      if (--c.running === 0 && c.freed) release(c);
+    };
+    // Performs actions, the first from `next()`, until one waits; the end of
+    // the wait runs it again. Whatever throws rejects the call.
+    const run = (next) => {
+      try {
+        let a = next();
+        for (;;) {
+          // The action's time and ticket are read before any caller code runs
+          // (the hook may start another call of this client); each action uses
+          // what applies to it.
+          const deadline = wasm.deadline();
+          const ticket = wasm.ticket();
+          if (unreported) {
+            unreported = false;
+            report(h, id, hook);
           }
-          unreported = hook !== undefined;
-          break;
-        }
-        case A.wait:
-          a = (await within(NOOP, deadline, signal)) === ABORTED ? aborted() : step(0);
-          break;
-        case A.fetchToken:
-        case A.awaitToken: {
-          const token = tokenPromise(c, ticket, a === A.fetchToken);
-          const r = await within((end) => token.then(end), deadline, signal);
-          if (r === ABORTED) a = aborted();
-          else if (r === TIMED_OUT) a = step(2);
-          else {
-            // A rejection has no value: the core reads the tag only for `how` 0.
-            const t = tag(r.value);
-            a = wasm.token(h, id, ticket, r.how, t, t === T.string ? r.value : undefined, Date.now());
+          switch (a) {
+            case A.send:
+              return send(f, deadline, signal, (r) =>
+                run(() => {
+                  unreported = hook !== undefined;
+                  if (r === ABORTED) return aborted();
+                  if (r === TIMED_OUT) return step(2);
+                  if (r.transport !== undefined) {
+                    if (r.error !== undefined) cause = failureCause(h, id, r.error);
+                    return step(1, r.transport);
+                  }
+                  body = r[1];
+                  return wasm.reply(h, id, r, Date.now(), Math.random());
+                }),
+              );
+            case A.wait:
+              return within(NOOP, deadline, signal, undefined, (r) => run(() => (r === ABORTED ? aborted() : step(0))));
+            case A.fetchToken:
+            case A.awaitToken: {
+              const token = tokenPromise(c, ticket, a === A.fetchToken);
+              return within((end) => token.then(end), deadline, signal, undefined, (r) =>
+                run(() => {
+                  if (r === ABORTED) return aborted();
+                  if (r === TIMED_OUT) return step(2);
+                  // A rejection has no value: the core reads the tag only for `how` 0.
+                  const t = tag(r.value);
+                  return wasm.token(h, id, ticket, r.how, t, t === T.string ? r.value : undefined, Date.now());
+                }),
+              );
+            }
+            case A.done: {
+              // The value is usually a part of the body we still hold: sliced
+              // here rather than copied out of the module.
+              const span = wasm.span();
+              const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, 2);
+              return settle(true, v === undefined ? undefined : JSON.parse(v));
+            }
+            default:
+              return settle(false, toError(wasm.text(h, id, 3), cause));
           }
-          break;
         }
-        case A.done: {
-          // The value is usually a part of the body we still hold: sliced
-          // here rather than copied out of the module.
-          const span = wasm.span();
-          const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, 2);
-          return v === undefined ? undefined : JSON.parse(v);
-        }
-        default:
-          throw toError(wasm.text(h, id, 3), cause);
+      } catch (e) {
+        settle(false, e);
       }
-    }
-  } finally {
-    wasm.finish(h, id);
-    if (--c.running === 0 && c.freed) release(c);
-  }
+    };
+    run(() => first);
+  });
 }
 
 /** Tells `onRequest` of the last attempt; what it throws is ignored. */

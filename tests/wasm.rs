@@ -28,9 +28,9 @@ fn scratch(bytes: &[u8]) {
 /// The string an export handed out, read as the glue reads it.
 fn out(len: i32) -> Option<String> {
     let len = usize::try_from(len).ok()?;
-    // SAFETY: `ret` points at the Block, whose first u32 is the address of the last string handed out,
+    // SAFETY: `ret` points at the Block, whose first f64 is the address of the last string handed out,
     // which stays alive until the next one.
-    let p = unsafe { *(w::ret() as *const u32) } as *const u8;
+    let p = unsafe { *(w::ret() as *const f64) } as usize as *const u8;
     Some(String::from_utf8(unsafe { core::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
 }
 

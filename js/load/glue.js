@@ -44,13 +44,9 @@ function wrap(instance, link) {
   const memory = () => (bytes.byteLength === 0 ? (bytes = new Uint8Array(w.memory.buffer)) : bytes);
   const floats = () => (f64s.byteLength === 0 ? (f64s = new Float64Array(w.memory.buffer)) : f64s);
   link.memory = memory;
-  // The skin's Block (src/wasm/mod.rs), 8-aligned: +0 the address of the
-  // string handed out, +4 ticket, +8 deadline, +16 span, +24 request lines' length.
-  const ret = w.ret();
-  const u32At = (p) => {
-    const m = memory();
-    return (m[p] | (m[p + 1] << 8) | (m[p + 2] << 16) | (m[p + 3] << 24)) >>> 0;
-  };
+  // The skin's Block (src/wasm/mod.rs), five f64s from `B`: the address of
+  // the string handed out, ticket, deadline, span, request lines' length.
+  const B = w.ret() / 8;
   let at = 0; // the scratch buffer's address and size
   let size = 0;
   let end = 0; // where the next string goes in it
@@ -89,7 +85,7 @@ function wrap(instance, link) {
   /** The string an export handed out (its byte length), or undefined for -1. */
   const read = (n) => {
     if (n < 0) return undefined;
-    const p = u32At(ret);
+    const p = floats()[B];
     return decoder.decode(memory().subarray(p, p + n));
   };
   /**
@@ -98,8 +94,8 @@ function wrap(instance, link) {
    * 10.5 µs against 35 µs for TextDecoder and split in Chromium 156.
    */
   const lines = () => {
-    const n = u32At(ret + 24) | 0;
-    const p = u32At(ret);
+    const n = floats()[B + 4];
+    const p = floats()[B];
     const m = memory();
     const out = [];
     let line = "";
@@ -123,9 +119,9 @@ function wrap(instance, link) {
     read,
     describe: () => read(w.describe()),
     lines,
-    ticket: () => u32At(ret + 4),
-    deadline: () => floats()[(ret + 8) / 8],
-    span: () => floats()[(ret + 16) / 8],
+    ticket: () => floats()[B + 1],
+    deadline: () => floats()[B + 2],
+    span: () => floats()[B + 3],
     push: (tag, text, number) => w.push(tag, one(text), number),
     /** A new client's handle, or the MigoError JSON of its unusable options. */
     client_new() {

@@ -69,23 +69,23 @@ struct Skin {
     clients: Local<Vec<Option<Box<Client>>>>,
 }
 
-/// What the exports leave for JavaScript to read from memory (js/load/glue.js
-/// reads it at these offsets: a `repr(C)` layout, 8-aligned for the `f64`s).
+/// What the exports leave for JavaScript to read from memory: five `f64`s
+/// (one typed-array view reads them all; js/load/glue.js knows the order).
 #[repr(C)]
 pub struct Block {
-    /// +0: the address of the last string handed out.
-    ret: Cell<u32>,
-    /// +4: the last token action's ticket.
-    ticket: Cell<u32>,
-    /// +8: the last action's time (epoch ms): a deadline or the end of a wait.
+    /// The address of the last string handed out.
+    ret: Cell<f64>,
+    /// The last token action's ticket.
+    ticket: Cell<f64>,
+    /// The last action's time (epoch ms): a deadline or the end of a wait.
     deadline: Cell<f64>,
-    /// +16: where a done call's value lies in the body the driver passed to
+    /// Where a done call's value lies in the body the driver passed to
     /// [`reply`], as JS string indices `start * 2^32 + end`; -1 when it is
     /// not a part of it (then [`text`] 2).
     span: Cell<f64>,
-    /// +24: the byte length of a send's request, handed out: lines of the
+    /// The byte length of a send's request, handed out: lines of the
     /// method, URL, body (empty for none), then header names and values alternating.
-    lines: Cell<i32>,
+    lines: Cell<f64>,
 }
 // SAFETY: this module is built for wasm32 without threads (checked below;
 // lib.rs's allocator has the same condition), so the static is never shared.
@@ -94,11 +94,11 @@ unsafe impl Sync for Skin {}
 compile_error!("the wasm exports keep their state in a static: a threaded build needs a thread-local");
 static S: Skin = Skin {
     block: Block {
-        ret: Cell::new(0),
-        ticket: Cell::new(0),
+        ret: Cell::new(0.0),
+        ticket: Cell::new(0.0),
         deadline: Cell::new(0.0),
         span: Cell::new(-1.0),
-        lines: Cell::new(-1),
+        lines: Cell::new(-1.0),
     },
     scratch: Local(UnsafeCell::new(Vec::new())),
     out: Local(UnsafeCell::new(String::new())),
@@ -157,7 +157,7 @@ fn string(len: i32) -> Option<String> {
 /// Hands `s` out: its byte length, or -1 for none.
 fn hand_out(s: Option<String>) -> i32 {
     let Some(s) = s else { return -1 };
-    S.block.ret.set(s.as_ptr() as u32);
+    S.block.ret.set(f64::from(s.as_ptr() as u32));
     let n = s.len() as i32;
     S.out.with(|out| *out = s);
     n
@@ -199,7 +199,7 @@ pub extern "C" fn push(tag: u8, len: i32, number: f64) {
 /// (it stays where it is: no copy).
 #[no_mangle]
 pub extern "C" fn describe() -> i32 {
-    S.block.ret.set(DESCRIBE.as_ptr() as u32);
+    S.block.ret.set(f64::from(DESCRIBE.as_ptr() as u32));
     DESCRIBE.len() as i32
 }
 
@@ -212,12 +212,12 @@ fn act(c: &Client, id: u32, a: Action) -> u8 {
     match a {
         Action::Send { deadline } => {
             b.deadline.set(deadline);
-            b.lines.set(hand_out(c.call(id).and_then(Call::request).map(encode)));
+            b.lines.set(f64::from(hand_out(c.call(id).and_then(Call::request).map(encode))));
         }
         Action::Wait { until } => b.deadline.set(until),
         Action::FetchToken { ticket, deadline } | Action::AwaitToken { ticket, deadline } => {
             b.deadline.set(deadline);
-            b.ticket.set(ticket);
+            b.ticket.set(f64::from(ticket));
         }
         Action::Done => b.span.set(match c.call(id).and_then(Call::value_span) {
             Some((s, e)) if s <= u32::MAX as usize && e <= u32::MAX as usize => (s as f64) * 4_294_967_296.0 + e as f64,
@@ -390,7 +390,7 @@ pub fn deadline() -> f64 {
 
 /// The last token action's ticket, as JavaScript reads it from the [`Block`] (tests).
 pub fn ticket() -> u32 {
-    S.block.ticket.get()
+    S.block.ticket.get() as u32
 }
 
 /// A done call's value span, as JavaScript reads it from the [`Block`] (tests).
@@ -400,7 +400,7 @@ pub fn span() -> f64 {
 
 /// A send's request lines' byte length, as JavaScript reads it from the [`Block`] (tests).
 pub fn lines() -> i32 {
-    S.block.lines.get()
+    S.block.lines.get() as i32
 }
 
 /// The gateway replied: the body, the request id and Retry-After are in
