@@ -29,7 +29,8 @@ export interface MigoClientOptions {
   onRequest?: (event: RequestEvent) => void;
   /**
    * The `fetch` to send requests with (any function of the standard
-   * signature); default: the global `fetch`, looked up at each call. Where
+   * signature); default: the global `fetch`, looked up at each call. It is
+   * called from a microtask after the method returns (the same task). Where
    * there is none (Jest's jsdom environment, old runtimes), calls reject with
    * a `config` MigoError naming `fetch` and nothing is sent.
    */

@@ -327,6 +327,28 @@ test("requests with characters beyond ASCII go out whole (the request lines' ASC
   assert.ok(gw.requests.every((r) => r.method === "PATCH" && r.url === "/rest/cards/5000001" && r.headers.authorization === `Bearer ${TOKEN}`));
 });
 
+test("fetch is called from a microtask after the method returns; an abort before it sends nothing", async () => {
+  let calls = 0;
+  const f = async () => {
+    calls++;
+    return new Response(JSON.stringify({ success: true, data: { ok: true } }), { status: 200 });
+  };
+  const c = client("http://127.0.0.1:9/rest", { fetch: f });
+  const p = c.updateCardAlias(1, "x");
+  assert.equal(calls, 0, "not from the caller's stack");
+  await null;
+  assert.equal(calls, 1, "within the same task");
+  assert.deepEqual(await p, { ok: true });
+  const ac = new AbortController();
+  const q = c.updateCardAlias(1, "x", { signal: ac.signal });
+  ac.abort(new Error("changed my mind"));
+  const e = await rejection(q);
+  assert.equal(e.kind, "aborted");
+  assert.equal(e.cause.message, "changed my mind");
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(calls, 1, "the aborted call's fetch never ran");
+});
+
 // ---- deadlines: one timer armed for the earliest (js/api.js, onDeadline) ----
 
 /** A fetch that never answers; `aborted` lists the calls whose signal fired, by alias. */
