@@ -372,12 +372,10 @@ function within(start, deadline, signal, ctrl, then) {
     ctrl?.abort();
     end(TIMED_OUT);
   });
-  if (signal) {
-    unlisten = listen(signal, () => {
-      ctrl?.abort(reasonOf(signal));
-      end(ABORTED);
-    });
-  }
+  unlisten = listen(signal, () => {
+    ctrl?.abort(reasonOf(signal));
+    end(ABORTED);
+  });
   // A signal that fired as the listener was added: nothing is started.
   if (settled) unlisten();
   // Started from a microtask, on a short stack: with DevTools attached,

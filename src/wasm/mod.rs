@@ -228,6 +228,9 @@ fn act(c: &Client, id: u32, a: Action) -> u8 {
     action_code(a)
 }
 
+/// The fail action's code, what an export gives for an unknown handle.
+const FAIL: u8 = action_code(Action::Fail);
+
 const fn action_code(a: Action) -> u8 {
     match a {
         Action::Send { .. } => 0,
@@ -355,7 +358,7 @@ pub extern "C" fn start(
 
 /// What [`start`] gives for an unknown handle or operation: the fail action
 /// of an id no client ever gives out (ids are slots of a client's calls).
-pub const FAILED: u32 = !7 | action_code(Action::Fail) as u32;
+pub const FAILED: u32 = !7 | FAIL as u32;
 
 /// What call `id` does now (an action code), after `event`: 0 nothing
 /// (`next`), 1 the attempt failed without a reply (`arg`: 0 network, 1 not
@@ -380,8 +383,6 @@ pub extern "C" fn next(h: u32, id: u32, event: u8, arg: u8, now: f64, jitter: f6
         act(c, id, a)
     })
 }
-
-const FAIL: u8 = action_code(Action::Fail);
 
 /// The last action's time (epoch ms), as JavaScript reads it from the [`Block`] (tests).
 pub fn deadline() -> f64 {
