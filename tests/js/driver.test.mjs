@@ -65,6 +65,18 @@ test("a fetch that follows redirects anyway: its answer is not used", async () =
   assert.match(e.message, /redirected/);
 });
 
+test("a browser's opaque redirect (redirect: manual gives status 0, type opaqueredirect) is refused like a 3xx", async () => {
+  // What Chromium's fetch answers a 307 with; Response cannot be built with status 0, so a look-alike.
+  const opaque = async () => ({ type: "opaqueredirect", status: 0, redirected: false, headers: new Headers(), text: async () => "" });
+  const e = await rejection(client("http://127.0.0.1:9/rest", { fetch: opaque }).linkCard("1001", { card: PAN }));
+  assert.ok(e instanceof MigoError);
+  assert.equal(e.kind, "api");
+  assert.equal(e.outcome, "rejected");
+  assert.equal(e.retryable, false);
+  assert.equal(e.attempts, 1);
+  assert.match(e.message, /redirect/);
+});
+
 test("a getAccessToken that never settles times out one call; the next ones ask again and succeed", async () => {
   const gw = await serve(() => ({ status: 200, body: { success: true, data: { status: "ACTIVE" } } }));
   let asked = 0;
