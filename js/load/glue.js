@@ -95,7 +95,16 @@ function wrap(instance, link) {
    * built a character at a time, cost 4-5 % more CPU per call back to back
    * (BENCH_ONLY=cpu), which is what the CPU target is judged by.
    */
-  const lines = () => read(floats()[B + 4]).split("\n");
+  const lines = () => {
+    const text = read(floats()[B + 4]);
+    // indexOf and slice: 550 against split's 730 ns for a request's text
+    // fresh from TextDecoder (Chromium 156).
+    const out = [];
+    let i = 0;
+    for (let j; (j = text.indexOf("\n", i)) >= 0; i = j + 1) out.push(text.slice(i, j));
+    out.push(text.slice(i));
+    return out;
+  };
 
   // The exports of numbers only are the module's own; those of strings
   // move them through memory. Names as in src/wasm/mod.rs.

@@ -111,9 +111,16 @@ impl<'a> Cursor<'a> {
         self.eat(b'"')?;
         loop {
             // Plain characters in one sweep: most strings have no escape.
-            let rest = self.b.get(self.i..)?;
-            self.i += rest.iter().position(|&c| STOPS_STRING[usize::from(c)])?;
-            match self.peek()? {
+            // A plain loop: `position` with its closure was a call per byte
+            // in the size-optimised build.
+            let stop = loop {
+                let c = self.peek()?;
+                if STOPS_STRING[usize::from(c)] {
+                    break c;
+                }
+                self.i += 1;
+            };
+            match stop {
                 b'"' => {
                     self.i += 1;
                     return Some(());
