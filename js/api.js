@@ -235,10 +235,12 @@ function misuse() {
 
 const REJECTED = 1;
 const THREW = 2;
-// What within() settles with when the deadline passes or the signal fires
-// (compared by identity).
+// What within() settles with when the deadline passes (compared by
+// identity) or the signal fires: `abort` is the bits of the core's abort
+// event for it (2: before `start` ran, so an attempt's request never went).
 const TIMED_OUT = {};
-const ABORTED = {};
+const ABORTED = { abort: 0 };
+const ABORTED_UNSENT = { abort: 2 };
 
 const NOOP = () => {};
 
@@ -321,7 +323,8 @@ function arm(at) {
   armedWith = globalThis.setTimeout;
   armedAt = at;
   held = false;
-  armed = setTimeout(expire, Math.max(0, at - Date.now()), ++generation);
+  // (A delay below 0 is 0: HTML timers and Node's clamp it.)
+  armed = setTimeout(expire, at - lastNow, ++generation);
   hold(true);
 }
 
@@ -343,7 +346,7 @@ function hold(on) {
 function expire(g) {
   if (g !== generation) return;
   // The timer firing means its deadline came, as a timer per deadline did.
-  const now = Math.max(armedAt, Date.now());
+  const now = Math.max(armedAt, clock());
   armed = undefined;
   armedAt = Infinity;
   held = false;
@@ -361,7 +364,8 @@ function expire(g) {
 
 /**
  * Runs `start(end)` and calls `then` once, with the first of: what it passes
- * to `end`, TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires.
+ * to `end`, TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires
+(ABORTED_UNSENT if before `start` ran).
  * In the latter two, `ctrl` (an attempt's fetch) is aborted first. Its timer
  * and listener are removed whichever way it ends. Attempts, waits between
  * them and waits for a token all go through here. A callback, not a
@@ -369,6 +373,7 @@ function expire(g) {
  */
 function within(start, deadline, signal, ctrl, then) {
   let settled = false;
+  let started = false;
   let unlisten = NOOP;
   const end = (why) => {
     if (settled) return;
@@ -383,14 +388,14 @@ function within(start, deadline, signal, ctrl, then) {
   });
   unlisten = listen(signal, () => {
     ctrl?.abort(reasonOf(signal));
-    end(ABORTED);
+    end(started ? ABORTED : ABORTED_UNSENT);
   });
   // A signal that fired as the listener was added: nothing is started.
   if (settled) unlisten();
   // Started from a microtask, on a short stack: with DevTools attached,
   // Chromium records the stack that calls fetch, ~5 µs a frame. (A promise
   // reaction, not queueMicrotask: that is a call into the browser.)
-  else RESOLVED.then(() => settled || start(end));
+  else RESOLVED.then(() => settled || ((started = true), start(end)));
 }
 
 const RESOLVED = Promise.resolve();
@@ -492,11 +497,12 @@ function drive(c, id, first, f, signal) {
   let unreported = false;
   // What the call does after an event (`next` in src/wasm/mod.rs): 0 none,
   // 1 the attempt failed without a reply (`arg`: how), 2 the deadline
-  // passed, 3 the signal fired (`arg` 1: with a TimeoutError).
+  // passed, 3 the signal fired (`arg` bit 1: with a TimeoutError; bit 2:
+  // before the attempt's request was sent).
   const step = (event, arg = 0) => wasm.next(h, id, event, arg, clock(), Math.random());
-  const aborted = () => {
+  const aborted = (r) => {
     cause = reasonOf(signal);
-    return step(3, isTimeout(cause) ? 1 : 0);
+    return step(3, (isTimeout(cause) ? 1 : 0) | r.abort);
   };
   c.running++;
   return new Promise((resolve, reject) => {
@@ -529,7 +535,7 @@ function drive(c, id, first, f, signal) {
               return send(f, deadline, signal, (r) =>
                 run(() => {
                   unreported = hook !== undefined;
-                  if (r === ABORTED) return aborted();
+                  if (r.abort !== undefined) return aborted(r);
                   if (r === TIMED_OUT) return step(2);
                   if (r.transport !== undefined) {
                     if (r.error !== undefined) cause = failureCause(h, id, r.error);
@@ -540,13 +546,13 @@ function drive(c, id, first, f, signal) {
                 }),
               );
             case A.wait:
-              return within(NOOP, deadline, signal, undefined, (r) => run(() => (r === ABORTED ? aborted() : step(0))));
+              return within(NOOP, deadline, signal, undefined, (r) => run(() => (r.abort !== undefined ? aborted(r) : step(0))));
             case A.fetchToken:
             case A.awaitToken: {
               const token = tokenPromise(c, ticket, a === A.fetchToken);
               return within((end) => token.then(end), deadline, signal, undefined, (r) =>
                 run(() => {
-                  if (r === ABORTED) return aborted();
+                  if (r.abort !== undefined) return aborted(r);
                   if (r === TIMED_OUT) return step(2);
                   // A rejection has no value: the core reads the tag only for `how` 0.
                   const t = tag(r.value);

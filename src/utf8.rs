@@ -31,10 +31,10 @@ pub(crate) fn string(bytes: &[u8]) -> Option<String> {
             continue;
         }
         let &lead = rest.first()?;
-        // The sequence's length and the lead byte's payload bits; C0, C1 and
-        // F5..FF never start one, 80..BF only continue one.
+        // The sequence's length and the lead byte's payload bits (the lead
+        // is not ASCII: a run of it ended above); C0, C1 and F5..FF never
+        // start one, 80..BF only continue one.
         let (len, mut cp) = match lead {
-            0x00..=0x7F => (1, u32::from(lead)),
             0xC2..=0xDF => (2, u32::from(lead & 0x1F)),
             0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
             0xF0..=0xF4 => (4, u32::from(lead & 0x07)),

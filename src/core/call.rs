@@ -547,10 +547,18 @@ impl Call {
     }
 
     /// The caller's signal fired; `timeout` when its reason is a `TimeoutError`.
-    pub fn on_abort(&mut self, timeout: bool, now: f64) -> Action {
+    /// `sent`: the driver had started sending the request handed out (it
+    /// had called `fetch`), else nothing left the client for this attempt.
+    pub fn on_abort(&mut self, timeout: bool, sent: bool, now: f64) -> Action {
         match self.state {
             State::Done(_) => Action::Done,
             State::Failed(_) => Action::Fail,
+            State::InFlight { .. } if !sent => {
+                // Aborted before fetch was called: no attempt, nothing to report.
+                self.attempts -= 1;
+                self.event = None;
+                self.fail(aborted(timeout))
+            }
             State::InFlight { .. } => {
                 self.record(AttemptResult::Aborted, now, None, None);
                 // The request was out: the gateway may have acted.

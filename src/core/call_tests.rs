@@ -403,30 +403,48 @@ fn abort_at_every_stage() {
     let mut s = sim_provider();
     let id = s.start(Op::ActivateCard);
     s.next(id);
-    assert_eq!(s.client.on_abort(id, false, s.now), Action::Fail);
+    assert_eq!(s.client.on_abort(id, false, true, s.now), Action::Fail);
     assert_eq!(s.error(id).outcome, Outcome::NotSent);
     // In flight: the gateway may have acted.
     let mut s = sim();
     let id = s.start(Op::ActivateCard);
     s.next(id);
     s.now += 40.0;
-    assert_eq!(s.client.on_abort(id, false, s.now), Action::Fail);
+    assert_eq!(s.client.on_abort(id, false, true, s.now), Action::Fail);
     let e = s.error(id);
     assert_eq!((e.kind, e.attempts, e.outcome), (ErrorKind::Aborted, 1, Outcome::Unknown));
     assert_eq!(s.client.call(id).unwrap().event().unwrap().result, AttemptResult::Aborted);
+    // Handed out but aborted before the driver sent it: no attempt, nothing to report.
+    let mut s = sim();
+    let id = s.start(Op::ActivateCard);
+    assert!(matches!(s.next(id), Action::Send { .. }));
+    assert_eq!(s.client.on_abort(id, false, false, s.now), Action::Fail);
+    let e = s.error(id);
+    assert_eq!((e.kind, e.attempts, e.outcome), (ErrorKind::Aborted, 0, Outcome::NotSent));
+    assert!(s.client.call(id).unwrap().event().is_none());
+    // ... and after an attempt that may have acted, the outcome keeps it.
+    let mut s = sim();
+    let id = s.start(Op::ActivateCard);
+    s.next(id);
+    let Action::Wait { until } = s.reply(id, reply(503, "")) else { panic!("503 is retried") };
+    s.now = until;
+    assert!(matches!(s.next(id), Action::Send { .. }));
+    assert_eq!(s.client.on_abort(id, true, false, s.now), Action::Fail);
+    let e = s.error(id);
+    assert_eq!((e.kind, e.attempts, e.outcome), (ErrorKind::Timeout, 1, Outcome::Unknown));
     // During backoff after a refusal that did not act.
     let mut s = sim();
     let id = s.start(Op::ActivateCard);
     s.next(id);
     assert!(matches!(s.reply(id, reply(429, "")), Action::Wait { .. }));
-    assert_eq!(s.client.on_abort(id, true, s.now), Action::Fail);
+    assert_eq!(s.client.on_abort(id, true, true, s.now), Action::Fail);
     let e = s.error(id);
     assert_eq!((e.kind, e.attempts, e.outcome, e.retryable), (ErrorKind::Timeout, 1, Outcome::Rejected, true));
     // After the end, an abort changes nothing.
     let id = s.start(Op::ActivateCard);
     s.next(id);
     s.reply(id, reply(200, OK));
-    assert_eq!(s.client.on_abort(id, false, s.now), Action::Done);
+    assert_eq!(s.client.on_abort(id, false, true, s.now), Action::Done);
 }
 
 #[test]
@@ -653,7 +671,7 @@ proptest! {
                 }
                 (Step::Network, Action::Send { .. }) => { may_have_acted = true; s.transport(id, Transport::Network) }
                 (Step::Timeout, _) => { if matches!(a, Action::Send { .. }) { may_have_acted = true; } s.now += 30_000.0; s.client.on_timeout(id, s.now, 0.5) }
-                (Step::Abort, _) => { if matches!(a, Action::Send { .. }) { may_have_acted = true; } s.client.on_abort(id, false, s.now) }
+                (Step::Abort, _) => { if matches!(a, Action::Send { .. }) { may_have_acted = true; } s.client.on_abort(id, false, true, s.now) }
                 (_, a) => { fresh = false; a }
             };
             unknown_before_send = unknown_before_send || may_have_acted;

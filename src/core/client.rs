@@ -148,8 +148,8 @@ impl Client {
         self.with(id, |c, cx| c.on_timeout(now, jitter, cx))
     }
 
-    pub fn on_abort(&mut self, id: CallId, timeout: bool, now: f64) -> Action {
-        self.with(id, |c, _| c.on_abort(timeout, now))
+    pub fn on_abort(&mut self, id: CallId, timeout: bool, sent: bool, now: f64) -> Action {
+        self.with(id, |c, _| c.on_abort(timeout, sent, now))
     }
 
     pub fn on_token(&mut self, id: CallId, ticket: u32, result: TokenResult, now: f64) -> Action {

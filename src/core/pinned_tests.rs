@@ -399,7 +399,7 @@ fn calls(out: &mut Vec<String>) {
             let mut c = client(false);
             let id = c.start(endpoint(op), &valid(op), &CallInput::default(), true);
             c.next(id, 0.0);
-            let a = c.on_abort(id, timeout, 3.0);
+            let a = c.on_abort(id, timeout, true, 3.0);
             out.push(format!("abort {op:?} {timeout}: {}", outcome(&c, id, a)));
         }
     }

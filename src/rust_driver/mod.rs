@@ -390,7 +390,7 @@ async fn drive(inner: Rc<Inner>, id: CallId, signal: Option<JsValue>) -> Result<
                         ctrl.abort_with_reason(&reason);
                         let timeout = is_timeout(&reason);
                         cause = reason;
-                        inner.core.borrow_mut().on_abort(id, timeout, t)
+                        inner.core.borrow_mut().on_abort(id, timeout, true, t)
                     }
                 };
                 report(&inner, id);
@@ -400,7 +400,7 @@ async fn drive(inner: Rc<Inner>, id: CallId, signal: Option<JsValue>) -> Result<
                 Ended::Aborted(reason) => {
                     let timeout = is_timeout(&reason);
                     cause = reason;
-                    inner.core.borrow_mut().on_abort(id, timeout, now())
+                    inner.core.borrow_mut().on_abort(id, timeout, true, now())
                 }
                 _ => inner.core.borrow_mut().next(id, now()),
             },
@@ -425,7 +425,7 @@ async fn drive(inner: Rc<Inner>, id: CallId, signal: Option<JsValue>) -> Result<
                     Ended::Aborted(reason) => {
                         let timeout = is_timeout(&reason);
                         cause = reason;
-                        inner.core.borrow_mut().on_abort(id, timeout, t)
+                        inner.core.borrow_mut().on_abort(id, timeout, true, t)
                     }
                 }
             }

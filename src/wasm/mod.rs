@@ -363,7 +363,8 @@ pub const FAILED: u32 = !7 | FAIL as u32;
 /// What call `id` does now (an action code), after `event`: 0 nothing
 /// (`next`), 1 the attempt failed without a reply (`arg`: 0 network, 1 not
 /// sent, 2 bad response; js/api.js writes these numbers itself), 2 the last action's deadline passed, 3 the caller's
-/// signal aborted (`arg` 1: its reason is a `TimeoutError`).
+/// signal aborted (`arg` bit 1: its reason is a `TimeoutError`; bit 2:
+/// before the request handed out was sent).
 #[no_mangle]
 pub extern "C" fn next(h: u32, id: u32, event: u8, arg: u8, now: f64, jitter: f64) -> u8 {
     with(h, FAIL, |c| {
@@ -377,7 +378,7 @@ pub extern "C" fn next(h: u32, id: u32, event: u8, arg: u8, now: f64, jitter: f6
                 c.on_transport(id, what, now, jitter)
             }
             2 => c.on_timeout(id, now, jitter),
-            3 => c.on_abort(id, arg == 1, now),
+            3 => c.on_abort(id, arg & 1 != 0, arg & 2 == 0, now),
             _ => c.next(id, now),
         };
         act(c, id, a)

@@ -355,7 +355,8 @@ test("fetch is called from a microtask after the method returns; an abort before
   const q = c.updateCardAlias(1, "x", { signal: ac.signal });
   ac.abort(new Error("changed my mind"));
   const e = await rejection(q);
-  assert.equal(e.kind, "aborted");
+  // Nothing went: no attempt, and the gateway cannot have acted.
+  assert.deepEqual([e.kind, e.attempts, e.outcome], ["aborted", 0, "notSent"]);
   assert.equal(e.cause.message, "changed my mind");
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(calls, 1, "the aborted call's fetch never ran");
