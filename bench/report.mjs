@@ -10,6 +10,8 @@ const f2 = (x) => (x === undefined || Number.isNaN(x) ? "–" : x.toFixed(2));
 const f0 = (x) => (x === undefined || Number.isNaN(x) ? "–" : Math.round(x).toLocaleString("en-US"));
 const ms2us = (x) => (x === undefined ? undefined : x * 1000);
 const kb = (b) => (b === undefined ? "–" : `${(b / 1000).toFixed(1)} KB`);
+// Exact, where one decimal of a KB hides how close a figure is to its budget.
+const bytes = (b) => `${b.toLocaleString("en-US")} B`;
 const kib = (b) => (b === undefined ? "–" : `${(b / 1024).toFixed(1)} KiB`);
 const signedKib = (b) => (b === undefined ? "–" : `${b >= 0 ? "+" : "−"}${(Math.abs(b) / 1024).toFixed(1)} KiB`);
 const interval = (ci) => (ci ? `${f3(ci.lo)}–${f3(ci.hi)}` : "–");
@@ -41,7 +43,7 @@ function verdict(t) {
   switch (t.id) {
     case "size":
       return t.met
-        ? `met: ${kb(t.value)}${t.value <= SIZE_STRETCH ? " (within the stretch goal too)" : ` (stretch ${kb(SIZE_STRETCH)}: over by ${kb(t.value - SIZE_STRETCH)})`}`
+        ? `met: ${kb(t.value)}, ${bytes(t.value)}${t.value <= SIZE_STRETCH ? " (within the stretch goal too)" : ` (stretch ${kb(SIZE_STRETCH)}: over by ${kb(t.value - SIZE_STRETCH)})`}`
         : `**missed** by ${kb(t.value - t.limit)}: ${kb(t.value)}`;
     case "cpu":
       return `${t.met ? "met" : "**missed**"}: ${f1(t.value)} µs against ${f1(t.limit)} µs (${f2(t.ratio)} ×${t.onCpu ? ", on-CPU time, median of paired runs" : ""})`;
@@ -432,7 +434,7 @@ lazily, so the first call after init pays for compiling the functions it runs ($
 ${f2(su.rust.firstCallMs?.median)} ms, against ${f2(su.sdk.secondCallMs?.median)} and ${f2(su.rust.secondCallMs?.median)} ms for the second call).`);
 
   const missBy = (v) => S.size[v].gzip - SIZE_BUDGET;
-  out.push(`**Size.** ${DRIVERS.map((v) => `The ${SHORT[v]}'s browser build is ${kb(S.size[v].gzip)} gzip (${missBy(v) > 0 ? `over the budget by ${kb(missBy(v))}` : `${kb(-missBy(v))} under the budget`}): the inlined
+  out.push(`**Size.** ${DRIVERS.map((v) => `The ${SHORT[v]}'s browser build is ${kb(S.size[v].gzip)} gzip (${missBy(v) > 0 ? `over the budget by ${kb(missBy(v))}` : `${bytes(-missBy(v))} under the budget`}): the inlined
 wasm ${kb(S.size[v].wasmGzip)}, the JavaScript ${kb(S.size[v].gzip - S.size[v].wasmGzip)}`).join(". ")}. Section 6 breaks the modules down by
 crate: the Rust driver adds the futures executor, gloo-net and the \`web-sys\`/\`js-sys\` bindings it calls,
 and its wasm-bindgen glue has a shim per imported JS function, where the JS driver's exports take and give
