@@ -92,7 +92,9 @@ if (ONLY_CPU) {
  * in the full run; prints each variant's median and its ratio to the plain
  * client, and writes bench/dist/results.cpu.json. BENCH_CASES (comma list of
  * ok, validation, apiError; default ok), BENCH_N (calls per run, 2000),
- * BENCH_REPS (runs per variant after a warm-up run, 21). Each run is timed
+ * BENCH_REPS (runs per variant after a warm-up run, 21), BENCH_WARM (the
+ * warm-up run's calls per variant, BENCH_N; the full run's CPU section
+ * comes after section 1's 40,000 calls of each variant). Each run is timed
  * by the wall clock in the page and by the renderer main thread's on-CPU
  * time (/proc/<pid>/task/<pid>/schedstat), which the machine's other load
  * inflates far less. Where bench/pkg-base holds a copy of an earlier
@@ -110,7 +112,7 @@ if (ONLY_CPU) {
  * Ratios to plain are per rep (the runs were back to back), then the median.
  * Used by BENCH_ONLY=cpu and by the full run (the CPU target).
  */
-async function onCpuRuns(page, cases, variants, n, reps) {
+async function onCpuRuns(page, cases, variants, n, reps, warm = n) {
   // The renderer's main thread: its tid is the process id.
   const renderers = () => readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((d) => {
     try {
@@ -134,7 +136,7 @@ async function onCpuRuns(page, cases, variants, n, reps) {
     let bad = 0;
     for (const v of vs) {
       (wall[v] = []), (cpu[v] = []);
-      bad += (await page.evaluate((a) => window.bench.stubbedRun(a), { case: c, variant: v, n })).bad;
+      bad += (await page.evaluate((a) => window.bench.stubbedRun(a), { case: c, variant: v, n: warm })).bad;
     }
     for (let rep = 0; rep < reps; rep++) {
       for (const v of vs.map((_, i) => vs[(i + rep) % vs.length])) {
@@ -155,6 +157,7 @@ async function onCpuRuns(page, cases, variants, n, reps) {
 async function cpuOnly() {
   const cases = (process.env.BENCH_CASES ?? "ok").split(",");
   const n = Number(process.env.BENCH_N ?? 2000), reps = Number(process.env.BENCH_REPS ?? 21);
+  const warm = Number(process.env.BENCH_WARM ?? n);
   const base = process.env.BENCH_BASE !== "0" && existsSync(path.join(benchDir, "pkg-base", "web", "index.js"));
   const variants = base ? ["sdk", "base", "plain", "fetch"] : ["sdk", "plain", "fetch"];
   const profile = process.env.BENCH_PROFILE === "1";
@@ -164,7 +167,7 @@ async function cpuOnly() {
   try {
     const context = await browser.newContext();
     const main = await openPage(context, `${gateway.url}/bench/page/index.html?build=release&rust=0${base ? "&base=1" : ""}`, { ready: () => window.benchReady });
-    const measured = await onCpuRuns(main.page, cases, variants, n, reps);
+    const measured = await onCpuRuns(main.page, cases, variants, n, reps, warm);
     for (const c of cases) {
       const vs = Object.keys(measured[c].cpuUs);
       out[c] = measured[c];
