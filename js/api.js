@@ -271,12 +271,6 @@ function reasonOf(signal) {
   }
 }
 
-/*
- * Deadlines (the core's, epoch ms) share one timer, armed for the earliest:
- * a call that ends in time only deletes its entry, so sequential calls arm a
- * timer about once per timeoutMs instead of a setTimeout and a clearTimeout
- * each (4-12 % of the CPU per call with fetch stubbed, BENCH_ONLY=cpu).
- */
 /**
  * The time (epoch ms) for the core, kept in `lastNow`: every action the
  * core gives follows a reading in the same turn, so onDeadline's check of
@@ -286,6 +280,12 @@ function reasonOf(signal) {
 let lastNow = 0;
 const clock = () => (lastNow = Date.now());
 
+/*
+ * Deadlines (the core's, epoch ms) share one timer, armed for the earliest:
+ * a call that ends in time only deletes its entry, so sequential calls arm a
+ * timer about once per timeoutMs instead of a setTimeout and a clearTimeout
+ * each (4-12 % of the CPU per call with fetch stubbed, BENCH_ONLY=cpu).
+ */
 const deadlines = new Set(); // { at, fire }, the live ones
 let armed; // the timer's handle, or undefined
 let armedAt = Infinity; // when it fires (epoch ms)
@@ -365,7 +365,7 @@ function expire(g) {
 /**
  * Runs `start(end)` and calls `then` once, with the first of: what it passes
  * to `end`, TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires
-(ABORTED_UNSENT if before `start` ran).
+ * (ABORTED_UNSENT if before `start` ran).
  * In the latter two, `ctrl` (an attempt's fetch) is aborted first. Its timer
  * and listener are removed whichever way it ends. Attempts, waits between
  * them and waits for a token all go through here. A callback, not a

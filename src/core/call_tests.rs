@@ -606,6 +606,8 @@ enum Step {
     Network,
     Timeout,
     Abort,
+    /// The signal fires before the driver sends what it was handed.
+    AbortUnsent,
     Token(Option<&'static str>),
 }
 
@@ -620,6 +622,7 @@ fn step() -> impl Strategy<Value = Step> {
         Just(Step::Network),
         Just(Step::Timeout),
         Just(Step::Abort),
+        Just(Step::AbortUnsent),
         prop::option::of(prop::sample::select(vec!["tok_a_secret", "tok_b_secret", ""])).prop_map(Step::Token),
     ]
 }
@@ -672,6 +675,8 @@ proptest! {
                 (Step::Network, Action::Send { .. }) => { may_have_acted = true; s.transport(id, Transport::Network) }
                 (Step::Timeout, _) => { if matches!(a, Action::Send { .. }) { may_have_acted = true; } s.now += 30_000.0; s.client.on_timeout(id, s.now, 0.5) }
                 (Step::Abort, _) => { if matches!(a, Action::Send { .. }) { may_have_acted = true; } s.client.on_abort(id, false, true, s.now) }
+                // The send handed out never happened: it is not an attempt.
+                (Step::AbortUnsent, _) => { if matches!(a, Action::Send { .. }) { sends -= 1; } s.client.on_abort(id, false, false, s.now) }
                 (_, a) => { fresh = false; a }
             };
             unknown_before_send = unknown_before_send || may_have_acted;
