@@ -3,24 +3,33 @@
 //
 // The core (src/core/call.rs) decides everything: validation, the request,
 // attempts, retries, deadlines, the token, the outcome, every error field.
-// This file only moves values across (a tag per JS value, see `put`) and
+// This file only moves values across (a tag per JS value, see `pack`) and
 // performs what the core says: `fetch`, timers, `getAccessToken`,
-// `onRequest`. The methods, value tags, option names and action codes all
-// come from the core's own `describe()`, so nothing here restates the
-// endpoint table.
+// `onRequest`. The methods, value tags and option names come from the
+// core's own `describe()`, the action codes and a step's layout from the
+// enums wasm-bindgen generates (src/wasm/mod.rs), so nothing here restates
+// the endpoint table or a number of the module's.
 import { MigoError, configError } from "./error.js";
+import {
+  WasmClient,
+  Act,
+  Failure,
+  StepField,
+  describe,
+  activationUrl as wasmActivationUrl,
+  isValidCardNumber as wasmIsValidCardNumber,
+} from "./load/bindings.js";
 
-let wasm; // the module's API (load/glue.js), once loaded
-let D; // describe(): tags, options, actions, operations
+let loaded = false; // whether the module is instantiated
+let D; // describe(): tags, options, operations
 let T; // tag name -> number
-let A; // action name -> number
+const { Id: ID, Act: ACT, At: AT, Ticket: TICKET, Start: START, End: END } = StepField;
 
-/** Hands the loaded module to the API; the entry points call it once. */
-export function bind(exports) {
-  wasm = exports;
-  D = JSON.parse(wasm.describe());
+/** Makes the API usable once the module is instantiated; the entry points call it once. */
+export function bind() {
+  loaded = true;
+  D = JSON.parse(describe());
   T = Object.fromEntries(D.tags.map((n, i) => [n, i]));
-  A = Object.fromEntries(D.actions.map((n, i) => [n, i]));
   D.operations.forEach(([name, shape], op) => {
     const method = {
       [name](...args) {
@@ -32,7 +41,7 @@ export function bind(exports) {
 }
 
 function requireLoaded() {
-  if (!wasm) throw configError("init", "migo-cards is not loaded yet: call `await init()` first");
+  if (!loaded) throw configError("init", "migo-cards is not loaded yet: call `await init()` first");
 }
 
 const NO_VALUE = Symbol("unreadable");
@@ -60,10 +69,23 @@ function tag(v) {
   return v === NO_VALUE ? T.unreadable : T[t]; // number, undefined, object, symbol, bigint, function
 }
 
-/** Pushes one value for the next consuming call of the core. */
-function put(v) {
-  const t = tag(v);
-  wasm.push(t, t === T.string ? v : undefined, number(v));
+/**
+ * The values as the module's exports take them: their tags, their numbers
+ * (a string's is its length), and the strings' texts one after another.
+ */
+function pack(values) {
+  const tags = [];
+  const numbers = [];
+  let text = "";
+  for (const v of values) {
+    const t = tag(v);
+    tags.push(t);
+    if (t === T.string) {
+      numbers.push(v.length);
+      text += v;
+    } else numbers.push(number(v));
+  }
+  return [tags, numbers, text];
 }
 
 /** `v` if a number, else 0: a wasm f64 argument would convert anything else (and run its valueOf). */
@@ -95,23 +117,12 @@ function toError(details, cause) {
   return new MigoError(message, fields, inner ? toError(inner) : cause);
 }
 
-/** Each live client's state; a detached or freed receiver has none. */
+/**
+ * Each live client's state; a detached or freed receiver has none. The
+ * module's client (`core`) of a state nothing holds any more is freed by
+ * the generated glue's FinalizationRegistry.
+ */
 const clients = new WeakMap();
-
-// The module's client of a state no call and no MigoClient holds any more
-// is freed with it (FinalizationRegistry: Node 14.6, Chrome 84, Safari 14.1).
-const registry = new FinalizationRegistry((h) => wasm.client_free(h));
-
-/** Frees the module's client; its handle is never used again (the module reuses it). */
-function release(c) {
-  registry.unregister(c);
-  wasm.client_free(c.h);
-}
-
-// `wasm.text(h, id, what)` gives, by `what` (src/wasm/mod.rs `text`): 0 the
-// client's summary, 2 the call's value, 3 its error, 4 its `onRequest`
-// event. A send's request (`wasm.lines()`), the action's deadline and
-// ticket and a value's span come with the action, read from memory.
 
 export class MigoClient {
   /**
@@ -124,21 +135,25 @@ export class MigoClient {
     // (read() gives undefined for a non-object: none of its options is read.)
     const values = {};
     for (const name of D.options) values[name] = read(options, name);
-    put(options);
-    if (tag(options) === T.object) for (const name of D.options) put(values[name]);
-    const h = wasm.client_new();
-    if (typeof h === "string") throw toError(h);
+    const list = [options];
+    if (tag(options) === T.object) for (const name of D.options) list.push(values[name]);
+    let core;
+    try {
+      core = new WasmClient(...pack(list));
+    } catch (e) {
+      // Unusable options: the module throws their MigoError JSON.
+      throw typeof e === "string" ? toError(e) : e;
+    }
     const c = {
-      h,
+      core,
       fetch: values.fetch ?? undefined,
       getToken: values.getAccessToken,
       onRequest: values.onRequest ?? undefined,
-      summary: JSON.parse(wasm.text(h, 0, 0)),
+      summary: JSON.parse(core.summary()),
       token: undefined, // the token fetch in progress: { ticket, promise }
       running: 0, // calls in flight
       freed: false,
     };
-    registry.register(c, h, c);
     clients.set(this, c);
   }
 
@@ -169,7 +184,7 @@ export class MigoClient {
       clients.delete(this);
       // Calls in flight finish first; the last one frees the core.
       c.freed = true;
-      if (c.running === 0) release(c);
+      if (c.running === 0) c.core.free();
     }
   }
 
@@ -201,12 +216,12 @@ function call(self, op, shape, args) {
   const retries = read(options, "maxRetries");
   const timeout = read(options, "timeoutMs");
   const signal = read(options, "signal");
-  const st = signalTag(signal);
   const f = c.fetch ?? globalThis.fetch;
-  for (const v of values) put(v);
-  // The call's id and its first action, as id * 8 + action.
-  const r = wasm.start(c.h, op, typeof f === "function", tag(options), tag(retries), number(retries), tag(timeout), number(timeout), st, clock());
-  return drive(c, r >>> 3, r & 7, f, signal);
+  // The call options' values follow the arguments'; the signal crosses as its state's tag.
+  const [tags, numbers, text] = pack([...values, options, retries, timeout]);
+  tags.push(signalTag(signal));
+  numbers.push(0);
+  return drive(c, c.core.start(op, tags, numbers, text, typeof f === "function", clock()), f, signal);
 }
 
 /** The token fetch for `ticket`: started now (`start`) or joined. */
@@ -233,14 +248,14 @@ function misuse() {
   );
 }
 
+// How a token fetch settled without a value.
 const REJECTED = 1;
 const THREW = 2;
 // What within() settles with when the deadline passes (compared by
-// identity) or the signal fires: `abort` is the bits of the core's abort
-// event for it (2: before `start` ran, so an attempt's request never went).
+// identity) or the signal fires, before (`sent: false`) or after `start` ran.
 const TIMED_OUT = {};
-const ABORTED = { abort: 0 };
-const ABORTED_UNSENT = { abort: 2 };
+const ABORTED = { aborted: true, sent: true };
+const ABORTED_UNSENT = { aborted: true, sent: false };
 
 const NOOP = () => {};
 
@@ -403,14 +418,13 @@ const RESOLVED = Promise.resolve();
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
  * status, body, request id, Retry-After and whether a redirect was followed
- * (`wasm.reply`'s arguments, in its order: an array has no keys to ship),
- * or why there is none (`transport`: 0 network, 2 not a Response). Written
- * with `then` rather than `await`: this is the hot path of every call, and
- * each await is a turn of the microtask queue.
+ * (`reply`'s arguments, in its order), or why there is none (`failure`, a
+ * `Failure`). Written with `then` rather than `await`: this is the hot path
+ * of every call, and each await is a turn of the microtask queue.
  */
 function readAnswer(res, done) {
   try {
-    if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ transport: 2 });
+    if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ failure: Failure.BadResponse });
     // A redirect not followed (redirect: "manual") has status 0: the Fetch
     // Standard's opaque-redirect filtered response; Node's undici gives the 3xx.
     const status = res.status;
@@ -424,42 +438,58 @@ function readAnswer(res, done) {
     } catch {}
     Promise.resolve(res.text()).then(
       (text) =>
-        done(typeof text === "string" && typeof status === "number" ? [status, text, requestId, retryAfter, redirected] : { transport: 2 }),
+        done(
+          typeof text === "string" && typeof status === "number"
+            ? [status, text, requestId ?? undefined, retryAfter ?? undefined, redirected]
+            : { failure: Failure.BadResponse },
+        ),
       // The body could not be read: the connection failed mid-answer.
-      (error) => done({ transport: 0, error }),
+      (error) => done({ failure: Failure.Network, error }),
     );
   } catch (error) {
-    done({ transport: 0, error });
+    done({ failure: Failure.Network, error });
   }
 }
 
+/** A request's lines (`WasmClient.request`): method, URL, body, then header names and values. */
+function lines(text) {
+  // indexOf and slice: faster than split for a request's few short lines.
+  const out = [];
+  let i = 0;
+  for (let j; (j = text.indexOf("\n", i)) >= 0; i = j + 1) out.push(text.slice(i, j));
+  out.push(text.slice(i));
+  return out;
+}
+
 /**
- * Sends the request the core handed out and reads the whole answer; calls
- * `then` with the answer (see readAnswer), TIMED_OUT at `deadline`, or
- * ABORTED when `signal` fires, and aborts the fetch in the latter two cases.
+ * Sends call `id`'s request and reads the whole answer; calls `then` with
+ * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
+ * `signal` fires, and aborts the fetch in the latter two cases.
  */
-function send(f, deadline, signal, then) {
-  const lines = wasm.lines();
+function send(core, id, f, deadline, signal, then) {
+  const text = core.request(id);
+  if (text === undefined) return then({ failure: Failure.NotSent });
+  const line = lines(text);
   const headers = {};
-  for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
+  for (let i = 3; i < line.length; i += 2) headers[line[i]] = line[i + 1];
   const ctrl = new AbortController();
   return within(
     (end) => {
       let pending;
       try {
-        pending = f(lines[1], {
-          method: lines[0],
+        pending = f(line[1], {
+          method: line[0],
           headers,
-          body: lines[2] || undefined, // empty: none
+          body: line[2] || undefined, // empty: none
           signal: ctrl.signal,
           redirect: "manual",
         });
       } catch {
-        return end({ transport: 1 });
+        return end({ failure: Failure.NotSent });
       }
       Promise.resolve(pending).then(
         (res) => readAnswer(res, end),
-        (error) => end({ transport: 0, error }),
+        (error) => end({ failure: Failure.Network, error }),
       );
     },
     deadline,
@@ -470,12 +500,12 @@ function send(f, deadline, signal, then) {
 }
 
 /** A scrubbed copy of what fetch threw, for `cause`: name and message only. */
-function failureCause(h, id, error) {
+function failureCause(core, id, error) {
   try {
     let text = String(error?.message ?? error);
     const inner = error?.cause?.message;
     if (typeof inner === "string" && inner) text += ` (${inner})`;
-    const copy = new Error(wasm.scrub(h, id, text));
+    const copy = new Error(core.scrub(id, text));
     copy.name = typeof error?.name === "string" ? error.name : "Error";
     return copy;
   } catch {
@@ -484,92 +514,86 @@ function failureCause(h, id, error) {
 }
 
 /**
- * Runs call `id` to its end from its first action: performs each action the
- * core returns; the call's promise settles with the value or the MigoError.
- * Callbacks rather than an async function: after an idle wait, with cold
- * caches, each await and promise of the call's path showed in its time.
+ * Runs a call to its end from its first step (`WasmClient.start`'s):
+ * performs each action the core returns; the call's promise settles with
+ * the value or the MigoError. Callbacks rather than an async function:
+ * after an idle wait, with cold caches, each await and promise of the
+ * call's path showed in its time.
  */
-function drive(c, id, first, f, signal) {
-  const { h, onRequest: hook } = c;
+function drive(c, first, f, signal) {
+  const { core, onRequest: hook } = c;
+  const id = first[ID];
   let cause;
   let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
   let unreported = false;
-  // What the call does after an event (`next` in src/wasm/mod.rs): 0 none,
-  // 1 the attempt failed without a reply (`arg`: how), 2 the deadline
-  // passed, 3 the signal fired (`arg` bit 1: with a TimeoutError; bit 2:
-  // before the attempt's request was sent).
-  const step = (event, arg = 0) => wasm.next(h, id, event, arg, clock(), Math.random());
   const aborted = (r) => {
     cause = reasonOf(signal);
-    return step(3, (isTimeout(cause) ? 1 : 0) | r.abort);
+    return core.aborted(id, isTimeout(cause), r.sent, clock());
   };
   c.running++;
   return new Promise((resolve, reject) => {
     let over = false;
-    // Settled first: a module that traps in `finish` cannot leave it pending.
+    // Settled first: a module that throws in `finish` cannot leave it pending.
     const settle = (ok, v) => {
       if (over) return;
       over = true;
       (ok ? resolve : reject)(v);
-      wasm.finish(h, id);
-      if (--c.running === 0 && c.freed) release(c);
+      core.finish(id);
+      if (--c.running === 0 && c.freed) core.free();
     };
-    // Performs actions, the first from `next()`, until one waits; the end of
+    // Performs steps, the first from `next()`, until one waits; the end of
     // the wait runs it again. Whatever throws rejects the call.
     const run = (next) => {
       try {
-        let a = next();
-        for (;;) {
-          // The action's time and ticket are read before any caller code runs
-          // (the hook may start another call of this client); each action uses
-          // what applies to it.
-          const deadline = wasm.deadline();
-          const ticket = wasm.ticket();
-          if (unreported) {
-            unreported = false;
-            report(h, id, hook);
+        const s = next();
+        // Each step's numbers are its own (returned by value): caller code
+        // run below (the hook may start another call of this client) cannot
+        // change them, nor the request the core holds for this call.
+        const deadline = s[AT];
+        const ticket = s[TICKET];
+        if (unreported) {
+          unreported = false;
+          report(core, id, hook);
+        }
+        switch (s[ACT]) {
+          case Act.Send:
+            return send(core, id, f, deadline, signal, (r) =>
+              run(() => {
+                unreported = hook !== undefined;
+                if (r.aborted) return aborted(r);
+                if (r === TIMED_OUT) return core.timedOut(id, clock(), Math.random());
+                if (r.failure !== undefined) {
+                  if (r.error !== undefined) cause = failureCause(core, id, r.error);
+                  return core.failed(id, r.failure, clock(), Math.random());
+                }
+                body = r[1];
+                return core.reply(id, r[0], r[1], r[2], r[3], r[4], clock(), Math.random());
+              }),
+            );
+          case Act.Wait:
+            return within(NOOP, deadline, signal, undefined, (r) => run(() => (r.aborted ? aborted(r) : core.next(id, clock()))));
+          case Act.FetchToken:
+          case Act.AwaitToken: {
+            const token = tokenPromise(c, ticket, s[ACT] === Act.FetchToken);
+            return within((end) => token.then(end), deadline, signal, undefined, (r) =>
+              run(() => {
+                if (r.aborted) return aborted(r);
+                if (r === TIMED_OUT) return core.timedOut(id, clock(), Math.random());
+                if (r.how !== 0) return core.tokenFailed(id, ticket, r.how === THREW, clock());
+                const t = tag(r.value);
+                return core.token(id, ticket, t, t === T.string ? r.value : undefined, clock());
+              }),
+            );
           }
-          switch (a) {
-            case A.send:
-              return send(f, deadline, signal, (r) =>
-                run(() => {
-                  unreported = hook !== undefined;
-                  if (r.abort !== undefined) return aborted(r);
-                  if (r === TIMED_OUT) return step(2);
-                  if (r.transport !== undefined) {
-                    if (r.error !== undefined) cause = failureCause(h, id, r.error);
-                    return step(1, r.transport);
-                  }
-                  body = r[1];
-                  return wasm.reply(h, id, r, clock(), Math.random());
-                }),
-              );
-            case A.wait:
-              return within(NOOP, deadline, signal, undefined, (r) => run(() => (r.abort !== undefined ? aborted(r) : step(0))));
-            case A.fetchToken:
-            case A.awaitToken: {
-              const token = tokenPromise(c, ticket, a === A.fetchToken);
-              return within((end) => token.then(end), deadline, signal, undefined, (r) =>
-                run(() => {
-                  if (r.abort !== undefined) return aborted(r);
-                  if (r === TIMED_OUT) return step(2);
-                  // A rejection has no value: the core reads the tag only for `how` 0.
-                  const t = tag(r.value);
-                  return wasm.token(h, id, ticket, r.how, t, t === T.string ? r.value : undefined, clock());
-                }),
-              );
-            }
-            case A.done: {
-              // The value is usually a part of the body we still hold: sliced
-              // here rather than copied out of the module.
-              const span = wasm.span();
-              const v = span >= 0 ? body.slice(Math.floor(span / 4294967296), span % 4294967296) : wasm.text(h, id, 2);
-              return settle(true, v === undefined ? undefined : JSON.parse(v));
-            }
-            default:
-              return settle(false, toError(wasm.text(h, id, 3), cause));
+          case Act.Done: {
+            // The value is usually a part of the body we still hold: sliced
+            // here rather than copied out of the module.
+            const v = s[START] >= 0 ? body.slice(s[START], s[END]) : core.value(id);
+            return settle(true, v === undefined ? undefined : JSON.parse(v));
           }
+          default:
+            return settle(false, toError(core.error(id), cause));
         }
       } catch (e) {
         settle(false, e);
@@ -580,8 +604,8 @@ function drive(c, id, first, f, signal) {
 }
 
 /** Tells `onRequest` of the last attempt; what it throws is ignored. */
-function report(h, id, hook) {
-  const event = wasm.text(h, id, 4);
+function report(core, id, hook) {
+  const event = core.event(id);
   if (event === undefined) return;
   try {
     hook(JSON.parse(event));
@@ -591,8 +615,7 @@ function report(h, id, hook) {
 /** The hosted card-activation webview URL for a cardholder. */
 export function activationUrl(options) {
   requireLoaded();
-  ["userId", "client", "environment"].map((key) => read(options, key)).forEach(put);
-  const out = wasm.activation_url();
+  const out = wasmActivationUrl(...pack(["userId", "client", "environment"].map((key) => read(options, key))));
   if (out.startsWith("{")) throw toError(out);
   return out;
 }
@@ -601,7 +624,7 @@ export function activationUrl(options) {
 export function isValidCardNumber(card) {
   requireLoaded();
   const t = tag(card);
-  return wasm.is_valid_card_number(t, t === T.string ? card : undefined);
+  return wasmIsValidCardNumber(t, t === T.string ? card : undefined);
 }
 
 export { MigoError };

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The JavaScript half of scripts/build-pkg.sh, given the package folder being
-// built (with the optimised migo_cards_bg.wasm at its root, which ends up
-// inlined only; its glue is js/load/glue.js):
+// built (with the optimised migo_cards_bg.wasm at its root and wasm-bindgen's
+// JS bindings in bindings/, both of which end up inlined only):
 //  - web/wasm.js: the wasm as base64 of its deflate-raw compression, for the
 //    browser build (why: js/load/inline.js);
-//  - node/index.cjs: js/node/index.js bundled by esbuild with the glue, the
+//  - node/index.cjs: js/node/index.js bundled by esbuild with the bindings, the
 //    loader, MigoError and the wasm as plain base64 (size matters less than a
 //    synchronous load there), the UTF-8 fallback injected for the globals;
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
-//    glue, the API, MigoError and the loader, importing ./wasm.js.
+//    bindings, the API, MigoError and the loader, importing ./wasm.js.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
@@ -43,6 +43,8 @@ writeFileSync(
 const stage = mkdtempSync(path.join(os.tmpdir(), "migo-pkg-"));
 try {
   cpSync(path.join(root, "js"), stage, { recursive: true });
+  cpSync(path.join(out, "bindings", "migo_cards.js"), path.join(stage, "load", "bindings.js"));
+  cpSync(path.join(out, "bindings", "snippets"), path.join(stage, "load", "snippets"), { recursive: true });
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
   // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
@@ -85,4 +87,5 @@ for (const forbidden of ["require(", "__dirname", "import.meta", "readFileSync"]
   if (cjs.includes(forbidden)) fail(`node/index.cjs mentions ${forbidden}: it must load nothing from disk or Node`);
 }
 rmSync(path.join(out, "migo_cards_bg.wasm"));
+rmSync(path.join(out, "bindings"), { recursive: true });
 console.log(`inlined the wasm (${wasm.length} bytes; deflated ${deflated.length}); node/index.cjs ${cjs.length} bytes`);

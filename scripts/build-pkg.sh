@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds pkg/, the npm package: one wasm (cargo, then wasm-opt; its exports
-# are plain functions that js/load/glue.js drives, no wasm-bindgen) inlined
+# Builds pkg/, the npm package: one wasm (cargo, then wasm-bindgen, which
+# writes its JS bindings, then wasm-opt) inlined
 # into two builds behind the entry points in js/: the browser build (web/,
 # loaded by an async init()) and the node build (node/index.cjs, one
 # self-contained file that loads it synchronously). No .wasm file ships:
@@ -24,8 +24,11 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
 rm -rf "$out"
 mkdir -p "$out/web"
-wasm_opt_release "$wasm" "$out/migo_cards_bg.wasm"
-# Inlined into both builds by build-pkg-js.mjs, which then removes it.
+# The bindings (the module's exports as JS, src/wasm/mod.rs), with no default
+# URL for the .wasm: the entries hand it the inlined module.
+wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out/bindings" "$wasm"
+wasm_opt_release "$out/bindings/migo_cards_bg.wasm" "$out/migo_cards_bg.wasm"
+# Both inlined into both builds by build-pkg-js.mjs, which then removes them.
 
 mkdir -p "$out/node"
 cp js/node/index.mjs "$out/node/"

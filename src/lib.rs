@@ -3,7 +3,7 @@
 //! - [`core`]: pure Rust, no I/O. Validation, the endpoint table, request
 //!   building, response decoding, and the whole call as a state machine
 //!   ([`core::call`]): attempts, retries, tokens, deadlines, outcome.
-//! - `wasm` (only on `wasm32`): exports that move numbers and strings
+//! - `wasm` (only on `wasm32`): the wasm-bindgen exports that move values
 //!   between the core and the JavaScript driver (`js/api.js`), which only
 //!   performs what the core decides: `fetch`, timers, the token provider.
 
@@ -29,7 +29,6 @@ pub(crate) mod prelude {
 
 pub mod core;
 mod platform;
-mod utf8;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "rust-driver")))]
 pub mod wasm;

@@ -4,12 +4,13 @@
 // esbuild or any other tool has bundled it, and it needs no Node built-in,
 // so Jest's jsdom environment and a browser bundler's `require` can load it
 // too. The module is compiled synchronously on import: no init() needed.
-import { instantiateSync } from "../load/glue.js";
+import { instantiateSync } from "../load/module.js";
 import wasmBase64 from "./wasm-base64.js";
 import { fromBase64 } from "../load/inline.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
-bind(instantiateSync(fromBase64(wasmBase64)));
+instantiateSync(fromBase64(wasmBase64));
+bind();
 
 /** A no-op: the module is ready once imported. */
 export async function init() {}

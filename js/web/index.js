@@ -1,6 +1,6 @@
 // Browser and bundler entry. The wasm is inlined (./wasm.js, see
 // ../load/inline.js): no asset for a bundler to emit, no request in init().
-import { instantiate } from "../load/glue.js";
+import { instantiate } from "../load/module.js";
 import deflatedWasm from "./wasm.js";
 import { inflatedWasm } from "../load/inline.js";
 import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
@@ -29,7 +29,7 @@ let ready;
 export function init(input) {
   if (!ready) {
     const module = input === undefined ? (compiled ??= compileInlined()) : input;
-    ready = instantiate(module).then(bind);
+    ready = instantiate(module).then(() => bind());
     // A failed load may be retried by calling init again.
     ready.catch(() => {
       ready = undefined;

@@ -74,6 +74,9 @@ pub const TAGS: [&str; 15] = [
     "timedOutSignal",
 ];
 
+/// The tag of a string, the one tag whose value crosses as text.
+pub const STRING_TAG: u8 = 5;
+
 impl Input {
     /// The value a driver sent as `tag` with `text` or `number`. An unknown
     /// tag is an unreadable value, never a panic.
@@ -86,7 +89,7 @@ impl Input {
             2 => Input::Bool(false),
             3 => Input::Bool(true),
             4 => Input::Number(number),
-            5 => text.map_or(Input::Unreadable, Input::Str),
+            STRING_TAG => text.map_or(Input::Unreadable, Input::Str),
             // "bigint", "symbol", "function", "object"
             6..=9 => Input::Other(TAGS[usize::from(tag)]),
             // A string that UTF-8 cannot carry unchanged is refused, not altered.
@@ -125,6 +128,7 @@ mod tests {
         assert_eq!(read("true"), Input::Bool(true));
         assert_eq!(read("number"), Input::Number(2.5));
         assert_eq!(read("string"), Input::Str("x".into()));
+        assert_eq!(tag("string"), STRING_TAG);
         for other in ["bigint", "symbol", "function", "object"] {
             assert_eq!(read(other), Input::Other(other));
         }

@@ -479,7 +479,7 @@ fn is_exact_bytes(raw: &[u8]) -> bool {
 /// Unescapes a raw JSON string literal; `None` if `raw` is not one.
 /// Unpaired surrogate escapes become U+FFFD.
 pub fn string(raw: &str) -> Option<String> {
-    let raw = crate::utf8::trim(raw);
+    let raw = raw.trim();
     let mut c = Cursor::new(raw.as_bytes(), 0);
     c.string()?;
     c.end()?;

@@ -111,7 +111,7 @@ enum Refusal<'a> {
 fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
     let ok = (200..300).contains(&raw.status);
     let plain = |note| Err(Refusal::Api { status: raw.status, env: None, note });
-    let trimmed = crate::utf8::trim(raw.body);
+    let trimmed = raw.body.trim();
     if trimmed.is_empty() {
         return if ok { Ok(Body::Empty) } else { plain(None) };
     }

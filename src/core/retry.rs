@@ -126,7 +126,7 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
 /// RFC 850, asctime), relative to `now_ms` (Unix epoch ms). A date in the
 /// past means no wait.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
-    let v = crate::utf8::trim(value);
+    let v = value.trim();
     if !v.is_empty() && v.len() <= 10 && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
         return super::validate::digits_value(v.as_bytes()).map(|s| s * 1000);
     }

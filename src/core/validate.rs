@@ -163,7 +163,7 @@ pub fn card_id(input: &Input) -> Result<String, Error> {
 pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
     const F: &str = "card";
     let s = match input {
-        Input::Str(s) => crate::utf8::trim(s),
+        Input::Str(s) => s.trim(),
         other => return Err(required_or_type(F, other, "a string of digits")),
     };
     if s.is_empty() {
@@ -218,7 +218,7 @@ pub fn luhn(digits: &[u8]) -> bool {
 pub fn alias(input: &Input) -> Result<String, Error> {
     const F: &str = "alias";
     match input {
-        Input::Str(s) if crate::utf8::trim(s).is_empty() => Err(Error::validation(F, "alias must not be empty")),
+        Input::Str(s) if s.trim().is_empty() => Err(Error::validation(F, "alias must not be empty")),
         Input::Str(s) if char_count(s) > MAX_ALIAS_CHARS => Err(at_most(F, MAX_ALIAS_CHARS)),
         Input::Str(s) if has_control(s) => Err(Error::validation(F, "alias must not contain control characters")),
         Input::Str(s) => Ok(s.clone()),
