@@ -1,14 +1,14 @@
 //! wasm-bindgen tests: the compiled module's exports (src/wasm/mod.rs),
-//! driven from Rust the way js/load/glue.js and js/api.js drive them, in
-//! Node and in headless Chromium (`make test` runs both). They check what
-//! only the wasm build can show: the exports' value crossing (strings
-//! through memory, handles, lengths as the glue passes them), the core's
-//! rules under wasm32 (Retry-After dates are read by the engine's `Date`
-//! there, checked here against httpdate), and that hostile numbers, tags,
-//! bytes, lengths and handles from JavaScript never trap the module.
+//! driven from Rust the way js/api.js drives them, in Node and in headless
+//! Chromium (`make test` runs both). They check what only the wasm build can
+//! show: the exports' value crossing (tags, numbers, a string's length in
+//! UTF-16 units), the core's rules under wasm32 (Retry-After dates are read
+//! by the engine's `Date` there, checked here against httpdate), that each
+//! result is the caller's own whatever runs in between, and that hostile
+//! numbers, tags, lengths and ids from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use migo_cards::wasm as w;
+use migo_cards::wasm::{self as w, Act, Failure, StepField, WasmClient};
 use wasm_bindgen_test::*;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
@@ -17,167 +17,199 @@ fn tag(name: &str) -> u8 {
     migo_cards::core::input::TAGS.iter().position(|t| *t == name).unwrap() as u8
 }
 
-/// Writes `bytes` at the start of the module's scratch buffer, as
-/// js/load/glue.js does before an export that reads strings.
-fn scratch(bytes: &[u8]) {
-    let p = w::scratch(bytes.len());
-    // SAFETY: `scratch` gives at least `bytes.len()` writable bytes.
-    unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+/// JS values as js/api.js's `pack` sends them.
+#[derive(Clone, Copy)]
+enum V<'a> {
+    S(&'a str),
+    N(f64),
+    T(&'a str),
 }
 
-/// The string an export handed out, read as the glue reads it.
-fn out(len: i32) -> Option<String> {
-    let len = usize::try_from(len).ok()?;
-    // SAFETY: `ret` points at the Block, whose first f64 is the address of the last string handed out,
-    // which stays alive until the next one.
-    let p = unsafe { *(w::ret() as *const f64) } as usize as *const u8;
-    Some(String::from_utf8(unsafe { core::slice::from_raw_parts(p, len) }.to_vec()).unwrap())
+/// `pack` of js/api.js: tags, numbers (a string's UTF-16 length), texts joined.
+fn pack(values: &[V]) -> (Vec<u8>, Vec<f64>, String) {
+    let (mut tags, mut numbers, mut text) = (vec![], vec![], String::new());
+    for v in values {
+        match *v {
+            V::S(s) => {
+                tags.push(tag("string"));
+                numbers.push(s.encode_utf16().count() as f64);
+                text.push_str(s);
+            }
+            V::N(n) => {
+                tags.push(tag("number"));
+                numbers.push(n);
+            }
+            V::T(t) => {
+                tags.push(tag(t));
+                numbers.push(0.0);
+            }
+        }
+    }
+    (tags, numbers, text)
 }
 
-fn string(s: &str) {
-    scratch(s.as_bytes());
-    w::push(tag("string"), s.len() as i32, 0.0);
-}
+const ABSENT: V = V::T("undefined");
 
-fn absent() {
-    w::push(tag("undefined"), -1, 0.0);
-}
-
-fn number(n: f64) {
-    w::push(tag("number"), -1, n);
-}
-
-/// A client with a fixed token and a loopback base URL, as `new MigoClient`
-/// pushes it: its handle.
-fn client() -> u32 {
-    w::push(tag("object"), -1, 0.0);
-    // environment, baseUrl, applicationId, clientId, maxRetries, timeoutMs,
-    // accessToken, getAccessToken, onRequest, fetch
-    absent();
-    string("http://127.0.0.1:3010/rest");
-    string("app-1");
-    absent();
-    absent();
-    absent();
-    string("tok_wasm_test_secret");
-    absent();
-    absent();
-    absent();
-    let h = w::client_new();
-    assert!(h >= 0, "{:?}", out(!h));
-    h as u32
+/// A client with a fixed token and a loopback base URL, as `new MigoClient` makes it.
+fn client() -> WasmClient {
+    // The options argument, then environment, baseUrl, applicationId,
+    // clientId, maxRetries, timeoutMs, accessToken, getAccessToken,
+    // onRequest, fetch.
+    let (t, n, s) = pack(&[
+        V::T("object"),
+        ABSENT,
+        V::S("http://127.0.0.1:3010/rest"),
+        V::S("app-1"),
+        ABSENT,
+        ABSENT,
+        ABSENT,
+        V::S("tok_wasm_test_secret"),
+        ABSENT,
+        ABSENT,
+        ABSENT,
+    ]);
+    WasmClient::new(&t, &n, &s).unwrap()
 }
 
 /// The operation's index, as `describe()` lists them.
 fn op(name: &str) -> u8 {
-    assert!(out(w::describe()).unwrap().contains(&format!("[\"{name}\",")));
+    assert!(w::describe().contains(&format!("[\"{name}\",")));
     migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
 }
 
-/// Starts `name` at `T0` with the arguments pushed and no call options, as
-/// `client.name(...args)` does: the call's id and first action.
-fn start(h: u32, name: &str) -> (u32, u8) {
-    let none = tag("undefined");
-    let r = w::start(h, op(name), true, none, none, 0.0, none, 0.0, none, T0);
-    (r >> 3, (r & 7) as u8)
+/// A step's number, by field.
+fn at(step: &[f64], f: StepField) -> f64 {
+    step[f as usize]
 }
 
-/// The request lines a send handed out, read as the glue reads them.
-fn request_lines() -> Vec<String> {
-    out(w::lines()).unwrap().split('\n').map(str::to_owned).collect()
+fn act(step: &[f64]) -> u8 {
+    at(step, StepField::Act) as u8
 }
 
-/// `reply` with its three strings back to back in the scratch buffer, as the glue writes them.
-#[allow(clippy::too_many_arguments)]
-fn reply(
-    h: u32,
-    id: u32,
-    status: u16,
-    body: &str,
-    request_id: Option<&str>,
-    retry_after: Option<&str>,
-    now: f64,
-) -> u8 {
-    let len = |s: Option<&str>| s.map_or(-1, |s| s.len() as i32);
-    scratch(format!("{body}{}{}", request_id.unwrap_or(""), retry_after.unwrap_or("")).as_bytes());
-    w::reply(h, id, status, body.len() as i32, len(request_id), len(retry_after), false, now, 0.5)
+fn id(step: &[f64]) -> u32 {
+    at(step, StepField::Id) as u32
 }
 
-// Action codes (`actions` in describe()).
-const SEND: u8 = 0;
-const WAIT: u8 = 1;
-const DONE: u8 = 4;
-const FAIL: u8 = 5;
-// `text`'s selectors and `next`'s events, as js/api.js names them.
-const SUMMARY: u8 = 0;
-const VALUE: u8 = 2;
-const ERROR: u8 = 3;
-const EVENT: u8 = 4;
-const NEXT: u8 = 0;
+const SEND: u8 = Act::Send as u8;
+const WAIT: u8 = Act::Wait as u8;
+const DONE: u8 = Act::Done as u8;
+const FAIL: u8 = Act::Fail as u8;
+
+/// Starts `name` at `T0` with `args` and no call options, as
+/// `client.name(...args)` does: its first step.
+fn start(c: &mut WasmClient, name: &str, args: &[V]) -> Vec<f64> {
+    let mut all = args.to_vec();
+    all.extend([ABSENT, ABSENT, ABSENT, ABSENT]);
+    let (t, n, s) = pack(&all);
+    c.start(op(name), &t, &n, &s, true, T0)
+}
+
+/// The request lines of call `id`.
+fn request_lines(c: &WasmClient, id: u32) -> Vec<String> {
+    c.request(id).unwrap().split('\n').map(str::to_owned).collect()
+}
+
+fn reply(c: &mut WasmClient, id: u32, status: u16, body: &str, request_id: Option<&str>, retry_after: Option<&str>, now: f64) -> Vec<f64> {
+    c.reply(id, status, body.into(), request_id.map(Into::into), retry_after.map(Into::into), false, now, 0.5)
+}
 
 #[wasm_bindgen_test]
 fn describe_lists_what_the_core_has() {
-    let d = out(w::describe()).unwrap();
+    let d = w::describe();
     assert_eq!(d, migo_cards::describe::describe_json());
     assert!(d.starts_with("{\"tags\":[\"undefined\""), "{d}");
-    assert!(d.contains(r#""actions":["send","wait","fetchToken","awaitToken","done","fail"]"#), "{d}");
 }
 
 #[wasm_bindgen_test]
 fn a_call_crosses_as_tags_numbers_and_strings() {
-    let h = client();
-    assert_eq!(
-        out(w::text(h, 0, SUMMARY)).as_deref(),
-        Some(r#"{"environment":"production","baseUrl":"http://127.0.0.1:3010/rest","applicationId":"app-1"}"#)
-    );
-    string("1001");
-    number(5_000_001.0);
-    let (id, action) = start(h, "activateCard");
-    assert_eq!(action, SEND);
-    assert_eq!(w::deadline(), T0 + 30_000.0);
-    assert_eq!(
-        request_lines(),
-        [
-            "POST",
-            "http://127.0.0.1:3010/rest/users/1001/cards/5000001/activate",
-            "",
-            "authorization",
-            "Bearer tok_wasm_test_secret",
-            "x-application-id",
-            "app-1"
-        ]
-    );
+    let mut c = client();
+    assert_eq!(c.summary(), r#"{"environment":"production","baseUrl":"http://127.0.0.1:3010/rest","applicationId":"app-1"}"#);
+    let s = start(&mut c, "activateCard", &[V::S("1001"), V::N(5_000_001.0)]);
+    let id = id(&s);
+    assert_eq!(act(&s), SEND);
+    assert_eq!(at(&s, StepField::At), T0 + 30_000.0);
+    let expected = [
+        "POST",
+        "http://127.0.0.1:3010/rest/users/1001/cards/5000001/activate",
+        "",
+        "authorization",
+        "Bearer tok_wasm_test_secret",
+        "x-application-id",
+        "app-1",
+    ];
+    assert_eq!(request_lines(&c, id), expected);
     let body = r#"{"success":true,"data":{"cardId":5000001,"status":"ACTIVE"}}"#;
-    assert_eq!(reply(h, id, 200, body, Some("req-1"), None, T0 + 5.0), DONE);
+    let s = reply(&mut c, id, 200, body, Some("req-1"), None, T0 + 5.0);
+    assert_eq!(act(&s), DONE);
     // The value is a part of the body: its span, as JS string indices.
-    let span = w::span();
-    let (s, e) = ((span / 4_294_967_296.0) as usize, (span % 4_294_967_296.0) as usize);
-    assert_eq!(&body[s..e], r#"{"cardId":5000001,"status":"ACTIVE"}"#);
-    assert_eq!(out(w::text(h, id, VALUE)).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
-    let event = out(w::text(h, id, EVENT)).unwrap();
+    let (a, b) = (at(&s, StepField::Start) as usize, at(&s, StepField::End) as usize);
+    assert_eq!(&body[a..b], r#"{"cardId":5000001,"status":"ACTIVE"}"#);
+    assert_eq!(c.value(id).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
+    let event = c.event(id).unwrap();
     assert!(event.contains("\"durationMs\":5") && event.contains(r#""requestId":"req-1""#), "{event}");
     // What the driver passes on from elsewhere loses the call's secrets.
-    let text = "failed: Bearer tok_wasm_test_secret for 4111111111111111";
-    scratch(text.as_bytes());
-    let scrubbed = out(w::scrub(h, id, text.len() as i32)).unwrap();
+    let scrubbed = c.scrub(id, "failed: Bearer tok_wasm_test_secret for 4111111111111111");
     assert!(!scrubbed.contains("tok_wasm_test_secret") && !scrubbed.contains("4111111111111111"), "{scrubbed}");
-    w::finish(h, id);
-    assert_eq!(w::live_calls(h), 0);
-    assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL, "a finished call is forgotten");
-    w::client_free(h);
+    c.finish(id);
+    assert_eq!(c.live_calls(), 0);
+    assert_eq!(act(&c.next(id, T0)), FAIL, "a finished call is forgotten");
+}
+
+/// Strings cross by their UTF-16 length: text beyond ASCII, astral
+/// characters and empty strings each land in their own value.
+#[wasm_bindgen_test]
+fn strings_of_any_script_cross_whole() {
+    let mut c = client();
+    let alias = "Épargne 💳 ★";
+    let s = start(&mut c, "updateCardAlias", &[V::N(5_000_001.0), V::S(alias)]);
+    assert_eq!(act(&s), SEND);
+    let lines = request_lines(&c, id(&s));
+    assert_eq!(lines[2], format!("{{\"alias\":\"{alias}\"}}"));
+    let s = start(&mut c, "linkCard", &[V::S("1001"), V::S("4111111111111111"), V::S(""), V::S("ü")]);
+    let e = c.error(id(&s));
+    assert_eq!(act(&s), FAIL, "{e}");
+}
+
+/// Whatever the driver calls between a step and the read of what it needs
+/// (a report, another call's start and steps, a scrub, a value), each call's
+/// request and each step's numbers stay its own.
+#[wasm_bindgen_test]
+fn each_result_is_its_own_whatever_runs_in_between() {
+    let mut c = client();
+    let first = start(&mut c, "updateCardAlias", &[V::N(5_000_001.0), V::S("Groceries")]);
+    let a = id(&first);
+    let before = request_lines(&c, a);
+    // A 429 whose Retry-After is due: the retry's send step comes at once.
+    let s = reply(&mut c, a, 429, "", None, Some("0"), T0 + 1.0);
+    assert_eq!(act(&s), SEND);
+    // Every export the driver can call, between the send step and its request.
+    let _ = c.event(a);
+    let _ = c.scrub(a, "x 4111111111111111");
+    let other = start(&mut c, "issueCard", &[V::S("1002")]);
+    let b = id(&other);
+    let _ = c.request(b);
+    let _ = c.event(b);
+    let _ = c.failed(b, Failure::Network, T0 + 3.0, 0.5);
+    let _ = c.error(b);
+    let _ = w::describe();
+    let _ = w::activation_url(&[tag("string"), tag("string"), tag("string")], &[4.0, 1.0, 7.0], "1001xsandbox");
+    let _ = w::is_valid_card_number(tag("string"), Some("4111111111111111".into()));
+    assert_eq!(request_lines(&c, a), before);
+    assert_eq!(before[..3], ["PATCH", "http://127.0.0.1:3010/rest/cards/5000001", r#"{"alias":"Groceries"}"#]);
+    assert_eq!(act(&s), SEND);
+    assert_eq!(id(&s), a);
 }
 
 #[wasm_bindgen_test]
 fn retry_after_dates_work_under_wasm32() {
     for date in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
-        let h = client();
-        string("1001");
-        let (id, action) = start(h, "issueCard");
-        assert_eq!(action, SEND);
-        assert_eq!(request_lines()[..2], ["POST", "http://127.0.0.1:3010/rest/users/1001/cards/virtuals"]);
-        assert_eq!(reply(h, id, 503, "", None, Some(date), T0), WAIT, "{date}");
-        assert_eq!(w::deadline(), T0 + 3000.0, "{date}");
-        w::client_free(h);
+        let mut c = client();
+        let s = start(&mut c, "issueCard", &[V::S("1001")]);
+        assert_eq!(act(&s), SEND);
+        assert_eq!(request_lines(&c, id(&s))[..2], ["POST", "http://127.0.0.1:3010/rest/users/1001/cards/virtuals"]);
+        let s = reply(&mut c, id(&s), 503, "", None, Some(date), T0);
+        assert_eq!(act(&s), WAIT, "{date}");
+        assert_eq!(at(&s, StepField::At), T0 + 3000.0, "{date}");
     }
 }
 
@@ -221,113 +253,69 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
 
 #[wasm_bindgen_test]
 fn errors_cross_as_one_json_object() {
-    let h = client();
-    w::push(tag("badString"), -1, 0.0);
-    let (id, action) = start(h, "issueCard");
-    assert_eq!(action, FAIL);
-    assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL);
-    let e = out(w::text(h, id, ERROR)).unwrap();
+    let mut c = client();
+    let s = start(&mut c, "issueCard", &[V::T("badString")]);
+    assert_eq!(act(&s), FAIL);
+    assert_eq!(act(&c.next(id(&s), T0)), FAIL);
+    let e = c.error(id(&s));
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
     assert!(e.contains(r#""field":"userId""#) && e.contains(r#""outcome":"notSent""#), "{e}");
-    w::client_free(h);
 }
 
 #[wasm_bindgen_test]
 fn unusable_options_give_their_error_and_no_client() {
     // Not an object.
-    number(1.0);
-    let r = w::client_new();
-    assert!(r < 0);
-    let e = out(!r).unwrap();
+    let (t, n, s) = pack(&[V::N(1.0)]);
+    let e = WasmClient::new(&t, &n, &s).err().unwrap();
     assert!(e.contains(r#""field":"options""#) && e.contains(r#""kind":"config""#), "{e}");
     // An object without a token.
-    w::push(tag("object"), -1, 0.0);
-    for _ in 0..10 {
-        absent();
-    }
-    let r = w::client_new();
-    assert!(r < 0);
-    assert!(out(!r).unwrap().contains(r#""field":"accessToken""#));
-    // Nothing was kept for them: the next client gets the first free handle.
-    let h = client();
-    let h2 = client();
-    assert_ne!(h, h2);
-    w::client_free(h);
-    assert_eq!(client(), h, "a freed handle is reused");
-    w::client_free(h);
-    w::client_free(h2);
+    let mut values = vec![V::T("object")];
+    values.extend([ABSENT; 10]);
+    let (t, n, s) = pack(&values);
+    assert!(WasmClient::new(&t, &n, &s).err().unwrap().contains(r#""field":"accessToken""#));
 }
 
 #[wasm_bindgen_test]
-fn hostile_numbers_tags_and_ids_never_trap() {
-    let h = client();
+fn hostile_numbers_tags_lengths_and_ids_never_trap() {
+    let mut c = client();
     for t in [0u8, 4, 5, 14, 15, 200, 255] {
         for n in [f64::NAN, f64::INFINITY, -0.0, 1e300, -1.0, 9_007_199_254_740_993.0] {
-            string("x");
-            w::push(t, 1, n);
-            w::push(t, -1, n);
             for o in 0..=12u8 {
-                let id = w::start(h, o, n.is_nan(), t, t, n, t, n, t, n) >> 3;
-                for event in 0..=5u8 {
-                    let _ = w::next(h, id, event, t, n, n);
+                // More or fewer numbers than tags, lengths past the text.
+                let s = c.start(o, &[t, t, t, t, t, t, t], &[n, n, n], "x💳", n.is_nan(), n);
+                let id = id(&s);
+                let _ = c.next(id, n);
+                for how in [Failure::Network, Failure::NotSent, Failure::BadResponse] {
+                    let _ = c.failed(id, how, n, n);
                 }
-                scratch(b"\0");
-                let _ = w::reply(h, id, 0, 0, -1, 1, true, n, n);
-                let _ = w::token(h, id, u32::MAX, t, t, -1, n);
-                for what in 0..=6u8 {
-                    let _ = out(w::text(h, id, what));
-                }
-                scratch(b"4111 1111 1111 1111");
-                let _ = out(w::scrub(h, id, 19));
-                w::finish(h, id);
+                let _ = c.timed_out(id, n, n);
+                let _ = c.aborted(id, n.is_nan(), n < 0.0, n);
+                let _ = c.reply(id, 0, "\0".into(), None, Some("1".into()), true, n, n);
+                let _ = c.token(id, u32::MAX, t, None, n);
+                let _ = c.token_failed(id, u32::MAX, true, n);
+                let _ = (c.request(id), c.value(id), c.error(id), c.event(id));
+                let _ = c.scrub(id, "4111 1111 1111 1111");
+                c.finish(id);
             }
         }
     }
     for id in [u32::MAX, 7, 0] {
-        assert_eq!(w::next(h, id, NEXT, 0, T0, 0.0), FAIL);
-        w::finish(h, id);
+        assert_eq!(act(&c.next(id, T0)), FAIL);
+        assert!(c.error(id).contains(r#""field":"this""#));
+        assert_eq!((c.request(id), c.value(id), c.event(id)), (None, None, None));
+        c.finish(id);
     }
-    assert_eq!(w::live_calls(h), 0);
-    w::client_free(h);
+    assert_eq!(c.live_calls(), 0);
     // Free functions.
-    w::push(200, -1, f64::NAN);
-    assert!(out(w::activation_url()).unwrap().starts_with('{'));
-    assert!(!w::is_valid_card_number(255, -1));
-    scratch(b"4111-1111-1111-1111");
-    assert!(w::is_valid_card_number(tag("string"), 19));
+    assert!(w::activation_url(&[200], &[f64::NAN], "").starts_with('{'));
+    assert!(w::activation_url(&[5, 5, 5], &[1e9, -1.0, f64::NAN], "ab").starts_with('{'));
+    assert!(!w::is_valid_card_number(255, None));
+    assert!(!w::is_valid_card_number(tag("string"), None));
+    assert!(w::is_valid_card_number(tag("string"), Some("4111-1111-1111-1111".into())));
 }
 
 #[wasm_bindgen_test]
-fn bytes_handles_and_lengths_from_javascript_never_trap() {
-    scratch(b"4111 1111 1111 1111");
-    assert!(w::is_valid_card_number(tag("string"), 19));
-    assert!(!w::is_valid_card_number(tag("string"), 18));
-    // Not UTF-8, lengths past the buffer or negative: no string.
-    scratch(&[0xff, 0xfe, b'4', 0xc3]);
-    for len in [-5, -1, 0, 1, 3, 4, 5, i32::MAX] {
-        w::push(tag("string"), len, 0.0);
-        let _ = w::is_valid_card_number(tag("string"), len);
-    }
-    assert!(out(w::activation_url()).unwrap().starts_with('{'));
-    // Unknown and freed handles answer as a failed call.
-    let freed = client();
-    w::client_free(freed);
-    for h in [u32::MAX, 12345, freed] {
-        assert_eq!(w::next(h, 0, NEXT, 0, T0, 0.0), FAIL);
-        assert_eq!(w::reply(h, 0, 200, i32::MAX, -7, 3, true, f64::NAN, f64::NAN), FAIL);
-        assert_eq!(w::token(h, 0, 0, 0, tag("string"), 99, T0), FAIL);
-        assert_eq!(w::start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0, T0), w::FAILED);
-        assert!(out(w::text(h, 0, ERROR)).unwrap().contains(r#""field":"this""#));
-        assert_eq!(out(w::scrub(h, 0, -1)).as_deref(), Some(""));
-        assert_eq!((w::text(h, 0, VALUE), w::text(h, 0, EVENT), w::text(h, 0, SUMMARY)), (-1, -1, -1));
-        w::finish(h, 0);
-        w::client_free(h);
-    }
-    // A card number scrubbed out of text that comes from anywhere.
-    scratch(b"card 4111111111111111 declined");
-    assert_eq!(out(w::scrub(u32::MAX, 0, 30)).as_deref(), Some("card ************1111 declined"));
-    let h = client();
-    scratch(b"card 4111111111111111 declined, tok_wasm_test_secret");
-    assert_eq!(out(w::scrub(h, 0, 30)).as_deref(), Some("card ************1111 declined"));
-    w::client_free(h);
+fn a_card_number_is_scrubbed_from_text_of_any_call() {
+    let c = client();
+    assert_eq!(c.scrub(0, "card 4111111111111111 declined"), "card ************1111 declined");
 }
