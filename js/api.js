@@ -13,9 +13,10 @@ import { MigoError, configError } from "./error.js";
 import {
   WasmClient,
   Act,
-  Failure,
+  Event,
   StepField,
   describe,
+  optionsError,
   activationUrl as wasmActivationUrl,
   isValidCardNumber as wasmIsValidCardNumber,
 } from "./load/bindings.js";
@@ -137,13 +138,9 @@ export class MigoClient {
     for (const name of D.options) values[name] = read(options, name);
     const list = [options];
     if (tag(options) === T.object) for (const name of D.options) list.push(values[name]);
-    let core;
-    try {
-      core = new WasmClient(...pack(list));
-    } catch (e) {
-      // Unusable options: the module throws their MigoError JSON.
-      throw typeof e === "string" ? toError(e) : e;
-    }
+    const packed = pack(list);
+    const core = WasmClient.create(...packed);
+    if (!core) throw toError(optionsError(...packed));
     const c = {
       core,
       fetch: values.fetch ?? undefined,
@@ -251,13 +248,15 @@ function misuse() {
 // How a token fetch settled without a value.
 const REJECTED = 1;
 const THREW = 2;
-// What within() settles with when the deadline passes (compared by
-// identity) or the signal fires, before (`sent: false`) or after `start` ran.
-const TIMED_OUT = {};
-const ABORTED = { aborted: true, sent: true };
-const ABORTED_UNSENT = { aborted: true, sent: false };
+// What within() settles with when the deadline passes or the signal fires,
+// before (AbortedUnsent) or after `start` ran: the core's event for each.
+const TIMED_OUT = { event: Event.TimedOut };
+const ABORTED = { event: Event.Aborted };
+const ABORTED_UNSENT = { event: Event.AbortedUnsent };
 
 const NOOP = () => {};
+// A wait's end.
+const GO = { event: Event.Go };
 
 /**
  * Listens for the caller's `signal` to fire; returns the function that stops
@@ -418,13 +417,13 @@ const RESOLVED = Promise.resolve();
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
  * status, body, request id, Retry-After and whether a redirect was followed
- * (`reply`'s arguments, in its order), or why there is none (`failure`, a
- * `Failure`). Written with `then` rather than `await`: this is the hot path
+ * (`reply`'s arguments, in its order), or why there is none (`event`, the
+ * core's `Event` for it). Written with `then` rather than `await`: this is the hot path
  * of every call, and each await is a turn of the microtask queue.
  */
 function readAnswer(res, done) {
   try {
-    if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ failure: Failure.BadResponse });
+    if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ event: Event.BadResponse });
     // A redirect not followed (redirect: "manual") has status 0: the Fetch
     // Standard's opaque-redirect filtered response; Node's undici gives the 3xx.
     const status = res.status;
@@ -441,13 +440,13 @@ function readAnswer(res, done) {
         done(
           typeof text === "string" && typeof status === "number"
             ? [status, text, requestId ?? undefined, retryAfter ?? undefined, redirected]
-            : { failure: Failure.BadResponse },
+            : { event: Event.BadResponse },
         ),
       // The body could not be read: the connection failed mid-answer.
-      (error) => done({ failure: Failure.Network, error }),
+      (error) => done({ event: Event.Network, error }),
     );
   } catch (error) {
-    done({ failure: Failure.Network, error });
+    done({ event: Event.Network, error });
   }
 }
 
@@ -468,7 +467,7 @@ function lines(text) {
  */
 function send(core, id, f, deadline, signal, then) {
   const text = core.request(id);
-  if (text === undefined) return then({ failure: Failure.NotSent });
+  if (text === undefined) return then({ event: Event.NotSent });
   const line = lines(text);
   const headers = {};
   for (let i = 3; i < line.length; i += 2) headers[line[i]] = line[i + 1];
@@ -485,11 +484,11 @@ function send(core, id, f, deadline, signal, then) {
           redirect: "manual",
         });
       } catch {
-        return end({ failure: Failure.NotSent });
+        return end({ event: Event.NotSent });
       }
       Promise.resolve(pending).then(
         (res) => readAnswer(res, end),
-        (error) => end({ failure: Failure.Network, error }),
+        (error) => end({ event: Event.Network, error }),
       );
     },
     deadline,
@@ -527,9 +526,10 @@ function drive(c, first, f, signal) {
   let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
   let unreported = false;
-  const aborted = (r) => {
-    cause = reasonOf(signal);
-    return core.aborted(id, isTimeout(cause), r.sent, clock());
+  /** The core's step after event `r`, with the abort's reason kept as `cause`. */
+  const on = (r) => {
+    if (r === ABORTED || r === ABORTED_UNSENT) cause = reasonOf(signal);
+    return core.on(id, r.event, isTimeout(cause), 0, clock(), Math.random());
   };
   c.running++;
   return new Promise((resolve, reject) => {
@@ -561,26 +561,23 @@ function drive(c, first, f, signal) {
             return send(core, id, f, deadline, signal, (r) =>
               run(() => {
                 unreported = hook !== undefined;
-                if (r.aborted) return aborted(r);
-                if (r === TIMED_OUT) return core.timedOut(id, clock(), Math.random());
-                if (r.failure !== undefined) {
+                if (r.event !== undefined) {
                   if (r.error !== undefined) cause = failureCause(core, id, r.error);
-                  return core.failed(id, r.failure, clock(), Math.random());
+                  return on(r);
                 }
                 body = r[1];
                 return core.reply(id, r[0], r[1], r[2], r[3], r[4], clock(), Math.random());
               }),
             );
           case Act.Wait:
-            return within(NOOP, deadline, signal, undefined, (r) => run(() => (r.aborted ? aborted(r) : core.next(id, clock()))));
+            return within(NOOP, deadline, signal, undefined, (r) => run(() => on(r.event === undefined ? GO : r)));
           case Act.FetchToken:
           case Act.AwaitToken: {
             const token = tokenPromise(c, ticket, s[ACT] === Act.FetchToken);
             return within((end) => token.then(end), deadline, signal, undefined, (r) =>
               run(() => {
-                if (r.aborted) return aborted(r);
-                if (r === TIMED_OUT) return core.timedOut(id, clock(), Math.random());
-                if (r.how !== 0) return core.tokenFailed(id, ticket, r.how === THREW, clock());
+                if (r.event !== undefined) return on(r);
+                if (r.how !== 0) return core.on(id, r.how === THREW ? Event.TokenThrew : Event.TokenRejected, false, ticket, clock(), 0);
                 const t = tag(r.value);
                 return core.token(id, ticket, t, t === T.string ? r.value : undefined, clock());
               }),

@@ -16,16 +16,17 @@ mod engine {
     use wasm_bindgen::prelude::*;
 
     // ECMAScript requires `Date.parse(d.toUTCString())` to give `d` back in
-    // every engine, and `toUTCString` to write IMF-fixdate.
+    // every engine, and `toUTCString` to write IMF-fixdate (ASCII: a byte
+    // past 0x7F, read as one character each, never matches).
     #[wasm_bindgen(inline_js = "const parse = Date.parse, D = Date, utc = Date.prototype.toUTCString;
-export function imf_ms(text) { const ms = parse(text); return utc.call(new D(ms)) === text ? ms : NaN; }")]
+export function imf_ms(bytes) { const text = String.fromCharCode(...bytes); const ms = parse(text); return utc.call(new D(ms)) === text ? ms : NaN; }")]
     extern "C" {
-        /// The instant `text` names, if formatting it back gives `text`; else NaN.
-        fn imf_ms(text: &str) -> f64;
+        /// The instant the bytes name, if formatting it back gives them; else NaN.
+        fn imf_ms(bytes: &[u8]) -> f64;
     }
 
     pub fn imf_fixdate_ms(imf: &[u8]) -> Option<f64> {
-        let ms = imf_ms(core::str::from_utf8(imf).ok()?);
+        let ms = imf_ms(imf);
         (!ms.is_nan()).then_some(ms)
     }
 }

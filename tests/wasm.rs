@@ -8,7 +8,7 @@
 //! numbers, tags, lengths and ids from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use migo_cards::wasm::{self as w, Act, Failure, StepField, WasmClient};
+use migo_cards::wasm::{self as w, Act, Event, StepField, WasmClient};
 use wasm_bindgen_test::*;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
@@ -68,7 +68,7 @@ fn client() -> WasmClient {
         ABSENT,
         ABSENT,
     ]);
-    WasmClient::new(&t, &n, &s).unwrap()
+    WasmClient::create(&t, &n, &s).unwrap()
 }
 
 /// The operation's index, as `describe()` lists them.
@@ -152,7 +152,7 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
     assert!(!scrubbed.contains("tok_wasm_test_secret") && !scrubbed.contains("4111111111111111"), "{scrubbed}");
     c.finish(id);
     assert_eq!(c.live_calls(), 0);
-    assert_eq!(act(&c.next(id, T0)), FAIL, "a finished call is forgotten");
+    assert_eq!(act(&c.on(id, Event::Go, false, 0, T0, 0.5)), FAIL, "a finished call is forgotten");
 }
 
 /// Strings cross by their UTF-16 length: text beyond ASCII, astral
@@ -189,7 +189,7 @@ fn each_result_is_its_own_whatever_runs_in_between() {
     let b = id(&other);
     let _ = c.request(b);
     let _ = c.event(b);
-    let _ = c.failed(b, Failure::Network, T0 + 3.0, 0.5);
+    let _ = c.on(b, Event::Network, false, 0, T0 + 3.0, 0.5);
     let _ = c.error(b);
     let _ = w::describe();
     let _ = w::activation_url(&[tag("string"), tag("string"), tag("string")], &[4.0, 1.0, 7.0], "1001xsandbox");
@@ -256,7 +256,7 @@ fn errors_cross_as_one_json_object() {
     let mut c = client();
     let s = start(&mut c, "issueCard", &[V::T("badString")]);
     assert_eq!(act(&s), FAIL);
-    assert_eq!(act(&c.next(id(&s), T0)), FAIL);
+    assert_eq!(act(&c.on(id(&s), Event::Go, false, 0, T0, 0.5)), FAIL);
     let e = c.error(id(&s));
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
     assert!(e.contains(r#""field":"userId""#) && e.contains(r#""outcome":"notSent""#), "{e}");
@@ -266,13 +266,18 @@ fn errors_cross_as_one_json_object() {
 fn unusable_options_give_their_error_and_no_client() {
     // Not an object.
     let (t, n, s) = pack(&[V::N(1.0)]);
-    let e = WasmClient::new(&t, &n, &s).err().unwrap();
+    assert!(WasmClient::create(&t, &n, &s).is_none());
+    let e = w::options_error(&t, &n, &s).unwrap();
     assert!(e.contains(r#""field":"options""#) && e.contains(r#""kind":"config""#), "{e}");
     // An object without a token.
     let mut values = vec![V::T("object")];
     values.extend([ABSENT; 10]);
     let (t, n, s) = pack(&values);
-    assert!(WasmClient::new(&t, &n, &s).err().unwrap().contains(r#""field":"accessToken""#));
+    assert!(WasmClient::create(&t, &n, &s).is_none());
+    assert!(w::options_error(&t, &n, &s).unwrap().contains(r#""field":"accessToken""#));
+    // Usable options have no error.
+    let (t, n, s) = pack(&[V::T("object"), ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, V::S("tok")]);
+    assert_eq!(w::options_error(&t, &n, &s), None);
 }
 
 #[wasm_bindgen_test]
@@ -284,15 +289,21 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
                 // More or fewer numbers than tags, lengths past the text.
                 let s = c.start(o, &[t, t, t, t, t, t, t], &[n, n, n], "x💳", n.is_nan(), n);
                 let id = id(&s);
-                let _ = c.next(id, n);
-                for how in [Failure::Network, Failure::NotSent, Failure::BadResponse] {
-                    let _ = c.failed(id, how, n, n);
+                for event in [
+                    Event::Go,
+                    Event::Network,
+                    Event::NotSent,
+                    Event::BadResponse,
+                    Event::TimedOut,
+                    Event::Aborted,
+                    Event::AbortedUnsent,
+                    Event::TokenRejected,
+                    Event::TokenThrew,
+                ] {
+                    let _ = c.on(id, event, n.is_nan(), u32::MAX, n, n);
                 }
-                let _ = c.timed_out(id, n, n);
-                let _ = c.aborted(id, n.is_nan(), n < 0.0, n);
                 let _ = c.reply(id, 0, "\0".into(), None, Some("1".into()), true, n, n);
                 let _ = c.token(id, u32::MAX, t, None, n);
-                let _ = c.token_failed(id, u32::MAX, true, n);
                 let _ = (c.request(id), c.value(id), c.error(id), c.event(id));
                 let _ = c.scrub(id, "4111 1111 1111 1111");
                 c.finish(id);
@@ -300,7 +311,7 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
         }
     }
     for id in [u32::MAX, 7, 0] {
-        assert_eq!(act(&c.next(id, T0)), FAIL);
+        assert_eq!(act(&c.on(id, Event::Go, false, 0, T0, 0.5)), FAIL);
         assert!(c.error(id).contains(r#""field":"this""#));
         assert_eq!((c.request(id), c.value(id), c.event(id)), (None, None, None));
         c.finish(id);

@@ -53,16 +53,29 @@ pub enum Act {
     Fail,
 }
 
-/// How an attempt ended without a reply ([`WasmClient::failed`]).
+/// What happened to a call, for [`WasmClient::on`].
 #[wasm_bindgen]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Failure {
-    /// `fetch` rejected, or the body could not be read.
+pub enum Event {
+    /// A wait is over: go on.
+    Go,
+    /// The attempt failed without a reply: `fetch` rejected, or the body
+    /// could not be read.
     Network,
     /// `fetch` threw before sending anything.
     NotSent,
     /// `fetch` gave something that is not a readable response.
     BadResponse,
+    /// The step's deadline passed.
+    TimedOut,
+    /// The caller's signal fired.
+    Aborted,
+    /// The caller's signal fired before the attempt's request was passed to `fetch`.
+    AbortedUnsent,
+    /// The token provider rejected.
+    TokenRejected,
+    /// The token provider threw.
+    TokenThrew,
 }
 
 /// Where each part of a step lies in the list of numbers the exports that
@@ -156,33 +169,10 @@ pub struct WasmClient {
 #[wasm_bindgen]
 impl WasmClient {
     /// A client from the values of the options argument and then each
-    /// option, in `options` order; unusable options throw their MigoError
-    /// JSON (a string).
-    #[wasm_bindgen(constructor)]
-    pub fn new(tags: &[u8], numbers: &[f64], text: &str) -> Result<WasmClient, String> {
-        let mut v = values(tags, numbers, text);
-        let client = if matches!(pop(&mut v), Input::Other("object")) {
-            // Fields are evaluated in the order written: `options` order.
-            let mut next = || Some(pop(&mut v));
-            let config = ConfigInput {
-                environment: next(),
-                base_url: next(),
-                application_id: next(),
-                client_id: next(),
-                max_retries: next(),
-                timeout_ms: next(),
-            };
-            Client::new(&ClientInput {
-                config,
-                access_token: next(),
-                get_access_token: next(),
-                on_request: next(),
-                fetch: next(),
-            })
-        } else {
-            Err(Error::config("options", "new MigoClient(options) needs an options object"))
-        };
-        client.map(|client| WasmClient { client }).map_err(|e| e.to_json())
+    /// option, in `options` order; none for unusable options (their error:
+    /// [`options_error`]).
+    pub fn create(tags: &[u8], numbers: &[f64], text: &str) -> Option<WasmClient> {
+        client(tags, numbers, text).ok().map(|client| WasmClient { client })
     }
 
     /// `{environment, baseUrl, applicationId?}` (JSON): no secret.
@@ -222,35 +212,22 @@ impl WasmClient {
         step(&self.client, id, a)
     }
 
-    /// What call `id` does now (after a wait, or to go on).
-    pub fn next(&mut self, id: u32, now: f64) -> Vec<f64> {
-        let a = self.client.next(id, now);
-        step(&self.client, id, a)
-    }
-
-    /// The attempt ended without a reply.
-    pub fn failed(&mut self, id: u32, how: Failure, now: f64, jitter: f64) -> Vec<f64> {
-        let what = match how {
-            Failure::Network => Transport::Network,
-            Failure::NotSent => Transport::NotSent,
-            Failure::BadResponse => Transport::BadResponse,
+    /// What call `id` does after `event`; `timeout_reason`: an abort's
+    /// reason is a `TimeoutError`; `ticket`: a token event's ticket.
+    pub fn on(&mut self, id: u32, event: Event, timeout_reason: bool, ticket: u32, now: f64, jitter: f64) -> Vec<f64> {
+        let c = &mut self.client;
+        let a = match event {
+            Event::Go => c.next(id, now),
+            Event::Network => c.on_transport(id, Transport::Network, now, jitter),
+            Event::NotSent => c.on_transport(id, Transport::NotSent, now, jitter),
+            Event::BadResponse => c.on_transport(id, Transport::BadResponse, now, jitter),
+            Event::TimedOut => c.on_timeout(id, now, jitter),
+            Event::Aborted => c.on_abort(id, timeout_reason, true, now),
+            Event::AbortedUnsent => c.on_abort(id, timeout_reason, false, now),
+            Event::TokenRejected => c.on_token(id, ticket, TokenResult::Rejected, now),
+            Event::TokenThrew => c.on_token(id, ticket, TokenResult::Threw, now),
         };
-        let a = self.client.on_transport(id, what, now, jitter);
-        step(&self.client, id, a)
-    }
-
-    /// The last step's deadline passed.
-    #[wasm_bindgen(js_name = timedOut)]
-    pub fn timed_out(&mut self, id: u32, now: f64, jitter: f64) -> Vec<f64> {
-        let a = self.client.on_timeout(id, now, jitter);
-        step(&self.client, id, a)
-    }
-
-    /// The caller's signal fired; `timeout`: its reason is a `TimeoutError`;
-    /// `sent`: the request handed out had been passed to `fetch`.
-    pub fn aborted(&mut self, id: u32, timeout: bool, sent: bool, now: f64) -> Vec<f64> {
-        let a = self.client.on_abort(id, timeout, sent, now);
-        step(&self.client, id, a)
+        step(c, id, a)
     }
 
     /// The gateway replied: its status, body, `x-request-id` and
@@ -276,14 +253,6 @@ impl WasmClient {
     /// (`text` for a string).
     pub fn token(&mut self, id: u32, ticket: u32, tag: u8, text: Option<String>, now: f64) -> Vec<f64> {
         let result = TokenResult::Value(Input::from_tag(tag, text, f64::NAN));
-        let a = self.client.on_token(id, ticket, result, now);
-        step(&self.client, id, a)
-    }
-
-    /// The token provider for `ticket` rejected, or (`threw`) threw.
-    #[wasm_bindgen(js_name = tokenFailed)]
-    pub fn token_failed(&mut self, id: u32, ticket: u32, threw: bool, now: f64) -> Vec<f64> {
-        let result = if threw { TokenResult::Threw } else { TokenResult::Rejected };
         let a = self.client.on_token(id, ticket, result, now);
         step(&self.client, id, a)
     }
@@ -326,8 +295,42 @@ impl WasmClient {
         self.client.finish(id)
     }
 
-    /// Calls started and not finished (leak checks).
-    #[wasm_bindgen(js_name = liveCalls)]
+}
+
+/// The MigoError JSON of unusable client options (as [`WasmClient::create`]
+/// takes them); none for usable ones.
+#[wasm_bindgen(js_name = optionsError)]
+pub fn options_error(tags: &[u8], numbers: &[f64], text: &str) -> Option<String> {
+    client(tags, numbers, text).err().map(|e| e.to_json())
+}
+
+/// The core's client for the options' values.
+fn client(tags: &[u8], numbers: &[f64], text: &str) -> Result<Client, Error> {
+    let mut v = values(tags, numbers, text);
+    if !matches!(pop(&mut v), Input::Other("object")) {
+        return Err(Error::config("options", "new MigoClient(options) needs an options object"));
+    }
+    // Fields are evaluated in the order written: `options` order.
+    let mut next = || Some(pop(&mut v));
+    let config = ConfigInput {
+        environment: next(),
+        base_url: next(),
+        application_id: next(),
+        client_id: next(),
+        max_retries: next(),
+        timeout_ms: next(),
+    };
+    Client::new(&ClientInput {
+        config,
+        access_token: next(),
+        get_access_token: next(),
+        on_request: next(),
+        fetch: next(),
+    })
+}
+
+impl WasmClient {
+    /// Calls started and not finished (leak checks; not exported).
     pub fn live_calls(&self) -> u32 {
         self.client.live_calls() as u32
     }
