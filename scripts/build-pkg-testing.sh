@@ -48,6 +48,8 @@ const common = {
   bundle: true,
   platform: "neutral",
   target: "es2022",
+  // Classes keep their names (an answer's constructor is TestResponse where there is no Response).
+  keepNames: true,
   inject: [path.resolve("js/load/text.js")],
   legalComments: "none",
   logLevel: "warning",

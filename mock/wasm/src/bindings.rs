@@ -33,11 +33,17 @@ fn type_error(message: impl fmt::Display) -> JsValue {
     TypeError::new(&message.to_string()).into()
 }
 
+/// The message of serde-wasm-bindgen's error (its Display adds "Error: ").
+fn reason(e: serde_wasm_bindgen::Error) -> String {
+    let e = JsValue::from(e);
+    e.dyn_ref::<Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()))
+}
+
 /// `value` as JS holds it: objects, `null` for none, bytes as a `Uint8Array`.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let serializer =
         serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
-    value.serialize(&serializer).map_err(|e| Error::new(&e.to_string()).into())
+    value.serialize(&serializer).map_err(|e| Error::new(&reason(e)).into())
 }
 
 fn json_to_js(mut value: Value) -> Result<JsValue, JsValue> {
@@ -51,7 +57,7 @@ fn from_js(value: JsValue, name: &str) -> Result<Option<Value>, JsValue> {
         return Ok(None);
     }
     let de = serde_wasm_bindgen::Deserializer::from(value);
-    Levels(MAX_DEPTH).deserialize(de).map(Some).map_err(|e| type_error(format!("{name}: {e}")))
+    Levels(MAX_DEPTH).deserialize(de).map(Some).map_err(|e| type_error(format!("{name}: {}", reason(e))))
 }
 
 /// Reads a JSON value at most this many arrays or objects deep.
@@ -146,8 +152,9 @@ impl Gateway {
         headers: JsValue,
         body: Option<Box<[u8]>>,
     ) -> Result<JsValue, JsValue> {
-        let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers)
-            .map_err(|e| type_error(format!("fetch: headers must be [name, value] pairs of strings ({e})")))?;
+        let headers: Vec<(String, String)> = serde_wasm_bindgen::from_value(headers).map_err(|e| {
+            type_error(format!("fetch: headers must be [name, value] pairs of strings ({})", reason(e)))
+        })?;
         let answer =
             self.host.fetch(method, url, &headers, body.as_deref().unwrap_or(&[]), Date::now()).map_err(thrown)?;
         to_js(&answer)
