@@ -5,6 +5,9 @@
 //! code natively; `bindings` (wasm only) hands it to JavaScript through
 //! wasm-bindgen as the class `Gateway`, values crossing by serde.
 
+// The boundary is wasm-bindgen's: nothing here needs unsafe.
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 mod bindings;
 
