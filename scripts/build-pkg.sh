@@ -90,41 +90,7 @@ cat > "$out/package.json" <<JSON
   "keywords": ["migo", "cards", "card-issuing", "wasm", "webassembly", "payments"]
 }
 JSON
-# ---- migo-cards/testing: the in-process test gateway (issue 12) -------------
-# Its own module, never loaded by the production entries (`make size` is
-# unchanged): the gateway model (mock/model) behind a bytes-only wasm skin
-# (mock/wasm), embedded as base64 beside an ES-module and a CommonJS copy of
-# the wrapper, so no loader has to find a .wasm file at run time.
-cargo build --quiet --release --target wasm32-unknown-unknown -p migo-gateway-wasm
-mkdir -p "$out/testing"
-# shellcheck disable=SC2086
-"$wasm_opt" -Oz --converge $wasm_opt_features --strip-debug --strip-producers \
-  target/wasm32-unknown-unknown/release/migo_gateway_wasm.wasm -o "$out/testing/gateway.wasm"
-b64=$(base64 -w0 "$out/testing/gateway.wasm")
-rm "$out/testing/gateway.wasm"
-header="// The test gateway's WebAssembly module (mock/wasm, built by scripts/build-pkg.sh), base64."
-printf '%s\nexport const WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
-printf '%s\n"use strict";\nexports.WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
-cp js/testing/index.js js/testing/index.d.ts "$out/testing/"
-# The CommonJS wrapper is derived from the ES module, like error.cjs.
-{
-  echo '"use strict";'
-  sed -e 's|^import { WASM_BASE64 } from "./wasm.js";|const { WASM_BASE64 } = require("./wasm.cjs");|' -e 's/^export //' js/testing/index.js
-  printf '\nmodule.exports = { createTestGateway };\n'
-} > "$out/testing/index.cjs"
-node -e '
-  const fs = require("fs");
-  const file = process.argv[1];
-  const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-  manifest.exports["./testing"] = {
-    types: "./testing/index.d.ts",
-    require: "./testing/index.cjs",
-    default: "./testing/index.js",
-  };
-  manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs");
-  fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
-' "$out/package.json"
-# ---- end of migo-cards/testing ------------------------------------------------
+bash scripts/build-pkg-testing.sh "$out"
 
 # Every `require` of the package reads CommonJS-format declarations.
 node scripts/build-pkg-types.mjs "$out"

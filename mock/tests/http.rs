@@ -1,8 +1,8 @@
 //! Black-box tests of the gateway, each run on both skins of the one model:
 //! over HTTP (its own migo-mock on a free port, real HTTP/1.1 over a raw
 //! TcpStream, so "no response at all" is observable) and in process through
-//! the wasm skin's `Host` (the frames the package's test gateway exchanges
-//! with its JS wrapper), so the two cannot drift. Tests of what only HTTP
+//! the wasm skin's `Host` (the calls the package's test gateway makes from
+//! its JS wrapper), so the two cannot drift. Tests of what only HTTP
 //! has (CORS, static folders, the binary) run over HTTP alone.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use migo_gateway_wasm::{frame, unframe, Host, OP_ADMIN, OP_FETCH, OP_RESUME};
+use migo_gateway_wasm::{Answer, ErrorKind, Host, Options};
 use migo_mock::{Config, StaticMount};
 use serde_json::{json, Value};
 
@@ -38,13 +38,14 @@ fn start_http(config: Config) -> Gw {
 
 fn start_local(config: Config) -> Gw {
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    let options = json!({
-        "tokens": config.tokens,
-        "expiredTokens": config.expired_tokens,
-        "users": config.users,
-        "seed": seed,
-    });
-    let host = Host::create(&frame(&options, &[])).unwrap();
+    let options = Options {
+        tokens: Some(config.tokens),
+        expired_tokens: Some(config.expired_tokens),
+        users: Some(config.users),
+        seed: Some(seed.into()),
+        ..Options::default()
+    };
+    let host = Host::new(options).unwrap();
     // One small gateway per test, alive until the test binary exits.
     Gw::Local(Box::leak(Box::new(Mutex::new(host))))
 }
@@ -106,7 +107,7 @@ fn raw(gw: Gw, method: &str, path: &str, headers: &[(&str, &str)], body: Option<
     }
 }
 
-/// Through the wasm skin's frames, waiting out its delays as its JS wrapper
+/// Through the wasm skin's Host, waiting out its delays as its JS wrapper
 /// does (here with a sleeping thread).
 fn raw_local(
     host: &Mutex<Host>,
@@ -117,34 +118,24 @@ fn raw_local(
 ) -> Option<Resp> {
     let body = body.unwrap_or("").as_bytes();
     let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as f64;
-    let call = |op, head: Value, body: &[u8]| host.lock().unwrap().call(op, &frame(&head, body), now());
-    let mut answer = match path.strip_prefix("/__mock/") {
-        Some(sub) => call(OP_ADMIN, json!({"method": method, "path": format!("/{sub}"), "numbered": true}), body),
-        None => call(OP_FETCH, json!({"method": method, "url": path, "headers": headers}), body),
-    };
+    let reply = |r: migo_gateway_wasm::Reply| Resp { status: r.status, headers: r.headers, body: r.body };
+    if let Some(sub) = path.strip_prefix("/__mock/") {
+        let r = host.lock().unwrap().admin_http(method, &format!("/{sub}"), body, now());
+        return Some(reply(r.unwrap()));
+    }
+    let headers: Vec<(String, String)> = headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut answer = host.lock().unwrap().fetch(method, path, &headers, body, now());
     loop {
-        // Outside the base path (and with no static folder) HTTP says 404.
-        let bytes = match answer {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind == "route" => return Some(Resp { status: 404, headers: vec![], body: vec![] }),
+        match answer {
+            // Outside the base path (and with no static folder) HTTP says 404.
+            Err(e) if e.kind == ErrorKind::Route => return Some(Resp { status: 404, headers: vec![], body: vec![] }),
             Err(e) => panic!("{e:?}"),
-        };
-        let (head, body) = unframe(&bytes).unwrap();
-        match head["step"].as_str().unwrap() {
-            "wait" => {
-                std::thread::sleep(Duration::from_millis(head["ms"].as_u64().unwrap()));
-                answer = call(OP_RESUME, json!({"exchange": head["exchange"]}), &[]);
+            Ok(Answer::Wait { ms, exchange }) => {
+                std::thread::sleep(Duration::from_millis(ms as u64));
+                answer = host.lock().unwrap().resume(exchange, now());
             }
-            "drop" => return None,
-            _ => {
-                let headers = head["headers"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|h| (h[0].as_str().unwrap().to_string(), h[1].as_str().unwrap().to_string()))
-                    .collect();
-                return Some(Resp { status: head["status"].as_u64().unwrap() as u16, headers, body: body.to_vec() });
-            }
+            Ok(Answer::Drop) => return None,
+            Ok(Answer::Respond(r)) => return Some(reply(r)),
         }
     }
 }

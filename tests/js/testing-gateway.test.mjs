@@ -3,7 +3,8 @@
 // test gateway's fetch must give the same transcript; then its fetch as a
 // fetch (every input form, abort, answers), the environment without
 // Request/Response/TextDecoder (Jest's jsdom), fake timers, the SDK's card
-// flows on it, secrets and garbage.
+// flows on it, secrets and garbage; many gateways in one module, and bad
+// values from JavaScript.
 import { test, before, after, mock } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -528,4 +529,81 @@ test("garbage through fetch and the admin methods never breaks the module", asyn
   assert.throws(() => createTestGateway({ users: [] }), TypeError);
   assert.throws(() => createTestGateway("x"), TypeError);
   assert.throws(() => createTestGateway({ seed: 1.5 }), TypeError);
+});
+
+// ---- one module, many gateways; values from JavaScript ----------------------------------
+
+test("interleaved requests on two gateways of one module each get their own answer, read whenever", async () => {
+  const a = createTestGateway({ seed: 1 });
+  const b = createTestGateway({ seed: 2 });
+  const issue = (tg, user) => tg.fetch(`https://x/rest/users/${user}/cards/virtuals`, { method: "POST", headers: AUTH });
+  a.fault({ path: "/users/1001/cards/virtuals", delayMs: 40 });
+  b.fault({ path: "/users/1002/cards/virtuals", delayMs: 20, status: 503 });
+  // Both held back while others are answered; answers are read only at the end.
+  const pending = [issue(a, "1001"), issue(b, "1002"), issue(b, "alice"), issue(a, "1003")];
+  await sleep(5);
+  const early = await issue(b, "1003");
+  for (let i = 0; i < 50; i++) b.viewToken(5000001);
+  const answers = [...(await Promise.all(pending)), early];
+  const seen = [];
+  for (const res of answers.reverse()) seen.unshift([res.status, res.headers.get("x-request-id"), (await res.json()).data?.userId ?? null]);
+  assert.deepEqual(seen, [
+    [201, "req-000001", "1001"],
+    [503, "req-000001", null],
+    [201, "req-000002", "alice"],
+    [201, "req-000002", "1003"],
+    [201, "req-000003", "1003"],
+  ]);
+  assert.deepEqual(a.cards().map((c) => c.userId), ["1003", "1001"]);
+  assert.deepEqual(b.cards().map((c) => c.userId), ["alice", "1003"]);
+});
+
+test("bad values from JavaScript give TypeErrors and RangeErrors, never a trap; the gateway keeps serving", async () => {
+  const tg = createTestGateway();
+  const cyclic = {};
+  cyclic.self = cyclic;
+  let deep = "x";
+  for (let i = 0; i < 1000; i++) deep = [deep];
+  const hostile = new Proxy({}, { ownKeys: () => { throw new Error("no keys"); } });
+  const thrown = [];
+  const attempt = (f) => {
+    try {
+      f();
+      thrown.push("accepted");
+    } catch (e) {
+      assert.ok(!(e instanceof WebAssembly.RuntimeError), String(e));
+      thrown.push(e.message === "no keys" ? "own" : e.constructor.name);
+    }
+  };
+  for (const f of [
+    () => tg.fault(cyclic),
+    () => tg.fault({ status: 10n }),
+    () => tg.fault({ path: deep }),
+    () => tg.fault(hostile),
+    () => tg.fault(Symbol("x")),
+    () => tg.fault(() => {}),
+    () => tg.fault({ times: 2 ** 64 }),
+    () => tg.addCard({ userId: 1e300 }),
+    () => tg.addCard({ userId: "1001", alias: deep }),
+    () => tg.addCard({ userId: "nobody" }),
+    () => tg.viewToken({ valueOf: () => 5000001 }),
+    () => tg.viewToken(5000001),
+    () => tg.config({ envelope: [] }),
+    () => createTestGateway({ seed: 2 ** 64 }),
+    () => createTestGateway({ users: [1] }),
+    () => createTestGateway({ tokens: "migo-test-token" }),
+  ]) {
+    attempt(f);
+  }
+  assert.deepEqual(thrown, [
+    "TypeError", "TypeError", "TypeError", "own", "TypeError", "TypeError", "TypeError",
+    "TypeError", "TypeError", "RangeError", "TypeError", "RangeError", "TypeError",
+    "TypeError", "TypeError", "TypeError",
+  ]);
+  assert.match((() => { try { tg.fault({ path: deep }); } catch (e) { return e.message; } })(), /^fault: nested too deeply/);
+  for (const headers of [{ x: "\u20ac" }, [["x", "a", "b"]]]) {
+    assert.ok((await rejection(tg.fetch("https://x/rest/users/1001/cards/virtuals", { method: "POST", headers }))) instanceof TypeError);
+  }
+  assert.equal((await tg.fetch("https://x/rest/users/1001/cards/virtuals", { method: "POST", headers: AUTH })).status, 201);
+  assert.equal(tg.cards().length, 1);
 });

@@ -1,109 +1,97 @@
 //! The gateway model behind the package's test gateway (`migo-cards/testing`).
 //!
-//! The JS wrapper and this module talk in *frames*: a little-endian `u32`
-//! length, that many bytes of JSON (the head), then raw body bytes. [`Host`]
-//! is the whole skin in plain Rust (requests in, steps out, admin calls), so
-//! `migo-mock`'s test suite drives this very code natively; `abi` only moves
-//! frames across the wasm boundary.
-//!
-//! No wasm-bindgen here: its glue decodes every string with `TextDecoder`,
-//! which Jest's jsdom environment lacks, and comes as either ES module or
-//! CommonJS; with bytes-only exports one small hand-written wrapper loads the
-//! module everywhere.
+//! [`Host`] is the whole skin in plain Rust (requests in, [`Answer`]s out,
+//! admin calls on JSON values), so `migo-mock`'s test suite drives this very
+//! code natively; `bindings` (wasm only) hands it to JavaScript through
+//! wasm-bindgen as the class `Gateway`, values crossing by serde.
+
+// The boundary is wasm-bindgen's: nothing here needs unsafe.
+#![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]
-mod abi;
+mod bindings;
 
 use std::collections::BTreeMap;
 
 use http::header::{HeaderName, HeaderValue};
 use http::{Method, StatusCode, Uri};
 use migo_gateway_model::{Config, Exchange, Gateway, Response, Step};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 
-/// Sends a request: head `{method, url, headers: [[name, value]]}` (url is
-/// the path and query), body the request body. Answers a step.
-pub const OP_FETCH: u32 = 1;
-/// Moves a waiting exchange on: head `{exchange}`. Answers a step.
-pub const OP_RESUME: u32 = 2;
-/// Forgets a waiting exchange (its client gave up): head `{exchange}`.
-pub const OP_ABANDON: u32 = 3;
-/// The admin API: head `{method, path, numbered}` (path relative to
-/// `/__mock`; numbered: give the answer an `x-request-id`), body its JSON.
-/// Answers `{status, statusText, headers}` and the body.
-pub const OP_ADMIN: u32 = 4;
+/// Which JS error a refused call becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// What `fetch` would reject with a TypeError (bad method, header, URL),
+    /// or a bad argument to an admin method: a `TypeError`.
+    Type,
+    /// A URL outside the base path: a `TypeError` from `fetch` (migo-mock
+    /// answers such a path 404).
+    Route,
+    /// An unknown card or user in an admin call: a `RangeError`.
+    NotFound,
+    /// The wrapper misused the skin (an exchange that is not waiting): an `Error`.
+    Protocol,
+}
 
-/// A refused call: `kind` tells the wrapper which JS error to throw.
+/// A refused call.
 #[derive(Debug, PartialEq, Eq)]
 pub struct HostError {
-    /// `type`: what `fetch` would reject with a TypeError (bad method,
-    /// header, URL); `route`: a URL outside the base path; `protocol`: the
-    /// wrapper and the module disagree (a bug).
-    pub kind: &'static str,
+    pub kind: ErrorKind,
     pub message: String,
 }
 
 impl HostError {
-    pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> HostError {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> HostError {
         HostError { kind, message: message.into() }
     }
+}
 
-    /// The error as a frame for the wrapper.
-    pub fn to_frame(&self) -> Vec<u8> {
-        frame(&json!({"error": self.message, "kind": self.kind}), &[])
+/// `createTestGateway`'s options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Options {
+    pub tokens: Option<Vec<String>>,
+    pub expired_tokens: Option<Vec<String>>,
+    pub users: Option<Vec<String>>,
+    pub base_path: Option<String>,
+    pub seed: Option<u64>,
+}
+
+/// What the wrapper does next with a request.
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(tag = "step", rename_all = "lowercase")]
+pub enum Answer {
+    /// Wait `ms` on the host's timers, then resume the exchange (or abandon it).
+    Wait { ms: f64, exchange: u32 },
+    /// Answer with this response.
+    Respond(Reply),
+    /// Close the connection without an answer: `fetch` rejects.
+    Drop,
+}
+
+/// A response as the wrapper builds its `Response`.
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reply {
+    pub status: u16,
+    pub status_text: &'static str,
+    /// Lower-case names in order, one pair per name (values joined by ", "),
+    /// as `Headers` iterates them.
+    pub headers: Vec<(String, String)>,
+    #[serde(serialize_with = "as_bytes")]
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
-/// `head` and `body` as one frame.
-pub fn frame(head: &Value, body: &[u8]) -> Vec<u8> {
-    let head = head.to_string().into_bytes();
-    let mut out = Vec::with_capacity(4 + head.len() + body.len());
-    out.extend_from_slice(&(head.len() as u32).to_le_bytes());
-    out.extend_from_slice(&head);
-    out.extend_from_slice(body);
-    out
-}
-
-/// A frame's head (parsed) and body.
-pub fn unframe(input: &[u8]) -> Result<(Value, &[u8]), HostError> {
-    let bad = || HostError::new("protocol", "malformed frame");
-    let len = input.get(..4).ok_or_else(bad)?;
-    let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
-    let head = input.get(4..4usize.checked_add(len).ok_or_else(bad)?).ok_or_else(bad)?;
-    let head = serde_json::from_slice(head).map_err(|_| bad())?;
-    Ok((head, &input[4 + len..]))
-}
-
-/// `createTestGateway`'s options, as the wrapper passes them on.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Options {
-    tokens: Option<Vec<String>>,
-    expired_tokens: Option<Vec<String>>,
-    users: Option<Vec<String>>,
-    base_path: Option<String>,
-    seed: Option<u64>,
-}
-
-#[derive(Deserialize)]
-struct FetchHead {
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-}
-
-#[derive(Deserialize)]
-struct ExchangeHead {
-    exchange: u32,
-}
-
-#[derive(Deserialize)]
-struct AdminHead {
-    method: String,
-    path: String,
-    #[serde(default)]
-    numbered: bool,
+/// Bytes as bytes (a `Uint8Array` in JS), not as a list of numbers.
+fn as_bytes<S: Serializer>(body: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bytes(body)
 }
 
 /// One gateway and the requests it is holding back.
@@ -131,27 +119,27 @@ fn ms(now_ms: f64) -> u64 {
     }
 }
 
-/// `res` as a response frame, with `request_id` added.
-fn response_frame(step: &str, mut res: Response, request_id: Option<&str>) -> Vec<u8> {
+/// `res` as a reply, with `request_id` added.
+fn reply(mut res: Response, request_id: Option<&str>) -> Reply {
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(id).ok()) {
         res.headers_mut().insert("x-request-id", id);
     }
-    let headers: Vec<(&str, String)> = res.headers().iter().map(|(k, v)| (k.as_str(), latin1(v.as_bytes()))).collect();
-    let head = json!({
-        "step": step,
-        "status": res.status().as_u16(),
-        "statusText": res.status().canonical_reason().unwrap_or(""),
-        "headers": headers,
-    });
-    frame(&head, res.body())
+    let mut headers = BTreeMap::<&str, String>::new();
+    for (name, value) in res.headers() {
+        let value = latin1(value.as_bytes());
+        headers.entry(name.as_str()).and_modify(|v| *v = format!("{v}, {value}")).or_insert(value);
+    }
+    Reply {
+        status: res.status().as_u16(),
+        status_text: res.status().canonical_reason().unwrap_or(""),
+        headers: headers.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        body: res.into_body(),
+    }
 }
 
 impl Host {
-    /// A gateway from the options frame (head: the options object).
-    pub fn create(input: &[u8]) -> Result<Host, HostError> {
-        let (head, _) = unframe(input)?;
-        let options: Options =
-            serde_json::from_value(head).map_err(|e| HostError::new("type", format!("createTestGateway: {e}")))?;
+    pub fn new(options: Options) -> Result<Host, HostError> {
+        let bad = |m: &str| HostError::new(ErrorKind::Type, format!("createTestGateway: {m}"));
         let mut config = Config::default();
         if let Some(tokens) = options.tokens {
             config.tokens = tokens;
@@ -160,18 +148,18 @@ impl Host {
             config.expired_tokens = tokens;
         }
         if config.tokens.iter().chain(&config.expired_tokens).any(|t| t.is_empty() || t.contains(char::is_whitespace)) {
-            return Err(HostError::new("type", "createTestGateway: tokens must be non-empty and without spaces"));
+            return Err(bad("tokens must be non-empty and without spaces"));
         }
         if let Some(users) = options.users {
             if users.is_empty() || users.iter().any(|u| u.is_empty()) {
-                return Err(HostError::new("type", "createTestGateway: users must be a non-empty list of user ids"));
+                return Err(bad("users must be a non-empty list of user ids"));
             }
             config.users = users;
         }
         if let Some(base) = options.base_path {
             let valid = base.starts_with('/') && !base.contains(['?', '#']) && Uri::try_from(base.as_str()).is_ok();
             if !valid {
-                return Err(HostError::new("type", "createTestGateway: basePath must be a URL path such as \"/rest\""));
+                return Err(bad("basePath must be a URL path such as \"/rest\""));
             }
             config.base_path = base;
         }
@@ -186,54 +174,25 @@ impl Host {
         &self.gateway
     }
 
-    /// Runs one operation; `now_ms` is the host's `Date.now()`.
-    pub fn call(&mut self, op: u32, input: &[u8], now_ms: f64) -> Result<Vec<u8>, HostError> {
-        let (head, body) = unframe(input)?;
-        let protocol = |e: serde_json::Error| HostError::new("protocol", e.to_string());
-        match op {
-            OP_FETCH => self.fetch(serde_json::from_value(head).map_err(protocol)?, body, ms(now_ms)),
-            OP_RESUME => {
-                let h: ExchangeHead = serde_json::from_value(head).map_err(protocol)?;
-                let ex = self
-                    .waiting
-                    .remove(&h.exchange)
-                    .ok_or_else(|| HostError::new("protocol", "no such exchange waiting"))?;
-                Ok(self.step(ex, ms(now_ms)))
-            }
-            OP_ABANDON => {
-                let h: ExchangeHead = serde_json::from_value(head).map_err(protocol)?;
-                self.waiting.remove(&h.exchange);
-                Ok(frame(&json!({}), &[]))
-            }
-            OP_ADMIN => {
-                let h: AdminHead = serde_json::from_value(head).map_err(protocol)?;
-                let method = Method::from_bytes(h.method.as_bytes())
-                    .map_err(|_| HostError::new("type", "invalid admin method"))?;
-                let id = h.numbered.then(|| self.gateway.next_request_id());
-                let res = match self.gateway.admin(&method, &h.path, body, ms(now_ms)) {
-                    Some(res) => res,
-                    None => {
-                        let mut res = Response::new(Vec::new());
-                        *res.status_mut() = StatusCode::NOT_FOUND;
-                        res
-                    }
-                };
-                Ok(response_frame("respond", res, id.as_deref()))
-            }
-            _ => Err(HostError::new("protocol", "unknown operation")),
-        }
-    }
-
-    fn fetch(&mut self, head: FetchHead, body: &[u8], now_ms: u64) -> Result<Vec<u8>, HostError> {
-        let method =
-            Method::from_bytes(head.method.as_bytes()).map_err(|_| HostError::new("type", "fetch: invalid method"))?;
-        let path = head.url.split(['?', '#']).next().unwrap_or("");
+    /// Sends a request: `url` is the path and query, `headers` name-value
+    /// pairs; `now_ms` is the host's `Date.now()`.
+    pub fn fetch(
+        &mut self,
+        method: &str,
+        url: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+        now_ms: f64,
+    ) -> Result<Answer, HostError> {
+        let refuse = |m: &str| HostError::new(ErrorKind::Type, format!("fetch: {m}"));
+        let method = Method::from_bytes(method.as_bytes()).map_err(|_| refuse("invalid method"))?;
+        let path = url.split(['?', '#']).next().unwrap_or("");
         if !self.gateway.is_api_path(path) {
             // The path only, scrubbed: the query may hold a view token.
             let base = &self.gateway.config().base_path;
             let shown = migo_gateway_model::scrub_text(path, &[]);
             return Err(HostError::new(
-                "route",
+                ErrorKind::Route,
                 format!(
                     "fetch: {shown} is not under the test gateway's base path {base} (createTestGateway's basePath)"
                 ),
@@ -241,212 +200,151 @@ impl Host {
         }
         let mut req = migo_gateway_model::Request::new(body.to_vec());
         *req.method_mut() = method;
-        for (name, value) in &head.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| HostError::new("type", "fetch: invalid header name"))?;
+        for (name, value) in headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| refuse("invalid header name"))?;
             // Leading and trailing blanks are not part of a value (fetch's
             // Headers and HTTP parsers both strip them).
             let value = byte_string(value.trim_matches([' ', '\t']))
                 .and_then(|v| HeaderValue::from_bytes(&v).ok())
-                .ok_or_else(|| HostError::new("type", "fetch: invalid header value"))?;
+                .ok_or_else(|| refuse("invalid header value"))?;
             req.headers_mut().append(name, value);
         }
         let request_id = self.gateway.next_request_id();
         // A target a real server could not parse is refused before the
         // gateway sees it, as hyper does: 400 with no body.
-        let Ok(uri) = Uri::try_from(head.url.as_str()) else {
+        let Ok(uri) = Uri::try_from(url) else {
             let mut res = Response::new(Vec::new());
             *res.status_mut() = StatusCode::BAD_REQUEST;
-            return Ok(response_frame("respond", res, Some(&request_id)));
+            return Ok(Answer::Respond(reply(res, Some(&request_id))));
         };
         *req.uri_mut() = uri;
         let exchange = self.gateway.receive(req, &request_id);
-        Ok(self.step(exchange, now_ms))
+        Ok(self.step(exchange, ms(now_ms)))
+    }
+
+    /// Moves a waiting exchange on.
+    pub fn resume(&mut self, exchange: u32, now_ms: f64) -> Result<Answer, HostError> {
+        let ex = self
+            .waiting
+            .remove(&exchange)
+            .ok_or_else(|| HostError::new(ErrorKind::Protocol, "no such exchange waiting"))?;
+        Ok(self.step(ex, ms(now_ms)))
+    }
+
+    /// Forgets a waiting exchange (its client gave up): it is never processed.
+    pub fn abandon(&mut self, exchange: u32) {
+        self.waiting.remove(&exchange);
     }
 
     /// Advances `ex` and says what the wrapper must do.
-    fn step(&mut self, ex: Exchange, now_ms: u64) -> Vec<u8> {
+    fn step(&mut self, ex: Exchange, now_ms: u64) -> Answer {
         let request_id = ex.request_id().to_string();
         match self.gateway.advance(ex, now_ms) {
             Step::Wait(delay, ex) => {
                 let id = self.next_exchange;
                 self.next_exchange = self.next_exchange.wrapping_add(1).max(1);
                 self.waiting.insert(id, ex);
-                let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
-                frame(&json!({"step": "wait", "ms": ms, "exchange": id}), &[])
+                Answer::Wait { ms: delay.as_millis() as f64, exchange: id }
             }
-            Step::Respond(res) => response_frame("respond", res, Some(&request_id)),
-            Step::Drop => frame(&json!({"step": "drop"}), &[]),
+            Step::Respond(res) => Answer::Respond(reply(res, Some(&request_id))),
+            Step::Drop => Answer::Drop,
         }
+    }
+
+    /// The admin API as migo-mock serves it under `/__mock` (`path` relative
+    /// to it), its answer numbered with an `x-request-id` as over HTTP.
+    pub fn admin_http(&mut self, method: &str, path: &str, body: &[u8], now_ms: f64) -> Result<Reply, HostError> {
+        let method =
+            Method::from_bytes(method.as_bytes()).map_err(|_| HostError::new(ErrorKind::Type, "invalid method"))?;
+        let id = self.gateway.next_request_id();
+        let res = self.gateway.admin(&method, path, body, ms(now_ms)).unwrap_or_else(|| {
+            let mut res = Response::new(Vec::new());
+            *res.status_mut() = StatusCode::NOT_FOUND;
+            res
+        });
+        Ok(reply(res, Some(&id)))
+    }
+
+    /// An admin call for the method `name`: its JSON answer, or the error
+    /// the method throws (`NotFound` for an unknown card or user).
+    fn admin(
+        &mut self,
+        name: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        now_ms: f64,
+    ) -> Result<Value, HostError> {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let res = self.gateway.admin(&method, path, body.as_bytes(), ms(now_ms));
+        let res = res.ok_or_else(|| HostError::new(ErrorKind::Protocol, format!("{name}: no admin route {path}")))?;
+        let status = res.status();
+        let value: Value = serde_json::from_slice(res.body()).unwrap_or(Value::Null);
+        if status.is_client_error() || status.is_server_error() {
+            let why = value["error"].as_str().map_or_else(|| format!("status {}", status.as_u16()), str::to_string);
+            let kind = if status == StatusCode::NOT_FOUND { ErrorKind::NotFound } else { ErrorKind::Type };
+            return Err(HostError::new(kind, format!("{name}: {why}")));
+        }
+        Ok(value)
+    }
+
+    /// Cards, statements, the redacted request log, queued faults, the
+    /// envelope reading and the users (`TestGatewayState`).
+    pub fn state(&self) -> Value {
+        self.gateway.state_json()
+    }
+
+    pub fn reset(&mut self) {
+        self.gateway.reset();
+    }
+
+    /// A single-use view token; `card_id` a number or a string of digits.
+    pub fn view_token(&mut self, card_id: Value, now_ms: f64) -> Result<String, HostError> {
+        let answer =
+            self.admin("viewToken", Method::POST, "/view-tokens", Some(&json!({"cardId": card_id})), now_ms)?;
+        Ok(answer["token"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Sets the envelope reading (`{envelope}`, or nothing); returns the one in force.
+    pub fn config(&mut self, settings: Option<Value>, now_ms: f64) -> Result<String, HostError> {
+        let settings = settings.unwrap_or_else(|| json!({}));
+        let answer = self.admin("config", Method::POST, "/config", Some(&settings), now_ms)?;
+        Ok(answer["envelope"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Queues a fault (`FaultSpec`); returns how many are queued.
+    pub fn fault(&mut self, spec: Option<Value>, now_ms: f64) -> Result<u32, HostError> {
+        let answer = self.admin("fault", Method::POST, "/faults", spec.as_ref(), now_ms)?;
+        Ok(answer["queued"].as_u64().map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
+    }
+
+    pub fn clear_faults(&mut self) {
+        self.gateway.clear_faults();
+    }
+
+    /// Adds a card (`NewTestCard`); returns it as the state lists it.
+    pub fn add_card(&mut self, card: Option<Value>, now_ms: f64) -> Result<Value, HostError> {
+        self.admin("addCard", Method::POST, "/cards", card.as_ref(), now_ms)
+    }
+}
+
+/// `value` with every integer JavaScript cannot hold exactly as a float, as
+/// `JSON.parse` reads it.
+pub fn js_numbers(value: &mut Value) {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| f.abs() > SAFE && (n.is_u64() || n.is_i64())) {
+                if let Some(float) = serde_json::Number::from_f64(f) {
+                    *n = float;
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(js_numbers),
+        Value::Object(map) => map.values_mut().for_each(js_numbers),
+        _ => {}
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn host(options: Value) -> Host {
-        Host::create(&frame(&options, &[])).unwrap()
-    }
-
-    fn step(host: &mut Host, op: u32, head: Value, body: &[u8]) -> (Value, Vec<u8>) {
-        let out = host.call(op, &frame(&head, body), 1_700_000_000_000.0).unwrap();
-        let (head, body) = unframe(&out).unwrap();
-        (head, body.to_vec())
-    }
-
-    fn header<'a>(head: &'a Value, name: &str) -> Option<&'a str> {
-        head["headers"].as_array()?.iter().find(|h| h[0] == name).and_then(|h| h[1].as_str())
-    }
-
-    #[test]
-    fn frames_round_trip_and_malformed_frames_are_refused() {
-        let f = frame(&json!({"a": 1}), b"body");
-        let (head, body) = unframe(&f).unwrap();
-        assert_eq!((head, body), (json!({"a": 1}), &b"body"[..]));
-        for bad in [&b""[..], b"\x05\0\0", b"\xff\xff\xff\xff{}", b"\x02\0\0\0{"] {
-            assert_eq!(unframe(bad).unwrap_err().kind, "protocol");
-        }
-    }
-
-    #[test]
-    fn options_are_checked() {
-        for bad in [
-            json!({"basePath": "rest"}),
-            json!({"basePath": "/rest?x"}),
-            json!({"users": []}),
-            json!({"users": [""]}),
-            json!({"tokens": ["a b"]}),
-            json!({"seed": -1}),
-            json!({"seed": 1.5}),
-            json!({"port": 1}),
-            json!([]),
-        ] {
-            let err = Host::create(&frame(&bad, &[])).err().unwrap_or_else(|| panic!("{bad} accepted"));
-            assert_eq!(err.kind, "type", "{bad}");
-            assert!(err.message.starts_with("createTestGateway: "), "{}", err.message);
-        }
-        let h = host(json!({"basePath": "/api/v2", "users": ["u1"], "tokens": ["t1"], "seed": 9}));
-        assert_eq!(h.gateway().config().base_path, "/api/v2");
-    }
-
-    #[test]
-    fn a_request_under_the_base_path_is_answered_with_a_request_id() {
-        let mut h = host(json!({}));
-        let headers = json!([["authorization", "  Bearer migo-test-token "], ["x-application-id", "app"]]);
-        let (head, body) = step(
-            &mut h,
-            OP_FETCH,
-            json!({"method": "POST", "url": "/rest/users/1001/cards/virtuals", "headers": headers}),
-            b"",
-        );
-        assert_eq!(head["step"], "respond");
-        assert_eq!(head["status"], 201);
-        assert_eq!(head["statusText"], "Created");
-        assert_eq!(header(&head, "x-request-id"), Some("req-000001"));
-        assert_eq!(header(&head, "content-type"), Some("application/json"));
-        let body: Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(body["data"]["cardId"], 5_000_001);
-        // The log has the request id too.
-        let (_, state) = step(&mut h, OP_ADMIN, json!({"method": "GET", "path": "/state"}), b"");
-        let state: Value = serde_json::from_slice(&state).unwrap();
-        assert_eq!(state["requests"][0]["requestId"], "req-000001");
-        assert_eq!(state["requests"][0]["headers"]["authorization"], "Bearer ***");
-    }
-
-    #[test]
-    fn urls_outside_the_base_path_and_bad_requests_are_refused_like_fetch() {
-        let mut h = host(json!({"basePath": "/api"}));
-        let call = |h: &mut Host, method: &str, url: &str, headers: Value| {
-            h.call(OP_FETCH, &frame(&json!({"method": method, "url": url, "headers": headers}), &[]), 0.0)
-        };
-        let e = call(&mut h, "POST", "/rest/users/1001/cards/virtuals", json!([])).unwrap_err();
-        assert_eq!(e.kind, "route");
-        assert!(e.message.contains("/api"), "{}", e.message);
-        assert_eq!(call(&mut h, "POST", "/apix/users", json!([])).unwrap_err().kind, "route");
-        assert_eq!(call(&mut h, "PO ST", "/api/x", json!([])).unwrap_err().kind, "type");
-        assert_eq!(call(&mut h, "POST", "/api/x", json!([["bad name", "v"]])).unwrap_err().kind, "type");
-        assert_eq!(call(&mut h, "POST", "/api/x", json!([["x", "a\nb"]])).unwrap_err().kind, "type");
-        // Not a ByteString: what Headers itself would refuse.
-        assert_eq!(call(&mut h, "POST", "/api/x", json!([["x", "\u{20ac}"]])).unwrap_err().kind, "type");
-        // Latin-1 is fine (it is logged lossily, never echoed).
-        assert!(call(&mut h, "POST", "/api/x", json!([["x-application-id", "caf\u{e9}"]])).is_ok());
-        // Nothing refused reached the log.
-        let (_, state) = step(&mut h, OP_ADMIN, json!({"method": "GET", "path": "/state"}), b"");
-        let state: Value = serde_json::from_slice(&state).unwrap();
-        assert_eq!(state["requests"].as_array().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn delays_are_steps_and_an_abandoned_request_is_never_processed() {
-        let mut h = host(json!({}));
-        let auth = json!([["authorization", "Bearer migo-test-token"]]);
-        let issue = json!({"method": "POST", "url": "/rest/users/1001/cards/virtuals", "headers": auth});
-        step(&mut h, OP_ADMIN, json!({"method": "POST", "path": "/faults"}), br#"{"delayMs": 250, "times": 2}"#);
-        let (head, _) = step(&mut h, OP_FETCH, issue.clone(), b"");
-        assert_eq!((head["step"].as_str(), head["ms"].as_u64()), (Some("wait"), Some(250)));
-        // The client gives up: nothing is created, the log keeps no status.
-        step(&mut h, OP_ABANDON, json!({"exchange": head["exchange"]}), b"");
-        let (head, _) = step(&mut h, OP_FETCH, issue, b"");
-        assert_eq!(head["step"], "wait");
-        let e = h.call(OP_RESUME, &frame(&json!({"exchange": 999}), &[]), 0.0).unwrap_err();
-        assert_eq!(e.kind, "protocol");
-        let (done, _) = step(&mut h, OP_RESUME, json!({"exchange": head["exchange"]}), b"");
-        assert_eq!(done["status"], 201);
-        assert_eq!(header(&done, "x-request-id"), Some("req-000002"));
-        let (_, state) = step(&mut h, OP_ADMIN, json!({"method": "GET", "path": "/state"}), b"");
-        let state: Value = serde_json::from_slice(&state).unwrap();
-        assert_eq!(state["cards"].as_array().unwrap().len(), 1);
-        assert_eq!(state["requests"][0]["status"], Value::Null);
-        assert_eq!(state["requests"][1]["status"], 201);
-    }
-
-    #[test]
-    fn the_same_seed_gives_the_same_cards_and_view_tokens() {
-        let run = |seed: u64| {
-            let mut h = host(json!({"seed": seed}));
-            let (_, card) =
-                step(&mut h, OP_ADMIN, json!({"method": "POST", "path": "/cards"}), br#"{"userId": "alice"}"#);
-            let (_, token) =
-                step(&mut h, OP_ADMIN, json!({"method": "POST", "path": "/view-tokens"}), br#"{"cardId": 5000001}"#);
-            (card, token)
-        };
-        assert_eq!(run(42), run(42));
-        assert_ne!(run(42), run(43));
-    }
-
-    /// Nothing the wrapper (or a caller behind it) passes may panic the module.
-    #[test]
-    fn garbage_in_never_panics() {
-        let mut h = host(json!({}));
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
-        let heads = [
-            json!({"method": "GET", "url": "/rest/users/1001/cards/5000001?token=vt_x", "headers": []}),
-            json!({"method": "POST", "url": "/rest/users/%ff/cards", "headers": [["content-type", "application/json"]]}),
-            json!({"method": "PATCH", "url": "/rest/cards/99999999999999999999", "headers": [["authorization", "Bearer migo-test-token"], ["content-type", "application/json"]]}),
-            json!({"method": "POST", "path": "/faults"}),
-            json!({"method": "POST", "path": "/cards"}),
-            json!({"method": "POST", "path": "/view-tokens"}),
-            json!({"method": "POST", "path": "/config"}),
-            json!({"exchange": 1}),
-            json!({"method": "GET", "url": "", "headers": []}),
-            json!({"method": "GET", "url": "rest", "headers": []}),
-            json!({"method": "GET", "url": "/rest/\u{0}", "headers": []}),
-            json!(null),
-        ];
-        for i in 0..4000 {
-            let head = &heads[(next() % heads.len() as u64) as usize];
-            let len = (next() % 64) as usize;
-            let body: Vec<u8> = (0..len).map(|_| next() as u8).collect();
-            let op = (next() % 6) as u32;
-            let input = if i % 7 == 0 { body.clone() } else { frame(head, &body) };
-            let _ = h.call(op, &input, (next() % 3) as f64 * f64::from(u32::MAX));
-        }
-    }
-}
+mod tests;
