@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Finishes a bench build that bench/run.sh started (wasm-opt wrote
-// <out>/web/migo_cards_bg.wasm; for the Rust driver, wasm-bindgen --target web
-// wrote its glue, <out>/web/migo_cards.js):
+// Finishes a bench build that bench/run.sh started (wasm-bindgen --target web
+// wrote the bindings, <out>/web/migo_cards.js and <out>/web/snippets, and
+// wasm-opt <out>/web/migo_cards_bg.wasm):
 //   node bench/build.mjs <out> js|rust files    the entry of bench/entries/ and
 //       the JS it imports as files, the .wasm fetched by the glue (bench builds)
 //   node bench/build.mjs <out> rust inline      the Rust-driver variant shaped
@@ -30,9 +30,14 @@ const web = path.join(out, "web");
 
 if (mode === "files") {
   copyFileSync(path.join(benchDir, "entries", `${driver}-files.js`), path.join(web, "index.js"));
-  for (const f of driver === "js" ? ["error.js", "api.js", "load/glue.js"] : ["error.js"]) {
+  for (const f of driver === "js" ? ["error.js", "api.js", "load/module.js"] : ["error.js"]) {
     mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
     copyFileSync(path.join(root, "js", f), path.join(out, f));
+  }
+  if (driver === "js") {
+    // js/api.js imports the bindings as load/bindings.js, as in the package.
+    copyFileSync(path.join(web, "migo_cards.js"), path.join(out, "load", "bindings.js"));
+    cpSync(path.join(web, "snippets"), path.join(out, "load", "snippets"), { recursive: true });
   }
   process.exit(0);
 }
@@ -51,6 +56,7 @@ try {
   cpSync(path.join(root, "js"), stage, { recursive: true });
   mkdirSync(path.join(stage, "web"), { recursive: true });
   writeFileSync(path.join(stage, "web", "migo_cards.js"), patched);
+  cpSync(path.join(web, "snippets"), path.join(stage, "web", "snippets"), { recursive: true });
   copyFileSync(path.join(benchDir, "entries", "rust-inline.js"), path.join(stage, "web", "index.js"));
   await build({
     entryPoints: [path.join(stage, "web", "index.js")],
@@ -68,4 +74,5 @@ try {
   rmSync(stage, { recursive: true, force: true });
 }
 rmSync(path.join(web, "migo_cards.js"));
+rmSync(path.join(web, "snippets"), { recursive: true });
 rmSync(path.join(web, "migo_cards_bg.wasm"));

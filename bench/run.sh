@@ -28,26 +28,22 @@ fi
 wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
 . scripts/wasm-opt.sh
 
-# wasm_build OUT FEATURES [names]: the crate with FEATURES, optimised as
-# scripts/build-pkg.sh does (scripts/wasm-opt.sh) into OUT/web/migo_cards_bg.wasm;
-# the Rust-driver variants go through wasm-bindgen --target web first (their
-# glue: OUT/web/migo_cards.js). With "names", the function names are kept
-# (profiles).
+# wasm_build OUT FEATURES [names]: the crate with FEATURES, through
+# wasm-bindgen --target web (the bindings: OUT/web/migo_cards.js and its
+# snippets), then optimised as scripts/build-pkg.sh does
+# (scripts/wasm-opt.sh) into OUT/web/migo_cards_bg.wasm. With "names", the
+# function names are kept (profiles).
 wasm_build() {
   local out=$1 features=$2 names=${3:-}
   cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${features:+--features "$features"}
   rm -rf "$out" && mkdir -p "$out/web"
-  local input=$wasm
-  case "$features" in *rust-driver*)
-    wasm-bindgen --target web ${names:+--keep-debug} --out-dir "$out/web" "$wasm"
-    input=$out/web/migo_cards_bg.wasm ;;
-  esac
+  wasm-bindgen --target web --no-typescript ${names:+--keep-debug} --out-dir "$out/web" "$wasm"
+  local input=$out/web/migo_cards_bg.wasm
   if [ -n "$names" ]; then
-    wasm_opt_names "$input" "$out/web/migo_cards_bg.wasm"
+    wasm_opt_names "$input" "$input"
   else
-    wasm_opt_release "$input" "$out/web/migo_cards_bg.wasm"
+    wasm_opt_release "$input" "$input"
   fi
-  rm -f "$out"/web/*.d.ts "$out/web/.gitignore"
 }
 
 if [ "${BENCH_ONLY:-}" = cpu ]; then
