@@ -369,7 +369,7 @@ gateway in both envelope readings with injected faults, and calls through an inj
     `migo-cards benchmarks — Chromium ${R.browser.version}, ${R.machine.cores} cores, load ${f2(load)}→${f2(R.loadAverageAtEnd?.[0])}${R.quick ? "  (QUICK: figures mean nothing)" : ""}`,
     "",
     row(["", SHORT.sdk, SHORT.rust, "baseline"]),
-    row(["size, gzip -9 (budget 30 KB)", kb(S.size.sdk.gzip), kb(S.size.rust.gzip), `plain ${kb(S.size.plain.gzip)}`]),
+    row([`size, gzip -9 (budget ${kb(SIZE_BUDGET)})`, kb(S.size.sdk.gzip), kb(S.size.rust.gzip), `plain ${kb(S.size.plain.gzip)}`]),
     ...Object.keys(CASE).map((c) => row([`CPU per call stubbed, ${c} (µs)`, f1(st[c].sdk?.median), f1(st[c].rust?.median), `plain ${f1(st[c].plain?.median)}, fetch ${f1(st[c].fetch?.median)}`])),
     row([`CPU after ${R.counts.coldGapMs} ms idle, stubbed, ok (µs)`, f0(cold.sdk?.median), f0(cold.rust?.median), `plain ${f0(cold.plain?.median)}, fetch ${f0(cold.fetch?.median)}`]),
     row(["per call on the gateway (× fetch)", `${f3(pc.sdk.ratio)} [${interval(pc.sdk.ci)}]`, `${f3(pc.rust.ratio)} [${interval(pc.rust.ci)}]`, `plain ${f3(pc.plain.ratio)} [${interval(pc.plain.ci)}]`]),

@@ -52,7 +52,7 @@ function mulberry32(seed) {
 /** The drivers compared: the package's JS driver and the Rust-driver variant. */
 export const DRIVERS = ["sdk", "rust"];
 /** Issue 9's budget for everything a browser loads, gzip -9, and its stretch goal. */
-export const SIZE_BUDGET = 30_000;
+export const SIZE_BUDGET = 35_000;
 export const SIZE_STRETCH = 20_000;
 
 export function summarize(R) {

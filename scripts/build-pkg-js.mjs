@@ -43,7 +43,7 @@ writeFileSync(
 const stage = mkdtempSync(path.join(os.tmpdir(), "migo-pkg-"));
 try {
   cpSync(path.join(root, "js"), stage, { recursive: true });
-  cpSync(path.join(out, "bindings", "migo_cards.js"), path.join(stage, "load", "bindings.js"));
+  cpSync(path.join(out, "bindings", "migo_cards_bg.js"), path.join(stage, "load", "bindings.js"));
   cpSync(path.join(out, "bindings", "snippets"), path.join(stage, "load", "snippets"), { recursive: true });
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
   // 3. The browser build's code, one minified ES module (web/index.js) that

@@ -24,9 +24,10 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
 rm -rf "$out"
 mkdir -p "$out/web"
-# The bindings (the module's exports as JS, src/wasm/mod.rs), with no default
-# URL for the .wasm: the entries hand it the inlined module.
-wasm-bindgen --target web --no-typescript --omit-default-module-path --out-dir "$out/bindings" "$wasm"
+# The bindings (the module's exports as JS, src/wasm/mod.rs) in the shape
+# for bundlers (migo_cards_bg.js): its imports and `__wbg_set_wasm`, so that
+# js/load/module.js instantiates the inlined module itself.
+wasm-bindgen --target bundler --no-typescript --out-dir "$out/bindings" "$wasm"
 wasm_opt_release "$out/bindings/migo_cards_bg.wasm" "$out/migo_cards_bg.wasm"
 # Both inlined into both builds by build-pkg-js.mjs, which then removes them.
 

@@ -1,12 +1,24 @@
-// Loads the module into its generated bindings (./bindings.js, written by
-// wasm-bindgen from src/wasm/mod.rs and staged here by
+// Instantiates the module into its generated bindings (./bindings.js,
+// written by wasm-bindgen from src/wasm/mod.rs and staged here by
 // scripts/build-pkg-js.mjs): synchronously for the node build, from what
 // `init(input)` accepts for the browser build.
-import initBindings, { initSync } from "./bindings.js";
+import * as bindings from "./bindings.js";
+
+/** The import object: the bindings, under each module name the wasm imports from. */
+function importsOf(module) {
+  return Object.fromEntries(WebAssembly.Module.imports(module).map((i) => [i.module, bindings]));
+}
+
+/** Hands the instance's exports to the bindings and runs the module's start. */
+function start(instance) {
+  bindings.__wbg_set_wasm(instance.exports);
+  instance.exports.__wbindgen_start?.();
+}
 
 /** Instantiates compiled or raw module bytes synchronously (the node build). */
-export function instantiateSync(module) {
-  initSync({ module });
+export function instantiateSync(source) {
+  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  start(new WebAssembly.Instance(module, importsOf(module)));
 }
 
 /**
@@ -22,5 +34,6 @@ export async function instantiate(input) {
     if (!source.ok) throw new Error(`migo-cards: fetching the module failed: ${source.status} ${source.statusText}`);
     source = await source.arrayBuffer();
   }
-  await initBindings({ module_or_path: source });
+  const module = is(WebAssembly.Module) ? source : await WebAssembly.compile(source);
+  start(await WebAssembly.instantiate(module, importsOf(module)));
 }
