@@ -15,6 +15,7 @@ import {
   Act,
   Event,
   StepField,
+  Text,
   describe,
   optionsError,
   activationUrl as wasmActivationUrl,
@@ -450,25 +451,15 @@ function readAnswer(res, done) {
   }
 }
 
-/** A request's lines (`WasmClient.request`): method, URL, body, then header names and values. */
-function lines(text) {
-  // indexOf and slice: faster than split for a request's few short lines.
-  const out = [];
-  let i = 0;
-  for (let j; (j = text.indexOf("\n", i)) >= 0; i = j + 1) out.push(text.slice(i, j));
-  out.push(text.slice(i));
-  return out;
-}
-
 /**
  * Sends call `id`'s request and reads the whole answer; calls `then` with
  * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
  * `signal` fires, and aborts the fetch in the latter two cases.
  */
 function send(core, id, f, deadline, signal, then) {
-  const text = core.request(id);
+  const text = core.text(id, Text.Request);
   if (text === undefined) return then({ event: Event.NotSent });
-  const line = lines(text);
+  const line = text.split("\n");
   const headers = {};
   for (let i = 3; i < line.length; i += 2) headers[line[i]] = line[i + 1];
   const ctrl = new AbortController();
@@ -566,7 +557,7 @@ function drive(c, first, f, signal) {
                   return on(r);
                 }
                 body = r[1];
-                return core.reply(id, r[0], r[1], r[2], r[3], r[4], clock(), Math.random());
+                return core.reply(id, r[0], r[4], ...pack([r[1], r[2], r[3]]), clock(), Math.random());
               }),
             );
           case Act.Wait:
@@ -578,19 +569,18 @@ function drive(c, first, f, signal) {
               run(() => {
                 if (r.event !== undefined) return on(r);
                 if (r.how !== 0) return core.on(id, r.how === THREW ? Event.TokenThrew : Event.TokenRejected, false, ticket, clock(), 0);
-                const t = tag(r.value);
-                return core.token(id, ticket, t, t === T.string ? r.value : undefined, clock());
+                return core.token(id, ticket, ...pack([r.value]), clock());
               }),
             );
           }
           case Act.Done: {
             // The value is usually a part of the body we still hold: sliced
             // here rather than copied out of the module.
-            const v = s[START] >= 0 ? body.slice(s[START], s[END]) : core.value(id);
+            const v = s[START] >= 0 ? body.slice(s[START], s[END]) : core.text(id, Text.Value);
             return settle(true, v === undefined ? undefined : JSON.parse(v));
           }
           default:
-            return settle(false, toError(core.error(id), cause));
+            return settle(false, toError(core.text(id, Text.Error), cause));
         }
       } catch (e) {
         settle(false, e);
@@ -602,7 +592,7 @@ function drive(c, first, f, signal) {
 
 /** Tells `onRequest` of the last attempt; what it throws is ignored. */
 function report(core, id, hook) {
-  const event = core.event(id);
+  const event = core.text(id, Text.Event);
   if (event === undefined) return;
   try {
     hook(JSON.parse(event));

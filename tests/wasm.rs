@@ -8,7 +8,7 @@
 //! numbers, tags, lengths and ids from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use migo_cards::wasm::{self as w, Act, Event, StepField, WasmClient};
+use migo_cards::wasm::{self as w, Act, Event, StepField, Text, WasmClient};
 use wasm_bindgen_test::*;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
@@ -106,11 +106,12 @@ fn start(c: &mut WasmClient, name: &str, args: &[V]) -> Vec<f64> {
 
 /// The request lines of call `id`.
 fn request_lines(c: &WasmClient, id: u32) -> Vec<String> {
-    c.request(id).unwrap().split('\n').map(str::to_owned).collect()
+    c.text(id, Text::Request).unwrap().split('\n').map(str::to_owned).collect()
 }
 
 fn reply(c: &mut WasmClient, id: u32, status: u16, body: &str, request_id: Option<&str>, retry_after: Option<&str>, now: f64) -> Vec<f64> {
-    c.reply(id, status, body.into(), request_id.map(Into::into), retry_after.map(Into::into), false, now, 0.5)
+    let (t, n, s) = pack(&[V::S(body), request_id.map_or(ABSENT, V::S), retry_after.map_or(ABSENT, V::S)]);
+    c.reply(id, status, false, &t, &n, &s, now, 0.5)
 }
 
 #[wasm_bindgen_test]
@@ -144,8 +145,8 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
     // The value is a part of the body: its span, as JS string indices.
     let (a, b) = (at(&s, StepField::Start) as usize, at(&s, StepField::End) as usize);
     assert_eq!(&body[a..b], r#"{"cardId":5000001,"status":"ACTIVE"}"#);
-    assert_eq!(c.value(id).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
-    let event = c.event(id).unwrap();
+    assert_eq!(c.text(id, Text::Value).as_deref(), Some(r#"{"cardId":5000001,"status":"ACTIVE"}"#));
+    let event = c.text(id, Text::Event).unwrap();
     assert!(event.contains("\"durationMs\":5") && event.contains(r#""requestId":"req-1""#), "{event}");
     // What the driver passes on from elsewhere loses the call's secrets.
     let scrubbed = c.scrub(id, "failed: Bearer tok_wasm_test_secret for 4111111111111111");
@@ -166,7 +167,7 @@ fn strings_of_any_script_cross_whole() {
     let lines = request_lines(&c, id(&s));
     assert_eq!(lines[2], format!("{{\"alias\":\"{alias}\"}}"));
     let s = start(&mut c, "linkCard", &[V::S("1001"), V::S("4111111111111111"), V::S(""), V::S("ü")]);
-    let e = c.error(id(&s));
+    let e = c.text(id(&s), Text::Error).unwrap();
     assert_eq!(act(&s), FAIL, "{e}");
 }
 
@@ -183,14 +184,14 @@ fn each_result_is_its_own_whatever_runs_in_between() {
     let s = reply(&mut c, a, 429, "", None, Some("0"), T0 + 1.0);
     assert_eq!(act(&s), SEND);
     // Every export the driver can call, between the send step and its request.
-    let _ = c.event(a);
+    let _ = c.text(a, Text::Event);
     let _ = c.scrub(a, "x 4111111111111111");
     let other = start(&mut c, "issueCard", &[V::S("1002")]);
     let b = id(&other);
-    let _ = c.request(b);
-    let _ = c.event(b);
+    let _ = c.text(b, Text::Request);
+    let _ = c.text(b, Text::Event);
     let _ = c.on(b, Event::Network, false, 0, T0 + 3.0, 0.5);
-    let _ = c.error(b);
+    let _ = c.text(b, Text::Error).unwrap();
     let _ = w::describe();
     let _ = w::activation_url(&[tag("string"), tag("string"), tag("string")], &[4.0, 1.0, 7.0], "1001xsandbox");
     let _ = w::is_valid_card_number(tag("string"), Some("4111111111111111".into()));
@@ -257,7 +258,7 @@ fn errors_cross_as_one_json_object() {
     let s = start(&mut c, "issueCard", &[V::T("badString")]);
     assert_eq!(act(&s), FAIL);
     assert_eq!(act(&c.on(id(&s), Event::Go, false, 0, T0, 0.5)), FAIL);
-    let e = c.error(id(&s));
+    let e = c.text(id(&s), Text::Error).unwrap();
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
     assert!(e.contains(r#""field":"userId""#) && e.contains(r#""outcome":"notSent""#), "{e}");
 }
@@ -302,9 +303,9 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
                 ] {
                     let _ = c.on(id, event, n.is_nan(), u32::MAX, n, n);
                 }
-                let _ = c.reply(id, 0, "\0".into(), None, Some("1".into()), true, n, n);
-                let _ = c.token(id, u32::MAX, t, None, n);
-                let _ = (c.request(id), c.value(id), c.error(id), c.event(id));
+                let _ = c.reply(id, 0, true, &[t, 5, t], &[n, 1.0], "\0", n, n);
+                let _ = c.token(id, u32::MAX, &[t], &[n], "", n);
+                let _ = (c.text(id, Text::Request), c.text(id, Text::Value), c.text(id, Text::Error).unwrap(), c.text(id, Text::Event));
                 let _ = c.scrub(id, "4111 1111 1111 1111");
                 c.finish(id);
             }
@@ -312,8 +313,8 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
     }
     for id in [u32::MAX, 7, 0] {
         assert_eq!(act(&c.on(id, Event::Go, false, 0, T0, 0.5)), FAIL);
-        assert!(c.error(id).contains(r#""field":"this""#));
-        assert_eq!((c.request(id), c.value(id), c.event(id)), (None, None, None));
+        assert!(c.text(id, Text::Error).unwrap().contains(r#""field":"this""#));
+        assert_eq!((c.text(id, Text::Request), c.text(id, Text::Value), c.text(id, Text::Event)), (None, None, None));
         c.finish(id);
     }
     assert_eq!(c.live_calls(), 0);

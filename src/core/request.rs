@@ -319,17 +319,11 @@ pub fn decimal(n: u64) -> String {
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a value
 /// is always exactly one path segment or one query value.
+#[inline(never)]
 pub fn percent_encode_into(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    utf8_percent_encode(s, SET).for_each(|chunk| out.push_str(chunk));
 }
 
 pub fn percent_encode(s: &str) -> String {

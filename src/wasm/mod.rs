@@ -38,7 +38,7 @@ use crate::describe::DESCRIBE;
 #[wasm_bindgen]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Act {
-    /// Send [`WasmClient::request`]; give up at `at`.
+    /// Send the call's [`Text::Request`]; give up at `at`.
     Send,
     /// Do nothing until `at`, then [`WasmClient::next`].
     Wait,
@@ -47,9 +47,9 @@ pub enum Act {
     /// Join the token fetch of `ticket`, until `at`.
     AwaitToken,
     /// The call succeeded: its value is the step's `body.slice(start, end)`,
-    /// or [`WasmClient::value`] when `start` is -1.
+    /// or its [`Text::Value`] when `start` is -1.
     Done,
-    /// The call failed: [`WasmClient::error`].
+    /// The call failed: its [`Text::Error`].
     Fail,
 }
 
@@ -76,6 +76,22 @@ pub enum Event {
     TokenRejected,
     /// The token provider threw.
     TokenThrew,
+}
+
+/// The texts of a call ([`WasmClient::text`]).
+#[wasm_bindgen]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// The request to send: lines of the method, URL, body (empty for
+    /// none), then header names and values alternating.
+    Request,
+    /// The value of the finished call (JSON; none for no body).
+    Value,
+    /// The error of the failed call, as MigoError JSON (an unknown call's
+    /// if the call is not known).
+    Error,
+    /// The `onRequest` event of the call's last attempt (JSON).
+    Event,
 }
 
 /// Where each part of a step lies in the list of numbers the exports that
@@ -230,55 +246,41 @@ impl WasmClient {
         step(c, id, a)
     }
 
-    /// The gateway replied: its status, body, `x-request-id` and
-    /// `Retry-After` headers, and whether a redirect was followed.
+    /// The gateway replied with `status`; the values are its body, its
+    /// `x-request-id` and its `Retry-After` (strings, or absent);
+    /// `redirected`: a redirect was followed.
     #[allow(clippy::too_many_arguments)]
-    pub fn reply(
-        &mut self,
-        id: u32,
-        status: u16,
-        body: String,
-        request_id: Option<String>,
-        retry_after: Option<String>,
-        redirected: bool,
-        now: f64,
-        jitter: f64,
-    ) -> Vec<f64> {
+    pub fn reply(&mut self, id: u32, status: u16, redirected: bool, tags: &[u8], numbers: &[f64], text: &str, now: f64, jitter: f64) -> Vec<f64> {
+        let mut v = values(tags, numbers, text);
+        let mut string = || match pop(&mut v) {
+            Input::Str(s) => Some(s),
+            _ => None,
+        };
+        let body = string().unwrap_or_default();
+        let (request_id, retry_after) = (string(), string());
         let reply = Reply { status, body, request_id, retry_after, redirected };
         let a = self.client.on_reply(id, reply, now, jitter);
         step(&self.client, id, a)
     }
 
-    /// The token provider resolved for `ticket` with a value of `tag`
-    /// (`text` for a string).
-    pub fn token(&mut self, id: u32, ticket: u32, tag: u8, text: Option<String>, now: f64) -> Vec<f64> {
-        let result = TokenResult::Value(Input::from_tag(tag, text, f64::NAN));
-        let a = self.client.on_token(id, ticket, result, now);
+    /// The token provider resolved for `ticket` with the value given.
+    pub fn token(&mut self, id: u32, ticket: u32, tags: &[u8], numbers: &[f64], text: &str, now: f64) -> Vec<f64> {
+        let value = pop(&mut values(tags, numbers, text));
+        let a = self.client.on_token(id, ticket, TokenResult::Value(value), now);
         step(&self.client, id, a)
     }
 
-    /// Call `id`'s request to send: lines of the method, URL, body (empty
-    /// for none), then header names and values alternating. It stays the
-    /// call's until the call moves on, whatever else runs in between.
-    pub fn request(&self, id: u32) -> Option<String> {
-        self.client.call(id).and_then(Call::request).map(encode)
-    }
-
-    /// The value of the finished call (JSON; none for no body).
-    pub fn value(&self, id: u32) -> Option<String> {
-        self.client.call(id)?.value().map(str::to_owned)
-    }
-
-    /// The error of the failed call, as MigoError JSON (an unknown call's
-    /// if the call is not known).
-    pub fn error(&self, id: u32) -> String {
-        let e = self.client.call(id).and_then(Call::error).map(Error::to_json);
-        e.unwrap_or_else(|| unknown_call().to_json())
-    }
-
-    /// The `onRequest` event of call `id`'s last attempt (JSON).
-    pub fn event(&self, id: u32) -> Option<String> {
-        self.client.event_json(id)
+    /// A text of call `id` (see [`Text`]), computed from the call's own
+    /// state: it stays the same until the call moves on, whatever else runs
+    /// in between.
+    pub fn text(&self, id: u32, which: Text) -> Option<String> {
+        let call = self.client.call(id);
+        match which {
+            Text::Request => call.and_then(Call::request).map(encode),
+            Text::Value => call?.value().map(str::to_owned),
+            Text::Error => Some(call.and_then(Call::error).map_or_else(|| unknown_call().to_json(), Error::to_json)),
+            Text::Event => call?.event_json(),
+        }
     }
 
     /// `text` without any secret of call `id` nor any card number, for what
