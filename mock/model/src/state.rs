@@ -294,7 +294,7 @@ impl State {
     ) -> &Card {
         let id = self.next_card_id;
         self.next_card_id += 1;
-        let (y, m, ..) = civil(now_ms / 1000);
+        let (y, m) = year_month(now_ms);
         let card = Card {
             id,
             user_id: user_id.to_string(),
@@ -303,7 +303,7 @@ impl State {
             pan,
             cvv: format!("{:03}", rng.gen_range(0..1000)),
             // Valid for three years from this month.
-            expiry: format!("{:02}/{:02}", m, (y + 3).rem_euclid(100)),
+            expiry: format!("{:02}/{:02}", m, (i32::from(y) + 3).rem_euclid(100)),
             created_at: iso_timestamp(now_ms),
         };
         self.cards.entry(id).or_insert(card)
@@ -444,26 +444,22 @@ pub fn redact_json(value: &mut Value, secrets: &[String]) {
 
 // ---- time -----------------------------------------------------------------
 
-/// (year, month, day, hour, minute, second) in UTC for a Unix time.
-fn civil(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
+/// The UTC instant of a Unix time in milliseconds, clamped to the range
+/// jiff represents (years -9999 to 9999).
+fn instant(millis: u64) -> jiff::Timestamp {
+    let ms = i64::try_from(millis).unwrap_or(i64::MAX);
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::MAX)
 }
 
+/// (year, month) in UTC for a Unix time in milliseconds.
+fn year_month(millis: u64) -> (i16, i8) {
+    let date = jiff::tz::Offset::UTC.to_datetime(instant(millis)).date();
+    (date.year(), date.month())
+}
+
+/// A Unix time in milliseconds as JavaScript's `toISOString` writes it.
 fn iso_timestamp(millis: u64) -> String {
-    let (y, mo, d, h, mi, s) = civil(millis / 1000);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{:03}Z", millis % 1000)
+    instant(millis).strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
 #[cfg(test)]
@@ -488,8 +484,10 @@ mod tests {
         assert_eq!(iso_timestamp(0), "1970-01-01T00:00:00.000Z");
         // 2024-02-29T12:34:56.789Z
         assert_eq!(iso_timestamp(1_709_210_096_789), "2024-02-29T12:34:56.789Z");
-        // The largest time JavaScript's Date can hold stays in range.
-        assert_eq!(iso_timestamp(8_640_000_000_000_000), "275760-09-13T00:00:00.000Z");
+        // Past jiff's last instant (JavaScript's Date reaches year 275760) the time is clamped, never a panic.
+        assert_eq!(iso_timestamp(8_640_000_000_000_000), "9999-12-30T22:00:00.999Z");
+        assert_eq!(iso_timestamp(u64::MAX), "9999-12-30T22:00:00.999Z");
+        assert_eq!(year_month(1_709_210_096_789), (2024, 2));
     }
 
     #[test]
