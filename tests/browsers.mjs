@@ -163,7 +163,7 @@ async function launchFirefoxEngine() {
         protocolProblems: problems,
         goto: (url) => page.goto(url, { timeout }),
         evaluate: (fn, arg) => page.evaluate(fn, arg),
-        click: (sel) => page.click(sel),
+        click: (sel) => page.locator(sel).click(),
         fill: (sel, text) => page.locator(sel).fill(text),
         type: async (sel, text) => {
           await focusElement(page, sel);
