@@ -7,7 +7,7 @@
 // Nothing here downloads a browser or a driver: every binary is given by path.
 // MIGO_ENGINES=chromium,firefox picks a subset (default: all three).
 import { spawn } from "node:child_process";
-import { readdir, readFile, readlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { CHROMIUM, CHROMIUM_ARGS } from "./js/helpers.mjs";
@@ -138,12 +138,17 @@ async function launchChromiumEngine() {
 
 async function launchFirefoxEngine() {
   const { default: puppeteer } = await import("puppeteer-core");
-  const browser = await puppeteer.launch({
-    browser: "firefox",
-    executablePath: FIREFOX,
-    headless: true,
-    timeout: 60_000,
-  });
+  // puppeteer starts Firefox detached; through setpriv it still dies with this process.
+  const wrapperDir = await mkdtemp(path.join(os.tmpdir(), "migo-firefox-"));
+  const wrapper = path.join(wrapperDir, "firefox");
+  await writeFile(wrapper, `#!/bin/sh\nexec setpriv --pdeathsig KILL -- '${FIREFOX}' "$@"\n`, { mode: 0o755 });
+  let browser;
+  try {
+    browser = await puppeteer.launch({ browser: "firefox", executablePath: wrapper, headless: true, timeout: 60_000 });
+  } catch (e) {
+    await rm(wrapperDir, { recursive: true, force: true });
+    throw e;
+  }
   return {
     name: "firefox",
     version: `Firefox ${(await browser.version()).replace(/^firefox\//, "")}`,
@@ -181,7 +186,10 @@ async function launchFirefoxEngine() {
         close: () => context.close(),
       });
     },
-    close: () => browser.close(),
+    close: async () => {
+      await browser.close();
+      await rm(wrapperDir, { recursive: true, force: true });
+    },
   };
 }
 
