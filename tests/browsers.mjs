@@ -23,10 +23,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * In-page recorder of uncaught errors, unhandled rejections, console.error
  * calls and CSP violations, as window.__migoProblems and window.__violations.
- * Served as a classic script (probe.js) at the top of a page it records from
- * the first script on in every engine; WebKit also gets it by injection once
- * a page has loaded, as classic WebDriver has no script that runs before the
- * page's own.
+ * Loaded as a classic script (probe.js) in <head>, it records from before the
+ * page's module scripts run, in every engine; WebKit also gets it injected
+ * once a page has loaded, as classic WebDriver has no script that runs before
+ * the page's own.
  */
 export function installProbe() {
   if (window.__migoProblems) return;
