@@ -121,8 +121,9 @@ export async function openApp(engine, url, { timeout = 30_000, click } = {}) {
     let firstProblemAt;
     let state;
     for (;;) {
+      // undefined: #out is not rendered yet (a page that hydrates first).
       state = await page.evaluate(() => document.querySelector("#out")?.dataset.state);
-      if (state !== "pending" || Date.now() > deadline) break;
+      if ((state !== undefined && state !== "pending") || Date.now() > deadline) break;
       if (firstProblemAt === undefined && (await page.problems()).length > 0) firstProblemAt = Date.now();
       if (firstProblemAt !== undefined && Date.now() - firstProblemAt > 1_000) break;
       await sleep(100);
