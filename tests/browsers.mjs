@@ -108,7 +108,10 @@ async function launchChromiumEngine() {
     version: `Chromium ${browser.version()}`,
     async newPage({ viewport = { width: 1280, height: 800 }, timeout = 30_000 } = {}) {
       const context = await browser.newContext({ viewport });
-      const page = await context.newPage();
+      const page = await context.newPage().catch(async (e) => {
+        await context.close();
+        throw e;
+      });
       page.setDefaultTimeout(timeout);
       const problems = [];
       page.on("console", (m) => {
@@ -155,9 +158,15 @@ async function launchFirefoxEngine() {
     version: `Firefox ${(await browser.version()).replace(/^firefox\//, "")}`,
     async newPage({ viewport = { width: 1280, height: 800 }, timeout = 30_000 } = {}) {
       const context = await browser.createBrowserContext();
-      const page = await context.newPage();
-      page.setDefaultTimeout(timeout);
-      await page.setViewport(viewport);
+      let page;
+      try {
+        page = await context.newPage();
+        page.setDefaultTimeout(timeout);
+        await page.setViewport(viewport);
+      } catch (e) {
+        await context.close();
+        throw e;
+      }
       const problems = [];
       page.on("console", (m) => {
         if (m.type() === "error") problems.push({ text: m.text(), url: m.location()?.url ?? "" });
