@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, skipping what is already there:
 # the wasm target, wasm-bindgen-cli at the Cargo.lock version, Debian's
-# chromium and chromedriver, and the JS tools (binaryen's wasm-opt, ...).
+# chromium and chromedriver, firefox-esr, WebKitGTK's WebKitWebDriver and Xvfb
+# for it, and the JS tools (binaryen's wasm-opt, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,10 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+# WebKitGTK's MiniBrowser needs a display; the tests give it an Xvfb of its own.
+command -v Xvfb >/dev/null || missing+=(xvfb)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from apt"
   sudo_cmd=""
@@ -32,6 +37,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules/.bin ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing the JS tools (binaryen, typescript, playwright-core)"
+  say "installing the JS tools (binaryen, typescript, playwright-core, puppeteer-core, selenium-webdriver)"
   npm ci --no-audit --no-fund --loglevel=error
 fi

@@ -21,7 +21,7 @@ step "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
   cargo test --target wasm32-unknown-unknown --features std --test wasm
 
-step "JavaScript tests: the package, its types, the example page, and consumers of the packed tarball"
+step "JavaScript tests: the package, its types, the example page and consumers of the packed tarball (browser tests in Chromium, Firefox and WebKit)"
 # The consumer tests (tests/consumers/) each install the tarball into a fresh
 # project beside a tool (Next.js, Vite, webpack, esbuild, Rollup, Jest, Bun,
 # Deno, TypeScript), all from npm's one cache; they spend much of their time

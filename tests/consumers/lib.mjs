@@ -1,7 +1,8 @@
 // Helpers of the consumer tests: the package as a consumer gets it (the
 // tarball `npm pack` makes of pkg/, installed into a fresh project under the
-// OS temp dir), headless Chromium, and child processes that are always
-// stopped. Set MIGO_KEEP_CONSUMERS=1 to keep the temporary projects.
+// OS temp dir), pages opened in any of the three browser engines
+// (tests/browsers.mjs), and child processes that are always stopped. Set
+// MIGO_KEEP_CONSUMERS=1 to keep the temporary projects.
 import { execFile, spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import assert from "node:assert/strict";
@@ -9,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { root } from "../js/gateway.mjs";
+import { PROBE_SOURCE } from "../browsers.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const fixture = path.join(here, "fixture");
@@ -96,58 +98,60 @@ export async function installedVersions(dir, names) {
 export { CHROMIUM_ARGS, launchChromium } from "../js/helpers.mjs";
 
 /**
- * Opens `url` in a fresh browser context and waits for the app's #out to
- * leave data-state="pending". Returns { state, text, result, problems,
- * violations }: `result` is the parsed JSON when state is "done",
- * `problems` every console error and uncaught error of the page (worker
- * console errors included, as Playwright reports them on the page), and
- * `violations` every securitypolicyviolation event of the document.
+ * Opens `url` on a fresh page of `engine` (from tests/browsers.mjs) and
+ * waits for the app's #out to leave data-state="pending". Returns { state,
+ * text, result, problems, violations }: `result` is the parsed JSON when
+ * state is "done", `problems` every console error and uncaught error of the
+ * page (see problems() in tests/browsers.mjs), and `violations` every
+ * securitypolicyviolation event of the document, as recorded by probe.js
+ * (withProbe) when the page loads it.
  */
-export async function openApp(browser, url, { timeout = 30_000, click } = {}) {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const problems = [];
-    let sawProblem;
-    const problemSeen = new Promise((r) => (sawProblem = r));
-    const problem = (text) => {
-      problems.push(text);
-      sawProblem();
-    };
-    page.on("console", (m) => {
-      if (m.type() === "error") problem(`console.error: ${m.text()} (${m.location().url})`);
-    });
-    page.on("pageerror", (e) => problem(`page error: ${e.message}`));
-    // Added through the DevTools protocol, so it runs before any page script
-    // whatever the page's CSP says.
-    await page.addInitScript(() => {
-      window.__violations = [];
-      document.addEventListener("securitypolicyviolation", (e) => {
-        window.__violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} in ${e.sourceFile}:${e.lineNumber}`);
-      });
-    });
+export async function openApp(engine, url, { timeout = 30_000, click } = {}) {
+  return engine.withPage({ timeout }, "consumer-app", async (page) => {
+    const describeProblems = async () => (await page.problems()).map(({ text, url: at }) => (at ? `${text} (${at})` : text));
     // The same patience for the page itself: a dev server compiles a route on
     // its first request (next dev took over 30 s under load).
-    await page.goto(url, { timeout });
+    await page.goto(url);
     // `click`: a selector to click first, once it is there (e.g. a button
     // that marks itself hydrated).
-    if (click) await page.click(click, { timeout });
+    if (click) await page.click(click);
     // Done, or an error (a module that failed to load never settles #out:
-    // give it a moment, then stop waiting).
-    const settled = page.waitForSelector("#out:not([data-state=pending])", { timeout, state: "attached" });
-    const outcome = await Promise.race([settled.then(() => "settled"), problemSeen.then(() => sleep(1_000)).then(() => "problem")]).catch((e) => e);
-    settled.catch(() => {});
-    const state = await page.getAttribute("#out", "data-state");
-    const text = await page.textContent("#out");
-    if (state === "pending") {
-      const why = outcome instanceof Error ? `did not finish within ${timeout} ms` : "failed";
-      throw new Error(`${url}: the app ${why}; problems: ${JSON.stringify(problems)}`, { cause: outcome instanceof Error ? outcome : undefined });
+    // give it a moment after the first problem, then stop waiting).
+    const deadline = Date.now() + timeout;
+    let firstProblemAt;
+    let state;
+    for (;;) {
+      // undefined: #out is not rendered yet (a page that hydrates first).
+      state = await page.evaluate(() => document.querySelector("#out")?.dataset.state);
+      if ((state !== undefined && state !== "pending") || Date.now() > deadline) break;
+      if (firstProblemAt === undefined && (await page.problems()).length > 0) firstProblemAt = Date.now();
+      if (firstProblemAt !== undefined && Date.now() - firstProblemAt > 1_000) break;
+      await sleep(100);
     }
-    const violations = await page.evaluate(() => window.__violations);
+    const text = await page.evaluate(() => document.querySelector("#out")?.textContent);
+    const problems = await describeProblems();
+    if (state === "pending" || state === undefined) {
+      const why = firstProblemAt === undefined ? `did not finish within ${timeout} ms` : "failed";
+      throw new Error(`${url}: the app ${why}; problems: ${JSON.stringify(problems)}`);
+    }
+    const violations = await page.evaluate(() => window.__violations ?? null);
     return { state, text, result: state === "done" ? JSON.parse(text) : undefined, problems, violations };
-  } finally {
-    await context.close();
-  }
+  });
+}
+
+/**
+ * `html` loading probe.js (written beside it by writeProbe) as the last
+ * element of <head>: a classic script, so it runs before any module script
+ * of the page, and from 'self', so any CSP of these pages allows it.
+ */
+export function withProbe(html) {
+  assert.match(html, /<\/head>/);
+  return html.replace("</head>", `  <script src="/probe.js"></script>\n  </head>`);
+}
+
+/** probe.js (tests/browsers.mjs's in-page recorder) at the root `dir` is served from. */
+export function writeProbe(dir) {
+  return writeFile(path.join(dir, "probe.js"), PROBE_SOURCE);
 }
 
 /**

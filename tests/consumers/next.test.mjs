@@ -14,7 +14,8 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { startGateway } from "../js/gateway.mjs";
-import { EXPECTED_ACTIVATION_URL, assertIssued, createProject, installedVersions, launchChromium, openApp, run, startNodeServer } from "./lib.mjs";
+import { launch } from "../browsers.mjs";
+import { EXPECTED_ACTIVATION_URL, assertIssued, createProject, installedVersions, openApp, run, startNodeServer } from "./lib.mjs";
 
 const DEPS = ["next@^16", "react@^19", "react-dom@^19"];
 // No telemetry call home; nothing else Next does reaches beyond the registry
@@ -35,7 +36,7 @@ describe("a Next.js 16 app using migo-cards (App Router, no config)", { timeout:
       ["next/app", `${m}/app`],
       ["src/operation.js", `${m}/src/operation.js`],
     ]);
-    const started = await Promise.allSettled([createProject("next", { deps: DEPS, copy }), launchChromium(), startGateway()]);
+    const started = await Promise.allSettled([createProject("next", { deps: DEPS, copy }), launch("chromium"), startGateway()]);
     [project, browser, gw] = started.map((s) => s.value);
     for (const s of started) if (s.status === "rejected") throw s.reason;
     console.log(`consumer project ${project.dir}: ${project.info.filename}, ${JSON.stringify(await installedVersions(project.dir, ["next", "react"]))}`);
