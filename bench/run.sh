@@ -29,15 +29,18 @@ wasm=target/wasm32-unknown-unknown/release/migo_cards.wasm
 . scripts/wasm-opt.sh
 
 # wasm_build OUT FEATURES [names]: the crate with FEATURES, through
-# wasm-bindgen --target web (the bindings: OUT/web/migo_cards.js and its
-# snippets), then optimised as scripts/build-pkg.sh does
-# (scripts/wasm-opt.sh) into OUT/web/migo_cards_bg.wasm. With "names", the
-# function names are kept (profiles).
+# wasm-bindgen (the bindings in OUT/web with their snippets: the bundler
+# shape, migo_cards_bg.js, that js/load/module.js instantiates for the JS
+# driver; the web shape, migo_cards.js, for the Rust driver), then optimised
+# as scripts/build-pkg.sh does (scripts/wasm-opt.sh) into
+# OUT/web/migo_cards_bg.wasm. With "names", the function names are kept
+# (profiles).
 wasm_build() {
-  local out=$1 features=$2 names=${3:-}
+  local out=$1 features=$2 names=${3:-} target=bundler
+  case "$features" in *rust-driver*) target=web ;; esac
   cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${features:+--features "$features"}
   rm -rf "$out" && mkdir -p "$out/web"
-  wasm-bindgen --target web --no-typescript ${names:+--keep-debug} --out-dir "$out/web" "$wasm"
+  wasm-bindgen --target "$target" --no-typescript ${names:+--keep-debug} --out-dir "$out/web" "$wasm"
   local input=$out/web/migo_cards_bg.wasm
   if [ -n "$names" ]; then
     wasm_opt_names "$input" "$input"
