@@ -25,7 +25,7 @@ import {
 let loaded = false; // whether the module is instantiated
 let D; // describe(): tags, options, operations
 let T; // tag name -> number
-const { Id: ID, Act: ACT, At: AT, Ticket: TICKET, Start: START, End: END } = StepField;
+const { At: AT, Ticket: TICKET, Start: START, End: END } = StepField;
 
 /** Makes the API usable once the module is instantiated; the entry points call it once. */
 export function bind() {
@@ -219,7 +219,7 @@ function call(self, op, shape, args) {
   const [tags, numbers, text] = pack([...values, options, retries, timeout]);
   tags.push(signalTag(signal));
   numbers.push(0);
-  return drive(c, c.core.start(op, tags, numbers, text, typeof f === "function", clock()), f, signal);
+  return drive(c, c.core.start(op, tags, numbers, text, typeof f === "function"), f, signal);
 }
 
 /** The token fetch for `ticket`: started now (`start`) or joined. */
@@ -504,15 +504,13 @@ function failureCause(core, id, error) {
 }
 
 /**
- * Runs a call to its end from its first step (`WasmClient.start`'s):
- * performs each action the core returns; the call's promise settles with
+ * Runs call `id` to its end: performs each action the core returns; the call's promise settles with
  * the value or the MigoError. Callbacks rather than an async function:
  * after an idle wait, with cold caches, each await and promise of the
  * call's path showed in its time.
  */
-function drive(c, first, f, signal) {
+function drive(c, id, f, signal) {
   const { core, onRequest: hook } = c;
-  const id = first[ID];
   let cause;
   let body; // the last answer's body, as given to the core
   // Whether an attempt ended that `onRequest` has not been told of yet.
@@ -537,17 +535,16 @@ function drive(c, first, f, signal) {
     // the wait runs it again. Whatever throws rejects the call.
     const run = (next) => {
       try {
-        const s = next();
-        // Each step's numbers are its own (returned by value): caller code
-        // run below (the hook may start another call of this client) cannot
-        // change them, nor the request the core holds for this call.
-        const deadline = s[AT];
-        const ticket = s[TICKET];
+        const act = next();
+        // The step's numbers and texts are this call's own: caller code run
+        // below (the hook may start another call of this client) cannot
+        // change them.
+        const deadline = core.step(id, AT);
         if (unreported) {
           unreported = false;
           report(core, id, hook);
         }
-        switch (s[ACT]) {
+        switch (act) {
           case Act.Send:
             return send(core, id, f, deadline, signal, (r) =>
               run(() => {
@@ -564,7 +561,8 @@ function drive(c, first, f, signal) {
             return within(NOOP, deadline, signal, undefined, (r) => run(() => on(r.event === undefined ? GO : r)));
           case Act.FetchToken:
           case Act.AwaitToken: {
-            const token = tokenPromise(c, ticket, s[ACT] === Act.FetchToken);
+            const ticket = core.step(id, TICKET);
+            const token = tokenPromise(c, ticket, act === Act.FetchToken);
             return within((end) => token.then(end), deadline, signal, undefined, (r) =>
               run(() => {
                 if (r.event !== undefined) return on(r);
@@ -576,7 +574,8 @@ function drive(c, first, f, signal) {
           case Act.Done: {
             // The value is usually a part of the body we still hold: sliced
             // here rather than copied out of the module.
-            const v = s[START] >= 0 ? body.slice(s[START], s[END]) : core.text(id, Text.Value);
+            const start = core.step(id, START);
+            const v = start >= 0 ? body.slice(start, core.step(id, END)) : core.text(id, Text.Value);
             return settle(true, v === undefined ? undefined : JSON.parse(v));
           }
           default:
@@ -586,7 +585,7 @@ function drive(c, first, f, signal) {
         settle(false, e);
       }
     };
-    run(() => first);
+    run(() => core.on(id, Event.Go, false, 0, clock(), Math.random()));
   });
 }
 

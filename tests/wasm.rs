@@ -77,17 +77,29 @@ fn op(name: &str) -> u8 {
     migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
 }
 
+/// A call's step as the driver sees it: its act, then the numbers it reads.
+struct Step {
+    id: u32,
+    act: Act,
+    numbers: [f64; 4],
+}
+
+fn step(c: &WasmClient, id: u32, act: Act) -> Step {
+    let numbers = [StepField::At, StepField::Ticket, StepField::Start, StepField::End].map(|f| c.step(id, f));
+    Step { id, act, numbers }
+}
+
 /// A step's number, by field.
-fn at(step: &[f64], f: StepField) -> f64 {
-    step[f as usize]
+fn at(step: &Step, f: StepField) -> f64 {
+    step.numbers[f as usize]
 }
 
-fn act(step: &[f64]) -> u8 {
-    at(step, StepField::Act) as u8
+fn act(step: &Step) -> u8 {
+    step.act as u8
 }
 
-fn id(step: &[f64]) -> u32 {
-    at(step, StepField::Id) as u32
+fn id(step: &Step) -> u32 {
+    step.id
 }
 
 const SEND: u8 = Act::Send as u8;
@@ -97,11 +109,13 @@ const FAIL: u8 = Act::Fail as u8;
 
 /// Starts `name` at `T0` with `args` and no call options, as
 /// `client.name(...args)` does: its first step.
-fn start(c: &mut WasmClient, name: &str, args: &[V]) -> Vec<f64> {
+fn start(c: &mut WasmClient, name: &str, args: &[V]) -> Step {
     let mut all = args.to_vec();
     all.extend([ABSENT, ABSENT, ABSENT, ABSENT]);
     let (t, n, s) = pack(&all);
-    c.start(op(name), &t, &n, &s, true, T0)
+    let id = c.start(op(name), &t, &n, &s, true);
+    let act = c.on(id, Event::Go, false, 0, T0, 0.5);
+    step(c, id, act)
 }
 
 /// The request lines of call `id`.
@@ -109,9 +123,10 @@ fn request_lines(c: &WasmClient, id: u32) -> Vec<String> {
     c.text(id, Text::Request).unwrap().split('\n').map(str::to_owned).collect()
 }
 
-fn reply(c: &mut WasmClient, id: u32, status: u16, body: &str, request_id: Option<&str>, retry_after: Option<&str>, now: f64) -> Vec<f64> {
+fn reply(c: &mut WasmClient, id: u32, status: u16, body: &str, request_id: Option<&str>, retry_after: Option<&str>, now: f64) -> Step {
     let (t, n, s) = pack(&[V::S(body), request_id.map_or(ABSENT, V::S), retry_after.map_or(ABSENT, V::S)]);
-    c.reply(id, status, false, &t, &n, &s, now, 0.5)
+    let act = c.reply(id, status, false, &t, &n, &s, now, 0.5);
+    step(c, id, act)
 }
 
 #[wasm_bindgen_test]
@@ -153,7 +168,7 @@ fn a_call_crosses_as_tags_numbers_and_strings() {
     assert!(!scrubbed.contains("tok_wasm_test_secret") && !scrubbed.contains("4111111111111111"), "{scrubbed}");
     c.finish(id);
     assert_eq!(c.live_calls(), 0);
-    assert_eq!(act(&c.on(id, Event::Go, false, 0, T0, 0.5)), FAIL, "a finished call is forgotten");
+    assert_eq!(c.on(id, Event::Go, false, 0, T0, 0.5) as u8, FAIL, "a finished call is forgotten");
 }
 
 /// Strings cross by their UTF-16 length: text beyond ASCII, astral
@@ -197,7 +212,9 @@ fn each_result_is_its_own_whatever_runs_in_between() {
     let _ = w::is_valid_card_number(tag("string"), Some("4111111111111111".into()));
     assert_eq!(request_lines(&c, a), before);
     assert_eq!(before[..3], ["PATCH", "http://127.0.0.1:3010/rest/cards/5000001", r#"{"alias":"Groceries"}"#]);
-    assert_eq!(act(&s), SEND);
+    // The step's numbers, read after all of that, are still the retry's.
+    assert_eq!(step(&c, a, s.act).numbers, s.numbers);
+    assert_eq!(at(&s, StepField::At), T0 + 1.0 + 30_000.0);
     assert_eq!(id(&s), a);
 }
 
@@ -257,7 +274,7 @@ fn errors_cross_as_one_json_object() {
     let mut c = client();
     let s = start(&mut c, "issueCard", &[V::T("badString")]);
     assert_eq!(act(&s), FAIL);
-    assert_eq!(act(&c.on(id(&s), Event::Go, false, 0, T0, 0.5)), FAIL);
+    assert_eq!(c.on(id(&s), Event::Go, false, 0, T0, 0.5) as u8, FAIL);
     let e = c.text(id(&s), Text::Error).unwrap();
     assert!(e.starts_with(r#"{"message":"userId must be"#), "{e}");
     assert!(e.contains(r#""field":"userId""#) && e.contains(r#""outcome":"notSent""#), "{e}");
@@ -288,8 +305,8 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
         for n in [f64::NAN, f64::INFINITY, -0.0, 1e300, -1.0, 9_007_199_254_740_993.0] {
             for o in 0..=12u8 {
                 // More or fewer numbers than tags, lengths past the text.
-                let s = c.start(o, &[t, t, t, t, t, t, t], &[n, n, n], "x💳", n.is_nan(), n);
-                let id = id(&s);
+                let id = c.start(o, &[t, t, t, t, t, t, t], &[n, n, n], "x💳", n.is_nan());
+                let _ = [StepField::At, StepField::Ticket, StepField::Start, StepField::End].map(|f| c.step(id, f));
                 for event in [
                     Event::Go,
                     Event::Network,
@@ -312,7 +329,7 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
         }
     }
     for id in [u32::MAX, 7, 0] {
-        assert_eq!(act(&c.on(id, Event::Go, false, 0, T0, 0.5)), FAIL);
+        assert_eq!(c.on(id, Event::Go, false, 0, T0, 0.5) as u8, FAIL);
         assert!(c.text(id, Text::Error).unwrap().contains(r#""field":"this""#));
         assert_eq!((c.text(id, Text::Request), c.text(id, Text::Value), c.text(id, Text::Event)), (None, None, None));
         c.finish(id);

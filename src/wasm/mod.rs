@@ -8,9 +8,9 @@
 //!   number, in two lists, `tags` and `numbers`; the strings' texts follow
 //!   one another in `text`, each string's number being its `length`. Each
 //!   consuming export takes them in the order [`describe`] gives.
-//! - Results out: by value when the export returns (strings copied out by
-//!   the generated glue, a step as a list of numbers, see [`StepField`]),
-//!   so that no export's result
+//! - Results out: by value when the export returns (an [`Act`], strings
+//!   copied out by the generated glue), or kept per call (a step's other
+//!   numbers, [`StepField`]; a call's texts, [`Text`]), so that no export's result
 //!   can be overwritten by another's.
 //! - A client is a [`WasmClient`] object; the glue checks each use of it
 //!   (a freed or re-entered client throws a JS error, never aliases).
@@ -34,7 +34,7 @@ use crate::core::request::Request;
 use crate::core::validate;
 use crate::describe::DESCRIBE;
 
-/// What the driver does next (a step's [`StepField::Act`]).
+/// What the driver does next: a step's act.
 #[wasm_bindgen]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Act {
@@ -94,25 +94,23 @@ pub enum Text {
     Event,
 }
 
-/// Where each part of a step lies in the list of numbers the exports that
-/// move a call on return (by value): the call's id, its [`Act`], `at` (the
-/// deadline of a send or token wait, or the end of a wait; the driver's
-/// clock, ms), the token `ticket`, and where a done call's value lies in
-/// the body last passed to [`WasmClient::reply`] as JS string indices
-/// `start`..`end` (-1 when it is not a part of it).
+/// The numbers of a call's last step besides its [`Act`]
+/// ([`WasmClient::step`]): `At`, the deadline of a send or token wait, or
+/// the end of a wait (the driver's clock, ms); `Ticket`, a token step's
+/// ticket; `Start` and `End`, where a done call's value lies in the body
+/// last passed to [`WasmClient::reply`], as JS string indices (-1 when it
+/// is not a part of it).
 #[wasm_bindgen]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepField {
-    Id = 0,
-    Act = 1,
-    At = 2,
-    Ticket = 3,
-    Start = 4,
-    End = 5,
+    At = 0,
+    Ticket = 1,
+    Start = 2,
+    End = 3,
 }
 
-/// A step: the numbers [`StepField`] names, for call `id` and action `a`.
-fn step(c: &Client, id: u32, a: Action) -> Vec<f64> {
+/// A step's [`StepField`] numbers, and its [`Act`].
+fn step(c: &Client, id: u32, a: Action) -> ([f64; 4], Act) {
     let (act, at, ticket) = match a {
         Action::Send { deadline } => (Act::Send, deadline, 0),
         Action::Wait { until } => (Act::Wait, until, 0),
@@ -125,14 +123,7 @@ fn step(c: &Client, id: u32, a: Action) -> Vec<f64> {
         (Action::Done, Some((s, e))) => (s as f64, e as f64),
         _ => (-1.0, -1.0),
     };
-    let mut s = [0.0; 6];
-    s[StepField::Id as usize] = f64::from(id);
-    s[StepField::Act as usize] = f64::from(act as u8);
-    s[StepField::At as usize] = at;
-    s[StepField::Ticket as usize] = f64::from(ticket);
-    s[StepField::Start as usize] = start;
-    s[StepField::End as usize] = end;
-    s.to_vec()
+    ([at, f64::from(ticket), start, end], act)
 }
 
 /// The values of `tags`, `numbers` and `text` (see the module's doc), in
@@ -180,6 +171,8 @@ pub fn describe() -> String {
 #[wasm_bindgen]
 pub struct WasmClient {
     client: Client,
+    /// Each call's last step's numbers, by call id.
+    steps: Vec<[f64; 4]>,
 }
 
 #[wasm_bindgen]
@@ -188,7 +181,7 @@ impl WasmClient {
     /// option, in `options` order; none for unusable options (their error:
     /// [`options_error`]).
     pub fn create(tags: &[u8], numbers: &[f64], text: &str) -> Option<WasmClient> {
-        client(tags, numbers, text).ok().map(|client| WasmClient { client })
+        client(tags, numbers, text).ok().map(|client| WasmClient { client, steps: Vec::new() })
     }
 
     /// `{environment, baseUrl, applicationId?}` (JSON): no secret.
@@ -198,12 +191,13 @@ impl WasmClient {
 
     /// Starts operation `op` (its index in `operations`) with its arguments'
     /// values, then the call options' four (the options argument,
-    /// `maxRetries`, `timeoutMs`, `signal`), at `now`: the first step. An
-    /// unknown operation fails the call. `has_fetch`: a fetch function exists.
-    pub fn start(&mut self, op: u8, tags: &[u8], numbers: &[f64], text: &str, has_fetch: bool, now: f64) -> Vec<f64> {
+    /// `maxRetries`, `timeoutMs`, `signal`): the call's id, whose first
+    /// step [`WasmClient::on`] `Go` gives. An unknown operation fails the
+    /// call. `has_fetch`: a fetch function exists.
+    pub fn start(&mut self, op: u8, tags: &[u8], numbers: &[f64], text: &str, has_fetch: bool) -> u32 {
         let mut v = values(tags, numbers, text);
         let Some(ep) = ENDPOINTS.get(usize::from(op)) else {
-            return step(&self.client, u32::MAX, Action::Fail);
+            return u32::MAX;
         };
         let mut inputs = Vec::new();
         for arg in ep.args {
@@ -223,14 +217,31 @@ impl WasmClient {
             timeout_ms: pop(&mut v),
             signal: SignalInput::from_tag(signal),
         };
-        let id = self.client.start(ep, &inputs, &input, has_fetch);
-        let a = self.client.next(id, now);
-        step(&self.client, id, a)
+        self.client.start(ep, &inputs, &input, has_fetch)
+    }
+
+    /// A number of call `id`'s last step; NaN for a call with none.
+    pub fn step(&self, id: u32, field: StepField) -> f64 {
+        let at = usize::try_from(id).ok();
+        at.and_then(|i| self.steps.get(i)).map_or(f64::NAN, |s| s[field as usize & 3])
+    }
+
+    /// Keeps call `id`'s step after action `a`: its act.
+    fn act(&mut self, id: u32, a: Action) -> Act {
+        let (numbers, act) = step(&self.client, id, a);
+        let Ok(i) = usize::try_from(id) else { return act };
+        if i >= self.steps.len() && self.client.call(id).is_some() {
+            self.steps.resize(i + 1, [0.0; 4]);
+        }
+        if let Some(slot) = self.steps.get_mut(i) {
+            *slot = numbers;
+        }
+        act
     }
 
     /// What call `id` does after `event`; `timeout_reason`: an abort's
     /// reason is a `TimeoutError`; `ticket`: a token event's ticket.
-    pub fn on(&mut self, id: u32, event: Event, timeout_reason: bool, ticket: u32, now: f64, jitter: f64) -> Vec<f64> {
+    pub fn on(&mut self, id: u32, event: Event, timeout_reason: bool, ticket: u32, now: f64, jitter: f64) -> Act {
         let c = &mut self.client;
         let a = match event {
             Event::Go => c.next(id, now),
@@ -243,14 +254,14 @@ impl WasmClient {
             Event::TokenRejected => c.on_token(id, ticket, TokenResult::Rejected, now),
             Event::TokenThrew => c.on_token(id, ticket, TokenResult::Threw, now),
         };
-        step(c, id, a)
+        self.act(id, a)
     }
 
     /// The gateway replied with `status`; the values are its body, its
     /// `x-request-id` and its `Retry-After` (strings, or absent);
     /// `redirected`: a redirect was followed.
     #[allow(clippy::too_many_arguments)]
-    pub fn reply(&mut self, id: u32, status: u16, redirected: bool, tags: &[u8], numbers: &[f64], text: &str, now: f64, jitter: f64) -> Vec<f64> {
+    pub fn reply(&mut self, id: u32, status: u16, redirected: bool, tags: &[u8], numbers: &[f64], text: &str, now: f64, jitter: f64) -> Act {
         let mut v = values(tags, numbers, text);
         let mut string = || match pop(&mut v) {
             Input::Str(s) => Some(s),
@@ -260,14 +271,14 @@ impl WasmClient {
         let (request_id, retry_after) = (string(), string());
         let reply = Reply { status, body, request_id, retry_after, redirected };
         let a = self.client.on_reply(id, reply, now, jitter);
-        step(&self.client, id, a)
+        self.act(id, a)
     }
 
     /// The token provider resolved for `ticket` with the value given.
-    pub fn token(&mut self, id: u32, ticket: u32, tags: &[u8], numbers: &[f64], text: &str, now: f64) -> Vec<f64> {
+    pub fn token(&mut self, id: u32, ticket: u32, tags: &[u8], numbers: &[f64], text: &str, now: f64) -> Act {
         let value = pop(&mut values(tags, numbers, text));
         let a = self.client.on_token(id, ticket, TokenResult::Value(value), now);
-        step(&self.client, id, a)
+        self.act(id, a)
     }
 
     /// A text of call `id` (see [`Text`]), computed from the call's own
@@ -294,7 +305,10 @@ impl WasmClient {
 
     /// Forgets call `id`.
     pub fn finish(&mut self, id: u32) {
-        self.client.finish(id)
+        self.client.finish(id);
+        if let Some(slot) = usize::try_from(id).ok().and_then(|i| self.steps.get_mut(i)) {
+            *slot = [f64::NAN; 4];
+        }
     }
 
 }
