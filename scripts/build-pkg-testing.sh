@@ -22,7 +22,7 @@ fi
 cargo build --quiet --release --target wasm32-unknown-unknown -p migo-gateway-wasm
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-cp js/testing/index.js "$stage/"
+cp js/testing/index.js js/testing/operations.js "$stage/"
 wasm-bindgen --target web --no-typescript --out-dir "$stage/glue" \
   target/wasm32-unknown-unknown/release/migo_gateway_wasm.wasm
 # shellcheck disable=SC2086

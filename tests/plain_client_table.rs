@@ -41,9 +41,9 @@ fn expected(e: &Endpoint) -> Value {
         })
         .collect();
     let class = match e.retry {
-        RetryClass::Idempotent => "idempotent",
-        RetryClass::Creating => "creating",
-        RetryClass::Never => "never",
+        RetryClass::SetsState => "idempotent",
+        RetryClass::ActsAtMostOnce => "creating",
+        RetryClass::NeverRetried => "never",
     };
     let args: Vec<Value> = e
         .args
