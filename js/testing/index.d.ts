@@ -65,6 +65,8 @@ export interface LoggedRequest {
   body: JsonValue;
   /** The status answered; `null` while held back, when the answer was dropped or the client gave up. */
   status: number | null;
+  /** The status of the gateway's own answer once it processed the request (a 2xx: it acted), before a fault replaced it; `null` when it never processed it. */
+  processed: number | null;
   /** The fault that met it, e.g. `"status 503, retryAfter 2"` or `"drop (after)"`. */
   fault: string | null;
 }
