@@ -142,25 +142,25 @@ export declare class MigoClient {
   /** Throws a `MigoError` of kind `"config"` naming the option at fault. */
   constructor(options: MigoClientOptions);
   // BEGIN GENERATED methods: `make generate` writes these from src/core/endpoints.rs
-  /** Issues a Migo card for the user (a new card on every call): `POST /users/{userId}/cards/virtuals`. Retried only when the gateway provably did not act. */
+  /** Issues a Migo card for the user (a new card on every call): `POST /users/{userId}/cards/virtuals`. Acts at most once: retried on 429; 503 with Retry-After. */
   issueCard(userId: UserId, options?: CallOptions): Promise<Card>;
-  /** Links an existing card: `POST /users/{userId}/cards?clientId=…` with `{card, alias?}`. Retried only when the gateway provably did not act. */
+  /** Links an existing card: `POST /users/{userId}/cards?clientId=…` with `{card, alias?}`. Acts at most once: retried on 429; 503 with Retry-After. */
   linkCard(userId: UserId, card: LinkCardInput, options?: CallOptions): Promise<Card>;
-  /** Activates a delivered card: `POST /users/{userId}/cards/{cardId}/activate`. Retried on transient failures. */
+  /** Activates a delivered card: `POST /users/{userId}/cards/{cardId}/activate`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   activateCard(userId: UserId, cardId: CardId, options?: CallOptions): Promise<Card | undefined>;
-  /** Blocks a card: `POST /users/{userId}/cards/{cardId}/block`. Retried on transient failures. */
+  /** Blocks a card: `POST /users/{userId}/cards/{cardId}/block`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   blockCard(userId: UserId, cardId: CardId, options?: CallOptions): Promise<Card | undefined>;
-  /** Unblocks a card: `POST /users/{userId}/cards/{cardId}/unblock`. Retried on transient failures. */
+  /** Unblocks a card: `POST /users/{userId}/cards/{cardId}/unblock`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   unblockCard(userId: UserId, cardId: CardId, options?: CallOptions): Promise<Card | undefined>;
-  /** Blocks a card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/block`. Retried on transient failures. */
+  /** Blocks a card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/block`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   blockCardForUser(cardId: CardId, authUserId: UserId, options?: CallOptions): Promise<Card | undefined>;
-  /** Unblocks a card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/unblock`. Retried on transient failures. */
+  /** Unblocks a card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/unblock`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   unblockCardForUser(cardId: CardId, authUserId: UserId, options?: CallOptions): Promise<Card | undefined>;
-  /** Renames a card: `PATCH /cards/{cardId}` with `{alias}`. Retried on transient failures. */
+  /** Renames a card: `PATCH /cards/{cardId}` with `{alias}`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   updateCardAlias(cardId: CardId, alias: string, options?: CallOptions): Promise<Card | undefined>;
   /** Reads PAN and CVV with a single-use view token: `GET /users/{userId}/cards/{cardId}?token=…`. Never retried. */
   getCardDetails(userId: UserId, cardId: CardId, viewToken: string, options?: CallOptions): Promise<CardDetails>;
-  /** Generates a monthly statement: `POST /cards/{cardId}/statements` with `{month, year}`. Retried only when the gateway provably did not act. */
+  /** Generates a monthly statement: `POST /cards/{cardId}/statements` with `{month, year}`. Acts at most once: retried on 429; 503 with Retry-After. */
   createStatement(cardId: CardId, period: StatementPeriod, options?: CallOptions): Promise<Statement>;
   // END GENERATED methods
   /** The environment this client talks to. */

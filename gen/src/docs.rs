@@ -74,25 +74,18 @@ pub fn param_doc(p: Param) -> ParamDoc {
 }
 
 pub struct ClassDoc {
-    /// The rule, as the README's retry column starts.
+    /// The rule, as the README's retry column and a declaration's last
+    /// sentence start (what it retries on follows, from `core::retry::decide`).
     pub rule: &'static str,
-    /// The sentence that ends a method's declaration.
-    pub sentence: &'static str,
     /// Its name in the operations list.
     pub js: &'static str,
 }
 
 pub fn class_doc(c: RetryClass) -> ClassDoc {
     match c {
-        RetryClass::SetsState => {
-            ClassDoc { rule: "sets a state", sentence: "Retried on transient failures.", js: "setsState" }
-        }
-        RetryClass::ActsAtMostOnce => ClassDoc {
-            rule: "acts at most once",
-            sentence: "Retried only when the gateway provably did not act.",
-            js: "actsAtMostOnce",
-        },
-        RetryClass::NeverRetried => ClassDoc { rule: "never retried", sentence: "Never retried.", js: "neverRetried" },
+        RetryClass::SetsState => ClassDoc { rule: "sets a state", js: "setsState" },
+        RetryClass::ActsAtMostOnce => ClassDoc { rule: "acts at most once", js: "actsAtMostOnce" },
+        RetryClass::NeverRetried => ClassDoc { rule: "never retried", js: "neverRetried" },
     }
 }
 

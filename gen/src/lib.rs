@@ -161,8 +161,13 @@ pub fn retry_column(class: RetryClass) -> String {
     if on.is_empty() {
         rule.to_owned()
     } else {
-        format!("{rule}: {on}")
+        format!("{rule}: retried on {on}")
     }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// The JS arguments as the README writes them: `userId, { card, alias? }`.
@@ -183,7 +188,7 @@ fn readme_args(e: &Endpoint) -> String {
 }
 
 pub fn readme_table() -> String {
-    let mut rows = String::from("| method | request | retry class: retried on |\n|---|---|---|\n");
+    let mut rows = String::from("| method | request | retry class |\n|---|---|---|\n");
     for e in &ENDPOINTS {
         let mut request = format!("`{}`", request_line(e));
         if e.has_body() {
@@ -237,7 +242,7 @@ pub fn ts_methods() -> String {
         if e.has_body() {
             request.push_str(&format!(" with `{}`", body_fields(e)));
         }
-        out.push_str(&format!("  /** {}: {request}. {} */\n", doc.summary, docs::class_doc(e.retry).sentence));
+        out.push_str(&format!("  /** {}: {request}. {}. */\n", doc.summary, capitalized(&retry_column(e.retry))));
         let mut params: Vec<String> = e
             .args
             .iter()
@@ -417,7 +422,10 @@ mod tests {
     #[test]
     fn the_retry_column_follows_the_class_rule() {
         assert_eq!(retry_column(RetryClass::NeverRetried), "never retried");
-        assert_eq!(retry_column(RetryClass::ActsAtMostOnce), "acts at most once: 429; 503 with Retry-After");
-        assert_eq!(retry_column(RetryClass::SetsState), "sets a state: network, timeout, 408, 429, 502, 503, 504");
+        assert_eq!(retry_column(RetryClass::ActsAtMostOnce), "acts at most once: retried on 429; 503 with Retry-After");
+        assert_eq!(
+            retry_column(RetryClass::SetsState),
+            "sets a state: retried on network, timeout, 408, 429, 502, 503, 504"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! The one table: each card operation of the contract, described once.
 //!
-//! Adding an endpoint means one row here, one export in `wasm::client`, and
-//! its tests. Request building, validation order and retry rules all read
-//! this table.
+//! Request building, validation order and retry rules all read this table,
+//! and `make generate` (gen/) writes what restates it; CONTRIBUTING.md says
+//! what adding an endpoint touches.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
