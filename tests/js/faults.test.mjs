@@ -248,11 +248,11 @@ test("transient failures that clear: calls that set a state or act at most once 
   assert.equal(statement.year, 2026);
   const state = await waitIdle(gw, 1800);
   const sent = (name) => state.requests.filter((r) => r.path === `/rest${opByName[name].path(ctx)}` && r.method === opByName[name].method).length;
-  assert.deepEqual(
-    ["updateCardAlias", "activateCard", "blockCard", "blockCardForUser", "issueCard", "linkCard", "createStatement"].map(sent),
-    [2, 3, 2, 2, 3, 3, 2],
-  );
-  for (const op of atMostOnce()) assert.equal(actedOn(state, ctx, op), 1, `${op.name}: the gateway acted exactly once`);
+  const called = ["updateCardAlias", "activateCard", "blockCard", "blockCardForUser", "issueCard", "linkCard", "createStatement"];
+  assert.deepEqual(called.map(sent), [2, 3, 2, 2, 3, 3, 2]);
+  for (const op of atMostOnce().filter((o) => called.includes(o.name))) {
+    assert.equal(actedOn(state, ctx, op), 1, `${op.name}: the gateway acted exactly once`);
+  }
 });
 
 test("getCardDetails is not retried, and its unused view token still works afterwards", async () => {
