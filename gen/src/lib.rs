@@ -375,6 +375,10 @@ pub fn operations_dts() -> String {
         union(CLASSES.iter().map(|c| docs::class_doc(*c).js.to_owned()).collect())
     ));
     out.push_str(&format!(
+        "/** A method of `MigoClient` that calls the gateway. */\nexport type OperationName = {};\n",
+        union(ENDPOINTS.iter().map(|e| e.name.to_owned()).collect())
+    ));
+    out.push_str(&format!(
         "/** A parameter, as the caller names it. */\nexport type ParamName = {};\n",
         union(Param::ALL.iter().map(|p| p.field().to_owned()).collect())
     ));

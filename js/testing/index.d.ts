@@ -191,6 +191,8 @@ export function createTestGateway(options?: TestGatewayOptions): TestGateway;
 export type OperationMethod = "GET" | "POST" | "PATCH";
 /** When a failed attempt is tried again: `setsState` sets a state; `actsAtMostOnce` acts at most once; `neverRetried` never retried. */
 export type RetryClass = "setsState" | "actsAtMostOnce" | "neverRetried";
+/** A method of `MigoClient` that calls the gateway. */
+export type OperationName = "issueCard" | "linkCard" | "activateCard" | "blockCard" | "unblockCard" | "blockCardForUser" | "unblockCardForUser" | "updateCardAlias" | "getCardDetails" | "createStatement";
 /** A parameter, as the caller names it. */
 export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card" | "alias" | "viewToken" | "month" | "year";
 // END GENERATED operations
@@ -198,7 +200,7 @@ export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card"
 /** One card operation of the SDK, as its endpoint table describes it. */
 export interface Operation {
   /** The `MigoClient` method. */
-  readonly name: string;
+  readonly name: OperationName;
   readonly method: OperationMethod;
   /** The path, each parameter as `{name}`: `"/users/{userId}/cards"`. */
   readonly path: string;
