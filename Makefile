@@ -1,6 +1,6 @@
 # migo-cards: the two commands are `make demo` and `make test`.
 # Every target installs what it needs first (scripts/setup.sh).
-.PHONY: setup pkg test demo size bench clean
+.PHONY: setup pkg test demo size bench clean generate
 
 setup:
 	@bash scripts/setup.sh
@@ -10,6 +10,10 @@ pkg: setup
 
 test:
 	@bash scripts/test.sh
+
+# Rewrites what restates the endpoint table (gen/); `make test` fails while it is stale.
+generate:
+	@cargo run --quiet -p migo-gen
 
 demo:
 	@bash scripts/demo.sh

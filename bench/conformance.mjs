@@ -11,6 +11,7 @@
 // tests/js/plain-client.test.mjs compares bench/plain/client.js with the
 // package in `make test`; the benchmark page compares the Rust-driver
 // variant with the package.
+import { operations } from "../pkg/testing/operations.js";
 
 const BAD = [undefined, null, true, 0, -1, 1.5, NaN, Infinity, 2 ** 53, -0, "", " ", ".", "..", "a\nb", "a\u0085b",
   "12a", "0012", "x".repeat(70), "é".repeat(65), "x".repeat(300), "\ud800", "a/b?c#d", "4111 1111 1111 1111",
@@ -113,13 +114,11 @@ export async function conformance(a, b, gateway, { standardFetchOnly = false } =
   // Every argument of every method, one hostile value at a time (no network:
   // a valid call would go out, so those are left to the gateway cases below).
   const good = { userId: "1001", cardId: 5000001, authUserId: "1002", alias: "Groceries", viewToken: "vt-token",
-    card: { card: "4111111111111111", clientId: "acme" }, period: { month: 3, year: 2026 } };
-  const methods = {
-    issueCard: ["userId"], linkCard: ["userId", "card"], activateCard: ["userId", "cardId"], blockCard: ["userId", "cardId"],
-    unblockCard: ["userId", "cardId"], blockCardForUser: ["cardId", "authUserId"], unblockCardForUser: ["cardId", "authUserId"],
-    updateCardAlias: ["cardId", "alias"], getCardDetails: ["userId", "cardId", "viewToken"], createStatement: ["cardId", "period"],
-  };
-  const objects = { card: ["card", "alias", "clientId"], period: ["month", "year"] };
+    card: "4111111111111111", clientId: "acme", month: 3, year: 2026 };
+  // Each method's arguments from the package's operations list: a parameter, or an object argument's properties.
+  const methods = Object.fromEntries(operations.map((o) => [o.name, o.args.map((a) => (typeof a === "string" ? a : a.join(",")))]));
+  const objects = Object.fromEntries(operations.flatMap((o) => o.args.filter((a) => typeof a !== "string")).map((a) => [a.join(","), a]));
+  for (const [key, fields] of Object.entries(objects)) good[key] = Object.fromEntries(fields.map((k) => [k, good[k]]));
   // Nothing listens on port 9: a call that passes validation fails as "network".
   const clients = new Map();
   const client = (m) => clients.get(m) ?? clients.set(m, new m.MigoClient({ ...base, baseUrl: "http://127.0.0.1:9/rest" })).get(m);

@@ -101,6 +101,8 @@ export interface Statement {
   [field: string]: unknown;
 }
 
+// BEGIN GENERATED arguments: `make generate` writes these from src/core/endpoints.rs
+/** The object argument of `linkCard`. */
 export interface LinkCardInput {
   /** The card number; spaces or dashes between groups are allowed. */
   card: string;
@@ -109,12 +111,14 @@ export interface LinkCardInput {
   clientId?: string;
 }
 
+/** The object argument of `createStatement`. */
 export interface StatementPeriod {
   /** 1 to 12. */
   month: number;
   /** 1000 to 9999. */
   year: number;
 }
+// END GENERATED arguments
 
 export interface ActivationUrlOptions {
   userId: UserId;
@@ -137,26 +141,28 @@ export interface MigoClientSummary {
 export declare class MigoClient {
   /** Throws a `MigoError` of kind `"config"` naming the option at fault. */
   constructor(options: MigoClientOptions);
-  /** Issues a Migo card for the user: `POST /users/{userId}/cards/virtuals`. Creates a card on every call. */
+  // BEGIN GENERATED methods: `make generate` writes these from src/core/endpoints.rs
+  /** Issues a Migo card for the user (a new card on every call): `POST /users/{userId}/cards/virtuals`. Acts at most once: retried on 429; 503 with Retry-After. */
   issueCard(userId: UserId, options?: CallOptions): Promise<Card>;
-  /** Links an existing card: `POST /users/{userId}/cards?clientId=…` with `{card, alias?}`. */
+  /** Links an existing card: `POST /users/{userId}/cards?clientId=…` with `{card, alias?}`. Acts at most once: retried on 429; 503 with Retry-After. */
   linkCard(userId: UserId, card: LinkCardInput, options?: CallOptions): Promise<Card>;
-  /** Activates a delivered card: `POST /users/{userId}/cards/{cardId}/activate`. */
+  /** Activates a delivered card: `POST /users/{userId}/cards/{cardId}/activate`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   activateCard(userId: UserId, cardId: CardId, options?: CallOptions): Promise<Card | undefined>;
-  /** Blocks a card: `POST /users/{userId}/cards/{cardId}/block`. */
+  /** Blocks a card: `POST /users/{userId}/cards/{cardId}/block`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   blockCard(userId: UserId, cardId: CardId, options?: CallOptions): Promise<Card | undefined>;
-  /** Unblocks a card: `POST /users/{userId}/cards/{cardId}/unblock`. */
+  /** Unblocks a card: `POST /users/{userId}/cards/{cardId}/unblock`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   unblockCard(userId: UserId, cardId: CardId, options?: CallOptions): Promise<Card | undefined>;
-  /** Operator scope: `POST /cards/{cardId}/users/{authUserId}/block`. */
+  /** Blocks a card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/block`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   blockCardForUser(cardId: CardId, authUserId: UserId, options?: CallOptions): Promise<Card | undefined>;
-  /** Operator scope: `POST /cards/{cardId}/users/{authUserId}/unblock`. */
+  /** Unblocks a card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/unblock`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   unblockCardForUser(cardId: CardId, authUserId: UserId, options?: CallOptions): Promise<Card | undefined>;
-  /** Renames a card: `PATCH /cards/{cardId}` with `{alias}`. */
+  /** Renames a card: `PATCH /cards/{cardId}` with `{alias}`. Sets a state: retried on network, timeout, 408, 429, 502, 503, 504. */
   updateCardAlias(cardId: CardId, alias: string, options?: CallOptions): Promise<Card | undefined>;
   /** Reads PAN and CVV with a single-use view token: `GET /users/{userId}/cards/{cardId}?token=…`. Never retried. */
   getCardDetails(userId: UserId, cardId: CardId, viewToken: string, options?: CallOptions): Promise<CardDetails>;
-  /** Generates a monthly statement: `POST /cards/{cardId}/statements` with `{month, year}`. */
+  /** Generates a monthly statement: `POST /cards/{cardId}/statements` with `{month, year}`. Acts at most once: retried on 429; 503 with Retry-After. */
   createStatement(cardId: CardId, period: StatementPeriod, options?: CallOptions): Promise<Statement>;
+  // END GENERATED methods
   /** The environment this client talks to. */
   readonly environment: Environment;
   /** The API base URL in use (no trailing slash). */

@@ -22,7 +22,7 @@ fi
 cargo build --quiet --release --target wasm32-unknown-unknown -p migo-gateway-wasm
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-cp js/testing/index.js "$stage/"
+cp js/testing/index.js js/testing/operations.js "$stage/"
 wasm-bindgen --target web --no-typescript --out-dir "$stage/glue" \
   target/wasm32-unknown-unknown/release/migo_gateway_wasm.wasm
 # shellcheck disable=SC2086
@@ -35,6 +35,8 @@ header="// The test gateway's WebAssembly module (mock/wasm, built by scripts/bu
 printf '%s\nexport const WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
 printf '%s\n"use strict";\nexports.WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
 cp js/testing/index.d.ts "$out/testing/"
+# The operations list on its own too, for the bench's plain client (no gateway module with it).
+cp js/testing/operations.js "$out/testing/"
 
 # The wrapper and the glue, once per module format; js/load/text.js stands
 # in for TextEncoder and TextDecoder where the environment has none.
@@ -77,6 +79,6 @@ node -e '
     require: "./testing/index.cjs",
     default: "./testing/index.js",
   };
-  manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs");
+  manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs", "testing/operations.js");
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
 ' "$out/package.json"

@@ -6,6 +6,10 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
 
+step "generated files: what restates the endpoint table (gen/)"
+# Fails with the command that rewrites them: `make generate`.
+cargo run --quiet -p migo-gen -- --check
+
 step "native tests: the sans-IO core and the local gateway over HTTP"
 cargo test --workspace
 

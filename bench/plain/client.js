@@ -5,8 +5,10 @@
 // timeouts, abort, redirect refusal, `fetch` and `onRequest` options, and
 // retry rules. It mirrors src/core/ rule by rule; where plain JS makes an
 // edge case differ, the comment says so. It is not published.
-// tests/js/plain-client.test.mjs checks it against the core's endpoint table
-// and runs bench/conformance.mjs against the package in `make test`.
+// Its endpoint table is the package's operations list; tests/js/plain-client.test.mjs
+// runs bench/conformance.mjs against the package in `make test`.
+
+import { operations } from "../../pkg/testing/operations.js";
 
 export class MigoError extends Error {
   constructor(message, details, cause) {
@@ -306,23 +308,11 @@ const [UserId, AuthUserId, CardId, ClientId, Card, Alias, ViewToken, Month, Year
 const WIRE = FIELD.map((f) => (f === "viewToken" ? "token" : f));
 const SECRET = [Card, ViewToken];
 
-// The endpoint table, restated by hand: name, method, path ("{param}" for an
+// The endpoint table, as the package lists it (pkg/testing/operations.js,
+// written from src/core/endpoints.rs): name, method, path ("{param}" for an
 // argument), query, body, optional parameters, retry class, and the method's
-// arguments (a parameter, or a list of them for an object argument). One JSON
-// array per line: tests/plain_client_table.rs reads these lines and holds
-// them to the core's table (src/core/endpoints.rs) in `make test`.
-const TABLE = [
-  ["issueCard", "POST", ["users", "{userId}", "cards", "virtuals"], [], [], [], "creating", ["userId"]],
-  ["linkCard", "POST", ["users", "{userId}", "cards"], ["clientId"], ["card", "alias"], ["alias"], "creating", ["userId", ["card", "alias", "clientId"]]],
-  ["activateCard", "POST", ["users", "{userId}", "cards", "{cardId}", "activate"], [], [], [], "idempotent", ["userId", "cardId"]],
-  ["blockCard", "POST", ["users", "{userId}", "cards", "{cardId}", "block"], [], [], [], "idempotent", ["userId", "cardId"]],
-  ["unblockCard", "POST", ["users", "{userId}", "cards", "{cardId}", "unblock"], [], [], [], "idempotent", ["userId", "cardId"]],
-  ["blockCardForUser", "POST", ["cards", "{cardId}", "users", "{authUserId}", "block"], [], [], [], "idempotent", ["cardId", "authUserId"]],
-  ["unblockCardForUser", "POST", ["cards", "{cardId}", "users", "{authUserId}", "unblock"], [], [], [], "idempotent", ["cardId", "authUserId"]],
-  ["updateCardAlias", "PATCH", ["cards", "{cardId}"], [], ["alias"], [], "idempotent", ["cardId", "alias"]],
-  ["getCardDetails", "GET", ["users", "{userId}", "cards", "{cardId}"], ["viewToken"], [], [], "never", ["userId", "cardId", "viewToken"]],
-  ["createStatement", "POST", ["cards", "{cardId}", "statements"], [], ["month", "year"], [], "creating", ["cardId", ["month", "year"]]],
-];
+// arguments (a parameter, or a list of them for an object argument).
+const TABLE = operations.map((o) => [o.name, o.method, o.path.slice(1).split("/"), o.query, o.body, o.optional, o.retry, o.args]);
 const P = (name) => FIELD.indexOf(name);
 export const ENDPOINTS = Object.fromEntries(TABLE.map(([name, method, path, query, body, optional, retry, args]) => {
   const segs = path.map((s) => (s.startsWith("{") ? P(s.slice(1, -1)) : s));
@@ -620,8 +610,8 @@ export function failureOutcome(f) {
   return f.status >= 500 || f.status === 408 ? "unknown" : "rejected";
 }
 function safeToRetry(cls, f) {
-  if (cls === "never") return false;
-  if (cls === "idempotent") {
+  if (cls === "neverRetried") return false;
+  if (cls === "setsState") {
     return f.kind === "network" || f.kind === "timeout" || (f.kind === "status" && [408, 429, 502, 503, 504].includes(f.status));
   }
   return f.kind === "status" && (f.status === 429 || (f.status === 503 && f.retryAfterMs !== undefined));
@@ -1019,7 +1009,7 @@ export class MigoClient {
       }
       report();
       const outcome = failureOutcome(failure);
-      if (outcome === "rejected" && ep.retry === "idempotent" && isStateConflict(error) && firstUnknown) {
+      if (outcome === "rejected" && ep.retry === "setsState" && isStateConflict(error) && firstUnknown) {
         throw end(ownEffect(firstUnknown, error));
       }
       if (outcome === "unknown" && !firstUnknown) firstUnknown = { ...error };

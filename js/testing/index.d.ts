@@ -65,6 +65,8 @@ export interface LoggedRequest {
   body: JsonValue;
   /** The status answered; `null` while held back, when the answer was dropped or the client gave up. */
   status: number | null;
+  /** The status of the gateway's own answer once it processed the request (a 2xx: it acted), before a fault replaced it; `null` when it never processed it. */
+  processed: number | null;
   /** The fault that met it, e.g. `"status 503, retryAfter 2"` or `"drop (after)"`. */
   fault: string | null;
 }
@@ -183,3 +185,36 @@ export interface TestGateway {
 
 /** A new gateway with its own state. */
 export function createTestGateway(options?: TestGatewayOptions): TestGateway;
+
+// BEGIN GENERATED operations: `make generate` writes these from src/core/endpoints.rs
+/** An operation's HTTP method. */
+export type OperationMethod = "GET" | "POST" | "PATCH";
+/** When a failed attempt is tried again: `setsState` sets a state; `actsAtMostOnce` acts at most once; `neverRetried` never retried. */
+export type RetryClass = "setsState" | "actsAtMostOnce" | "neverRetried";
+/** A method of `MigoClient` that calls the gateway. */
+export type OperationName = "issueCard" | "linkCard" | "activateCard" | "blockCard" | "unblockCard" | "blockCardForUser" | "unblockCardForUser" | "updateCardAlias" | "getCardDetails" | "createStatement";
+/** A parameter, as the caller names it. */
+export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card" | "alias" | "viewToken" | "month" | "year";
+// END GENERATED operations
+
+/** One card operation of the SDK, as its endpoint table describes it. */
+export interface Operation {
+  /** The `MigoClient` method. */
+  readonly name: OperationName;
+  readonly method: OperationMethod;
+  /** The path, each parameter as `{name}`: `"/users/{userId}/cards"`. */
+  readonly path: string;
+  readonly query: readonly ParamName[];
+  readonly body: readonly ParamName[];
+  /** Parameters that may be left out. */
+  readonly optional: readonly ParamName[];
+  readonly retry: RetryClass;
+  /** The method's arguments before its options: a parameter, or an object's properties. */
+  readonly args: readonly (ParamName | readonly ParamName[])[];
+}
+
+/** Every operation of `MigoClient`, in the SDK's order. */
+export const operations: readonly Operation[];
+
+/** The parameters whose name on the wire differs from the caller's. */
+export const wire: Readonly<Partial<Record<ParamName, string>>>;

@@ -14,6 +14,9 @@
 import { Gateway, initSync } from "./glue/migo_gateway_wasm.js";
 import { WASM_BASE64 } from "./wasm.js";
 
+// The SDK's card operations (generated from its endpoint table), for tests that cover each one.
+export { operations, wire } from "./operations.js";
+
 /** setTimeout's largest delay; longer waits are chained. */
 const MAX_TIMER_MS = 2147483647;
 const NULL_BODY_STATUS = [101, 103, 204, 205, 304];

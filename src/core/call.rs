@@ -616,7 +616,7 @@ impl Call {
     /// One attempt failed: retry as `core::retry` decides, or give up.
     fn fail_attempt(&mut self, (failure, error): (Failure, Error), now: f64, jitter: f64, cx: &mut Context) -> Action {
         let outcome = retry::outcome(failure);
-        if outcome == Outcome::Rejected && self.endpoint.retry == RetryClass::Idempotent && is_state_conflict(&error) {
+        if outcome == Outcome::Rejected && self.endpoint.retry == RetryClass::SetsState && is_state_conflict(&error) {
             if let Some(first) = self.first_unknown.take() {
                 return self.fail(own_effect(first, error));
             }

@@ -156,7 +156,7 @@ fn a_call_sends_the_contracts_request_and_resolves_to_the_data() {
 #[test]
 fn each_retry_class_against_each_kind_of_failure() {
     use F::*;
-    // (failure, retried for Idempotent, for Creating, outcome when given up, retryable)
+    // (failure, retried for SetsState, for ActsAtMostOnce, outcome when given up, retryable)
     let table: &[(F, bool, bool, Outcome, bool)] = &[
         (Network, true, false, Outcome::Unknown, true),
         (Timeout, true, false, Outcome::Unknown, true),
@@ -650,7 +650,7 @@ proptest! {
             if let (true, Action::Send { .. }) = (fresh || waited, a) {
                 sends += 1;
                 // A creating or single-use call is never sent again once an attempt may have acted.
-                if class != RetryClass::Idempotent {
+                if class != RetryClass::SetsState {
                     prop_assert!(!unknown_before_send, "{op:?} resent after an unknown outcome");
                 }
             }
@@ -686,7 +686,7 @@ proptest! {
         prop_assert_eq!(call.attempts(), sends);
         // At most the retries allowed, plus one resend for a refreshed token.
         prop_assert!(sends <= max_retries + 2);
-        if class == RetryClass::Never { prop_assert!(sends <= 2); }
+        if class == RetryClass::NeverRetried { prop_assert!(sends <= 2); }
         if let Some(e) = call.error() {
             prop_assert_eq!(e.attempts, sends);
             prop_assert_eq!(e.outcome == Outcome::NotSent, sends == 0, "{:?}", e);

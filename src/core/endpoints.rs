@@ -1,8 +1,8 @@
 //! The one table: each card operation of the contract, described once.
 //!
-//! Adding an endpoint means one row here, one export in `wasm::client`, and
-//! its tests. Request building, validation order and retry rules all read
-//! this table.
+//! Request building, validation order and retry rules all read this table,
+//! and `make generate` (gen/) writes what restates it; CONTRIBUTING.md says
+//! what adding an endpoint touches.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -156,7 +156,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[],
         optional: &[],
-        retry: RetryClass::Creating,
+        retry: RetryClass::ActsAtMostOnce,
     },
     Endpoint {
         op: Op::LinkCard,
@@ -167,7 +167,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[ClientId],
         body: &[Card, Alias],
         optional: &[Alias],
-        retry: RetryClass::Creating,
+        retry: RetryClass::ActsAtMostOnce,
     },
     Endpoint {
         op: Op::ActivateCard,
@@ -178,7 +178,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[],
         optional: &[],
-        retry: RetryClass::Idempotent,
+        retry: RetryClass::SetsState,
     },
     Endpoint {
         op: Op::BlockCard,
@@ -189,7 +189,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[],
         optional: &[],
-        retry: RetryClass::Idempotent,
+        retry: RetryClass::SetsState,
     },
     Endpoint {
         op: Op::UnblockCard,
@@ -200,7 +200,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[],
         optional: &[],
-        retry: RetryClass::Idempotent,
+        retry: RetryClass::SetsState,
     },
     Endpoint {
         op: Op::BlockCardForUser,
@@ -211,7 +211,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[],
         optional: &[],
-        retry: RetryClass::Idempotent,
+        retry: RetryClass::SetsState,
     },
     Endpoint {
         op: Op::UnblockCardForUser,
@@ -222,7 +222,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[],
         optional: &[],
-        retry: RetryClass::Idempotent,
+        retry: RetryClass::SetsState,
     },
     Endpoint {
         op: Op::UpdateCardAlias,
@@ -233,7 +233,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[Alias],
         optional: &[],
-        retry: RetryClass::Idempotent,
+        retry: RetryClass::SetsState,
     },
     Endpoint {
         op: Op::GetCardDetails,
@@ -244,7 +244,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[ViewToken],
         body: &[],
         optional: &[],
-        retry: RetryClass::Never,
+        retry: RetryClass::NeverRetried,
     },
     Endpoint {
         op: Op::CreateStatement,
@@ -255,7 +255,7 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         query: &[],
         body: &[Month, Year],
         optional: &[],
-        retry: RetryClass::Creating,
+        retry: RetryClass::ActsAtMostOnce,
     },
 ];
 

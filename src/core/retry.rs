@@ -9,12 +9,14 @@ use super::error::{Error, Outcome};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RetryClass {
-    /// Sets a state or a value: sending it twice has the effect of once.
-    Idempotent,
-    /// Creates something: retried only when the server provably did not act.
-    Creating,
-    /// Carries a single-use credential: never sent twice.
-    Never,
+    /// Sets a state or a value, so sending it twice has the effect of once:
+    /// retried on any transient failure.
+    SetsState,
+    /// Must not act twice (it creates something, say): retried only when the
+    /// server provably did not act.
+    ActsAtMostOnce,
+    /// Must not be sent twice (it carries a single-use credential, say).
+    NeverRetried,
 }
 
 /// How one attempt failed.
@@ -76,13 +78,13 @@ pub fn outcome(f: Failure) -> Outcome {
 
 fn safe_to_retry(class: RetryClass, f: Failure) -> bool {
     match class {
-        RetryClass::Never => false,
-        RetryClass::Idempotent => match f {
+        RetryClass::NeverRetried => false,
+        RetryClass::SetsState => match f {
             Failure::Network | Failure::Timeout => true,
             Failure::Undecodable | Failure::Redirect { .. } => false,
             Failure::Status { status, .. } => matches!(status, 408 | 429 | 502 | 503 | 504),
         },
-        RetryClass::Creating => {
+        RetryClass::ActsAtMostOnce => {
             matches!(f, Failure::Status { status: 429, .. } | Failure::Status { status: 503, retry_after_ms: Some(_) })
         }
     }
@@ -224,45 +226,45 @@ mod tests {
     }
 
     #[test]
-    fn idempotent_operations_retry_transient_failures() {
+    fn sets_state_operations_retry_transient_failures() {
         for f in [Failure::Network, Failure::Timeout, st(408), st(429), st(502), st(503), st(504)] {
-            assert!(matches!(decide(Idempotent, f, 1, 2, 0.0), Retry { .. }), "{f:?}");
-            assert!(matches!(decide(Idempotent, f, 3, 2, 0.0), GiveUp { retryable: true, .. }), "{f:?}");
+            assert!(matches!(decide(SetsState, f, 1, 2, 0.0), Retry { .. }), "{f:?}");
+            assert!(matches!(decide(SetsState, f, 3, 2, 0.0), GiveUp { retryable: true, .. }), "{f:?}");
         }
         for f in [st(400), st(401), st(404), st(409), st(500), Failure::Undecodable] {
-            assert!(matches!(decide(Idempotent, f, 1, 2, 0.0), GiveUp { .. }), "{f:?}");
+            assert!(matches!(decide(SetsState, f, 1, 2, 0.0), GiveUp { .. }), "{f:?}");
         }
     }
 
     #[test]
-    fn creating_operations_retry_only_when_the_server_did_not_act() {
-        assert_eq!(decide(Creating, st(429), 1, 2, 0.0), Retry { delay_ms: 500 });
+    fn acts_at_most_once_operations_retry_only_when_the_server_did_not_act() {
+        assert_eq!(decide(ActsAtMostOnce, st(429), 1, 2, 0.0), Retry { delay_ms: 500 });
         let with_after = Failure::Status { status: 503, retry_after_ms: Some(1000) };
-        assert_eq!(decide(Creating, with_after, 1, 2, 0.0), Retry { delay_ms: 1000 });
+        assert_eq!(decide(ActsAtMostOnce, with_after, 1, 2, 0.0), Retry { delay_ms: 1000 });
         for f in [Failure::Network, Failure::Timeout, st(503), st(502), st(504), st(500), Failure::Undecodable] {
             assert_eq!(
-                decide(Creating, f, 1, 2, 0.0),
+                decide(ActsAtMostOnce, f, 1, 2, 0.0),
                 GiveUp { retryable: f != Failure::Undecodable, outcome: Outcome::Unknown },
                 "{f:?}"
             );
         }
-        assert_eq!(decide(Creating, st(409), 1, 2, 0.0), GiveUp { retryable: false, outcome: Outcome::Rejected });
+        assert_eq!(decide(ActsAtMostOnce, st(409), 1, 2, 0.0), GiveUp { retryable: false, outcome: Outcome::Rejected });
     }
 
     #[test]
-    fn never_class_is_never_retried() {
+    fn never_retried_class_is_never_retried() {
         for f in [Failure::Network, Failure::Timeout, st(429), Failure::Status { status: 503, retry_after_ms: Some(0) }]
         {
-            assert!(matches!(decide(Never, f, 1, 10, 0.0), GiveUp { .. }));
+            assert!(matches!(decide(NeverRetried, f, 1, 10, 0.0), GiveUp { .. }));
         }
     }
 
     #[test]
     fn long_retry_after_fails_at_once_as_retryable() {
         let f = Failure::Status { status: 429, retry_after_ms: Some(61_000) };
-        assert_eq!(decide(Idempotent, f, 1, 2, 0.0), GiveUp { retryable: true, outcome: Outcome::Rejected });
+        assert_eq!(decide(SetsState, f, 1, 2, 0.0), GiveUp { retryable: true, outcome: Outcome::Rejected });
         let f = Failure::Status { status: 429, retry_after_ms: Some(60_000) };
-        assert_eq!(decide(Idempotent, f, 1, 2, 0.0), Retry { delay_ms: 60_000 });
+        assert_eq!(decide(SetsState, f, 1, 2, 0.0), Retry { delay_ms: 60_000 });
     }
 
     #[test]

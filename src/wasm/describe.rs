@@ -2,9 +2,9 @@
 //! hands out: the value tags, the client options, the action codes, and
 //! every operation's JS name with its arguments (a parameter
 //! name, or a list of property names for an object argument). The module
-//! hands out [`DESCRIBE`], written out; [`describe_json`] builds the same
-//! text from the tables, and the tests below (native) and tests/wasm.rs
-//! check that the two agree.
+//! hands out [`DESCRIBE`], written out by `make generate`; [`describe_json`]
+//! builds the same text from the tables, and the tests below (native) and
+//! tests/wasm.rs check that the two agree.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -57,8 +57,10 @@ pub fn describe_json() -> String {
     out
 }
 
-/// [`describe_json`]'s text, written out: building it in the module was
-/// 0.25 KB gzip of it. A native test and tests/wasm.rs check the two agree.
+/// [`describe_json`]'s text, written out by `make generate` (gen/):
+/// building it in the module was 0.25 KB gzip of it. A native test and
+/// tests/wasm.rs check the two agree.
+// BEGIN GENERATED describe: `make generate` writes it from the tables
 pub const DESCRIBE: &str = concat!(
     r#"{"tags":["undefined","null","false","true","number","string","bigint","symbol","function","object","unreadable","badString","signal","abortedSignal","timedOutSignal"],"#,
     r#""options":["environment","baseUrl","applicationId","clientId","maxRetries","timeoutMs","accessToken","getAccessToken","onRequest","fetch"],"#,
@@ -76,12 +78,13 @@ pub const DESCRIBE: &str = concat!(
     r#"["createStatement",["cardId",["month","year"]]]"#,
     "]}",
 );
+// END GENERATED describe
 
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_written_out_description_is_the_tables() {
-        // On a change of the tables: DESCRIBE is this test's right-hand side.
+        // On a change of the tables, `make generate` rewrites DESCRIBE.
         assert_eq!(super::DESCRIBE, super::describe_json());
     }
 }

@@ -1,12 +1,14 @@
-// The fault scenario set of issue #3, shared by faults.test.mjs (which checks
-// every outcome) and secrets.test.mjs (which replays the set and looks for
-// leaked secrets). Not a test file itself.
+// The fault scenario set, shared by faults.test.mjs (which checks every
+// outcome) and secrets.test.mjs (which replays the set and looks for leaked
+// secrets). Not a test file itself.
 //
 // A scenario queues one fault for every operation's own path (each operation
-// works on its own card, so the ten operations run concurrently and their
-// attempts are told apart in the gateway's request log), runs the ten calls,
+// works on its own card, so the operations run concurrently and their
+// attempts are told apart in the gateway's request log), runs the calls,
 // waits until the gateway has finished every request (a delayed request is
 // still processed after the client gave up on it), and returns what happened.
+
+import { operations } from "migo-cards/testing";
 
 export const PAN_LINK_PREFIX = "5312";
 
@@ -31,26 +33,80 @@ export function luhn(digits) {
   return sum % 10 === 0;
 }
 
-export const CLASS = { IDEMPOTENT: "idempotent", CREATING: "creating", NEVER: "never" };
+/** The retry classes, as the package's operations list names them. */
+export const CLASS = { SETS_STATE: "setsState", ACTS_AT_MOST_ONCE: "actsAtMostOnce", NEVER_RETRIED: "neverRetried" };
 
-// Each operation: its retry class, the request it sends, and how to call it.
-// `card` is the key of the card prepared for it (see prepare()).
-export const OPS = [
-  { name: "activateCard", cls: CLASS.IDEMPOTENT, card: "inactive", method: "POST", path: (c) => `/users/1001/cards/${c.inactive.cardId}/activate`, call: (cl, c, o) => cl.activateCard("1001", c.inactive.cardId, o) },
-  { name: "blockCard", cls: CLASS.IDEMPOTENT, card: "active", method: "POST", path: (c) => `/users/1001/cards/${c.active.cardId}/block`, call: (cl, c, o) => cl.blockCard("1001", c.active.cardId, o) },
-  { name: "unblockCard", cls: CLASS.IDEMPOTENT, card: "blocked", method: "POST", path: (c) => `/users/1001/cards/${c.blocked.cardId}/unblock`, call: (cl, c, o) => cl.unblockCard("1001", String(c.blocked.cardId), o) },
-  { name: "blockCardForUser", cls: CLASS.IDEMPOTENT, card: "active2", method: "POST", path: (c) => `/cards/${c.active2.cardId}/users/1002/block`, call: (cl, c, o) => cl.blockCardForUser(c.active2.cardId, "1002", o) },
-  { name: "unblockCardForUser", cls: CLASS.IDEMPOTENT, card: "blocked2", method: "POST", path: (c) => `/cards/${c.blocked2.cardId}/users/1002/unblock`, call: (cl, c, o) => cl.unblockCardForUser(c.blocked2.cardId, 1002, o) },
-  { name: "updateCardAlias", cls: CLASS.IDEMPOTENT, card: "alias", method: "PATCH", path: (c) => `/cards/${c.alias.cardId}`, call: (cl, c, o) => cl.updateCardAlias(c.alias.cardId, "Groceries", o) },
-  // Creating operations use users no setup request touches, so the cards they
-  // create are counted per user.
-  { name: "issueCard", cls: CLASS.CREATING, method: "POST", path: () => "/users/1003/cards/virtuals", call: (cl, c, o) => cl.issueCard("1003", o) },
-  { name: "linkCard", cls: CLASS.CREATING, method: "POST", path: () => "/users/alice/cards", call: (cl, c, o) => cl.linkCard("alice", { card: c.linkPan, alias: "Linked" }, o) },
-  { name: "createStatement", cls: CLASS.CREATING, card: "statement", method: "POST", path: (c) => `/cards/${c.statement.cardId}/statements`, call: (cl, c, o) => cl.createStatement(c.statement.cardId, { month: 3, year: 2026 }, o) },
-  { name: "getCardDetails", cls: CLASS.NEVER, card: "details", method: "GET", path: (c) => `/users/1002/cards/${c.details.cardId}`, call: (cl, c, o) => cl.getCardDetails("1002", c.details.cardId, c.viewToken, o) },
-];
+// What each operation needs of the gateway to succeed: the key of the card
+// prepared for it in the state it needs (see prepare()), values for its
+// parameters where the defaults below do not do (a value or a function of
+// the context), and `resolved`, which checks what a successful call returned.
+// Its retry class, method, path and arguments come from the package.
+export const FIXTURES = {
+  activateCard: { card: "inactive", userId: "1001", resolved: (v) => v.status === "ACTIVE" },
+  blockCard: { card: "active", userId: "1001", resolved: (v) => v.status === "BLOCKED" },
+  unblockCard: { card: "blocked", userId: "1001", cardId: (c) => String(c.blocked.cardId), resolved: (v) => v.status === "ACTIVE" },
+  blockCardForUser: { card: "active2", authUserId: "1002", resolved: (v) => v.status === "BLOCKED" },
+  unblockCardForUser: { card: "blocked2", authUserId: 1002, resolved: (v) => v.status === "ACTIVE" },
+  updateCardAlias: { card: "alias", alias: "Groceries", resolved: (v) => v.alias === "Groceries" },
+  // Operations that act at most once use users no setup request touches.
+  issueCard: { userId: "1003", resolved: (v) => v.userId === "1003" },
+  linkCard: { userId: "alice", alias: "Linked", resolved: (v) => v.alias === "Linked" },
+  createStatement: { card: "statement", month: 3, year: 2026, resolved: (v) => v.month === 3 },
+  getCardDetails: { card: "details", userId: "1002", resolved: (v) => /^\d{16}$/.test(v.pan) },
+};
+
+/** A parameter's value for an operation: its fixture's, else one from the prepared context. */
+function value(fixture, param, ctx) {
+  const given = fixture[param];
+  if (given !== undefined) return typeof given === "function" ? given(ctx) : given;
+  switch (param) {
+    case "cardId":
+      return ctx[fixture.card].cardId;
+    case "userId":
+      return ctx[fixture.card].userId;
+    case "card":
+      return ctx.linkPan;
+    case "viewToken":
+      return ctx.viewToken;
+    default:
+      return undefined; // optional, or defaulted from the client's options
+  }
+}
+
+/**
+ * Each operation of the package: its name, retry class (`cls`), parameters,
+ * method, the path of its request for a context, and how to call it.
+ */
+export const OPS = operations.map((op) => {
+  const fixture = FIXTURES[op.name];
+  if (!fixture) throw new Error(`${op.name}: add its fixture to FIXTURES in tests/js/fault-scenarios.mjs`);
+  const args = (ctx) =>
+    op.args.map((a) =>
+      typeof a === "string"
+        ? value(fixture, a, ctx)
+        : Object.fromEntries(a.map((p) => [p, value(fixture, p, ctx)]).filter(([, v]) => v !== undefined)),
+    );
+  return {
+    name: op.name,
+    cls: op.retry,
+    params: op.args.flat(),
+    card: fixture.card,
+    method: op.method,
+    resolved: fixture.resolved,
+    path: (ctx) => op.path.replace(/\{(\w+)\}/g, (_, p) => encodeURIComponent(String(value(fixture, p, ctx)))),
+    call: (client, ctx, options) => client[op.name](...args(ctx), options),
+  };
+});
 
 export const opByName = Object.fromEntries(OPS.map((o) => [o.name, o]));
+
+/** The first operation of a retry class. */
+export const anyOf = (cls) => OPS.find((o) => o.cls === cls);
+
+/** How many of the operation's requests the gateway acted on (answered 2xx itself, whatever a fault then did). */
+export function actedOn(state, ctx, op) {
+  return state.requests.filter((r) => r.method === op.method && r.path === `/rest${op.path(ctx)}` && r.processed >= 200 && r.processed < 300).length;
+}
 
 /** The gateway's REST API without the SDK, for setup. */
 export async function rest(gw, token, method, path, body) {
@@ -143,11 +199,11 @@ const HTML_PAGE = "<html><head><title>502 Bad Gateway</title></head><body><h1>50
 
 /** What a failed call must look like. */
 const fail = (attempts, kind, status, code, retryable, outcome) => ({ attempts, kind, status, code, retryable, outcome });
-/** Expectations by retry class: idempotent (with maxRetries 2), creating, never. */
-const byClass = (idempotent, creating, never = { ...creating }) => ({
-  [CLASS.IDEMPOTENT]: idempotent,
-  [CLASS.CREATING]: creating,
-  [CLASS.NEVER]: never,
+/** Expectations by retry class: sets a state (with maxRetries 2), acts at most once, never retried. */
+const byClass = (setsState, atMostOnce, never = { ...atMostOnce }) => ({
+  [CLASS.SETS_STATE]: setsState,
+  [CLASS.ACTS_AT_MOST_ONCE]: atMostOnce,
+  [CLASS.NEVER_RETRIED]: never,
 });
 
 /**
@@ -240,7 +296,7 @@ export const FAULTS = [
   },
 ];
 
-/** Runs one fault kind against all ten operations concurrently. */
+/** Runs one fault kind against every operation concurrently. */
 export async function runScenario(gw, client, ctx, fault, { ops = OPS } = {}) {
   if (fault.spec) {
     for (const op of ops) await gw.fault({ ...fault.spec, method: op.method, path: op.path(ctx), times: 5 });

@@ -1,4 +1,4 @@
-// Issue #3 against the local gateway: retries per operation class, Retry-After,
+// Against the local gateway: retries per retry class, Retry-After,
 // backoff, timeouts, cancellation and token refresh, counted in the gateway's
 // request log and in the errors' own fields.
 //
@@ -10,7 +10,7 @@ import net from "node:net";
 import { MigoClient, MigoError } from "migo-cards";
 import { startGateway, TOKEN, EXPIRED_TOKEN } from "./gateway.mjs";
 import { rejection } from "./helpers.mjs";
-import { CLASS, FAULTS, OPS, opByName, prepare, runScenario, waitIdle } from "./fault-scenarios.mjs";
+import { CLASS, FAULTS, OPS, actedOn, anyOf, opByName, prepare, runScenario, waitIdle } from "./fault-scenarios.mjs";
 
 let gw;
 let client;
@@ -58,27 +58,16 @@ function withRandom(value, fn) {
     .finally(() => (Math.random = original));
 }
 
-/** Creating calls: resolved → exactly one thing created; "rejected" → none. */
-function assertCreationInvariant(label, result, created) {
+/** An operation that acts at most once: resolved → the gateway acted exactly once; "rejected" → never. */
+function assertActedAtMostOnce(label, result, acted) {
   // (A call that resolved to undefined got an empty 2xx: nothing to check.)
   if (result.ok) {
-    if (result.value !== undefined) assert.equal(created, 1, `${label}: resolved, so exactly one was created`);
-  } else if (result.error.outcome === "rejected") assert.equal(created, 0, `${label}: "rejected" but the gateway created something`);
-  else assert.ok(created <= 1, `${label}: one call created ${created}`);
+    if (result.value !== undefined) assert.equal(acted, 1, `${label}: resolved, so the gateway acted exactly once`);
+  } else if (result.error.outcome === "rejected") assert.equal(acted, 0, `${label}: "rejected" but the gateway acted`);
+  else assert.ok(acted <= 1, `${label}: one call acted ${acted} times`);
 }
 
-function createdBy(state, ctx, opName) {
-  switch (opName) {
-    case "issueCard":
-      return state.cards.filter((c) => c.userId === "1003").length;
-    case "linkCard":
-      return state.cards.filter((c) => c.userId === "alice").length;
-    case "createStatement":
-      return state.statements.filter((s) => s.cardId === ctx.statement.cardId).length;
-    default:
-      throw new Error(opName);
-  }
-}
+const atMostOnce = () => OPS.filter((o) => o.cls === CLASS.ACTS_AT_MOST_ONCE);
 
 // ---- the matrix: every fault kind x every operation ----------------------
 
@@ -106,9 +95,8 @@ for (const fault of FAULTS) {
         if (e.code !== undefined) assert.equal(e.errors?.[0]?.code, e.code, `${label}: errors[]`);
       }
     }
-    for (const name of ["issueCard", "linkCard", "createStatement"]) {
-      const r = run.results.find((x) => x.op.name === name);
-      assertCreationInvariant(`${fault.name} / ${name}`, r, createdBy(run.state, ctx, name));
+    for (const r of run.results.filter((x) => x.op.cls === CLASS.ACTS_AT_MOST_ONCE)) {
+      assertActedAtMostOnce(`${fault.name} / ${r.op.name}`, r, actedOn(run.state, ctx, r.op));
     }
   });
 }
@@ -116,17 +104,10 @@ for (const fault of FAULTS) {
 test("no fault: every operation does what it says", async () => {
   const ctx = await prepare(gw, TOKEN);
   const run = await runScenario(gw, client, ctx, FAULTS.find((f) => f.name === "no fault"));
-  const value = (name) => run.results.find((r) => r.op.name === name).value;
-  assert.equal(value("activateCard").status, "ACTIVE");
-  assert.equal(value("blockCard").status, "BLOCKED");
-  assert.equal(value("unblockCard").status, "ACTIVE");
-  assert.equal(value("blockCardForUser").status, "BLOCKED");
-  assert.equal(value("unblockCardForUser").status, "ACTIVE");
-  assert.equal(value("updateCardAlias").alias, "Groceries");
-  assert.equal(value("issueCard").userId, "1003");
-  assert.equal(value("linkCard").alias, "Linked");
-  assert.equal(value("createStatement").month, 3);
-  assert.match(value("getCardDetails").pan, /^\d{16}$/);
+  for (const r of run.results) {
+    assert.ok(r.ok, `${r.op.name}: ${r.error?.message}`);
+    assert.ok(r.op.resolved(r.value), `${r.op.name} resolved to ${JSON.stringify(r.value)}`);
+  }
 });
 
 // ---- faults after the gateway acted ----------------------------------------
@@ -143,9 +124,9 @@ const AFTER_FAULTS = [
 ];
 
 for (const [name, spec] of AFTER_FAULTS) {
-  test(`creating operations never act twice: ${name}`, async () => {
+  test(`operations that act at most once never act twice: ${name}`, async () => {
     const ctx = await prepare(gw, TOKEN);
-    const ops = OPS.filter((o) => o.cls === CLASS.CREATING);
+    const ops = atMostOnce();
     const run = await runScenario(gw, client, ctx, { name, spec: { ...spec, after: true } }, { ops });
     for (const r of run.results) {
       const label = `${name} / ${r.op.name}`;
@@ -153,39 +134,39 @@ for (const [name, spec] of AFTER_FAULTS) {
       assert.equal(r.error.attempts, 1, label);
       assert.equal(r.error.outcome, "unknown", label);
       assert.equal(run.sent(r.op).length, 1, `${label}: requests logged`);
-      assert.equal(createdBy(run.state, ctx, r.op.name), 1, `${label}: the gateway acted exactly once`);
+      assert.equal(actedOn(run.state, ctx, r.op), 1, `${label}: the gateway acted exactly once`);
     }
   });
 }
 
-test("a slow creating call that times out is not re-sent", async () => {
+test("a slow call that acts at most once times out and is not re-sent", async () => {
   // A delay before processing: migo-mock abandons the request when the
   // client disconnects, so at most one is created (the next test stages
   // "acted, but answered too late").
   const ctx = await prepare(gw, TOKEN);
-  const ops = OPS.filter((o) => o.cls === CLASS.CREATING);
+  const ops = atMostOnce();
   const run = await runScenario(gw, client, ctx, { name: "slow", spec: { delayMs: 1000 }, options: { timeoutMs: 200 } }, { ops });
   for (const r of run.results) {
     assert.deepEqual(pick(r.error), { attempts: 1, kind: "timeout", status: undefined, code: undefined, retryable: true, outcome: "unknown" }, r.op.name);
     assert.equal(run.sent(r.op).length, 1, r.op.name);
-    assert.ok(createdBy(run.state, ctx, r.op.name) <= 1, r.op.name);
+    assert.ok(actedOn(run.state, ctx, r.op) <= 1, r.op.name);
   }
 });
 
-test("a creating call answered too late: acted once, outcome unknown, not re-sent", async () => {
+test("a call that acts at most once, answered too late: acted once, outcome unknown, not re-sent", async () => {
   const ctx = await prepare(gw, TOKEN);
-  const ops = OPS.filter((o) => o.cls === CLASS.CREATING);
+  const ops = atMostOnce();
   const spec = { delayMs: 1000, after: true };
   const run = await runScenario(gw, client, ctx, { name: "late", spec, options: { timeoutMs: 200 } }, { ops });
   for (const r of run.results) {
     assert.deepEqual(pick(r.error), { attempts: 1, kind: "timeout", status: undefined, code: undefined, retryable: true, outcome: "unknown" }, r.op.name);
     assert.equal(run.sent(r.op).length, 1, r.op.name);
-    assert.equal(createdBy(run.state, ctx, r.op.name), 1, `${r.op.name}: the gateway acted exactly once`);
+    assert.equal(actedOn(run.state, ctx, r.op), 1, `${r.op.name}: the gateway acted exactly once`);
   }
 });
 
-test("issueCard under mixed fault sequences never creates two cards", async () => {
-  const path = "/users/1003/cards/virtuals";
+test("an operation that acts at most once never acts twice under mixed fault sequences", async () => {
+  const op = anyOf(CLASS.ACTS_AT_MOST_ONCE);
   const sequences = [
     [{ status: 429 }, { status: 502, after: true }],
     [{ status: 503, retryAfter: "0" }, { drop: true, after: true }],
@@ -196,19 +177,18 @@ test("issueCard under mixed fault sequences never creates two cards", async () =
     [{ status: 429, retryAfter: "0" }, { status: 429, retryAfter: "0" }],
   ];
   for (const seq of sequences) {
-    await gw.reset();
-    for (const spec of seq) await gw.fault({ ...spec, method: "POST", path });
+    const ctx = await prepare(gw, TOKEN);
+    for (const spec of seq) await gw.fault({ ...spec, method: op.method, path: op.path(ctx) });
     let result;
     try {
-      result = { ok: true, value: await client.issueCard("1003", { timeoutMs: 300 }) };
+      result = { ok: true, value: await op.call(client, ctx, { timeoutMs: 300 }) };
     } catch (error) {
       result = { ok: false, error };
     }
     const state = await waitIdle(gw, 1300);
-    const cards = state.cards.filter((c) => c.userId === "1003").length;
-    const label = JSON.stringify(seq);
-    assertCreationInvariant(label, result, cards);
-    const sent = state.requests.filter((r) => r.path === `/rest${path}`).length;
+    const label = `${op.name} ${JSON.stringify(seq)}`;
+    assertActedAtMostOnce(label, result, actedOn(state, ctx, op));
+    const sent = state.requests.filter((r) => r.method === op.method && r.path === `/rest${op.path(ctx)}`).length;
     if (!result.ok) assert.equal(result.error.attempts, sent, `${label}: attempts`);
   }
 });
@@ -239,7 +219,7 @@ test("updateCardAlias after a lost answer is retried and resolves", async () => 
 
 // ---- transient failures that clear ----------------------------------------
 
-test("transient failures that clear: idempotent and creating calls resolve after retries", async () => {
+test("transient failures that clear: calls that set a state or act at most once resolve after retries", async () => {
   const ctx = await prepare(gw, TOKEN);
   const f = (op, spec, times) => gw.fault({ ...spec, method: opByName[op].method, path: opByName[op].path(ctx), times });
   await f("updateCardAlias", { status: 503 }, 1);
@@ -268,13 +248,11 @@ test("transient failures that clear: idempotent and creating calls resolve after
   assert.equal(statement.year, 2026);
   const state = await waitIdle(gw, 1800);
   const sent = (name) => state.requests.filter((r) => r.path === `/rest${opByName[name].path(ctx)}` && r.method === opByName[name].method).length;
-  assert.deepEqual(
-    ["updateCardAlias", "activateCard", "blockCard", "blockCardForUser", "issueCard", "linkCard", "createStatement"].map(sent),
-    [2, 3, 2, 2, 3, 3, 2],
-  );
-  assert.equal(createdBy(state, ctx, "issueCard"), 1);
-  assert.equal(createdBy(state, ctx, "linkCard"), 1);
-  assert.equal(createdBy(state, ctx, "createStatement"), 1);
+  const called = ["updateCardAlias", "activateCard", "blockCard", "blockCardForUser", "issueCard", "linkCard", "createStatement"];
+  assert.deepEqual(called.map(sent), [2, 3, 2, 2, 3, 3, 2]);
+  for (const op of atMostOnce().filter((o) => called.includes(o.name))) {
+    assert.equal(actedOn(state, ctx, op), 1, `${op.name}: the gateway acted exactly once`);
+  }
 });
 
 test("getCardDetails is not retried, and its unused view token still works afterwards", async () => {
@@ -316,12 +294,13 @@ test("maxRetries: client option and per-call override", async () => {
   assert.equal((await attemptsWith(client, { maxRetries: 10 })).attempts, 11);
   await gw.clearFaults();
 
-  // Creating: 429 with maxRetries 3 → four attempts, nothing created.
-  await gw.fault({ method: "POST", path: "/users/1003/cards/virtuals", status: 429, retryAfter: "0", times: 10 });
-  const e = await rejection(client.issueCard("1003", { maxRetries: 3 }));
+  // Acting at most once: 429 with maxRetries 3 → four attempts, never acted.
+  const once = anyOf(CLASS.ACTS_AT_MOST_ONCE);
+  await gw.fault({ method: once.method, path: once.path(ctx), status: 429, retryAfter: "0", times: 10 });
+  const e = await rejection(once.call(client, ctx, { maxRetries: 3 }));
   assert.deepEqual(pick(e), { attempts: 4, kind: "api", status: 429, code: "429", retryable: true, outcome: "rejected" });
-  assert.equal((await sentTo("POST", "/users/1003/cards/virtuals")).length, 4);
-  assert.equal((await gw.state()).cards.filter((c) => c.userId === "1003").length, 0);
+  assert.equal((await sentTo(once.method, once.path(ctx))).length, 4);
+  assert.equal(actedOn(await gw.state(), ctx, once), 0);
   await gw.clearFaults();
 });
 
@@ -329,13 +308,15 @@ test("maxRetries: client option and per-call override", async () => {
 
 test("Retry-After beyond 60 s fails at once, marked retryable", async () => {
   const ctx = await prepare(gw, TOKEN);
-  for (const [name, spec] of [
-    ["activateCard", { status: 503, retryAfter: "120" }],
-    ["updateCardAlias", { status: 429, retryAfter: "61" }],
-    ["issueCard", { status: 429, retryAfter: "120" }],
-    ["createStatement", { status: 503, retryAfter: new Date(Date.now() + 3_600_000).toUTCString() }],
+  const [once1, once2] = atMostOnce();
+  const [set1, set2] = OPS.filter((o) => o.cls === CLASS.SETS_STATE);
+  for (const [op, spec] of [
+    [set1, { status: 503, retryAfter: "120" }],
+    [set2, { status: 429, retryAfter: "61" }],
+    [once1, { status: 429, retryAfter: "120" }],
+    [once2, { status: 503, retryAfter: new Date(Date.now() + 3_600_000).toUTCString() }],
   ]) {
-    const op = opByName[name];
+    const name = op.name;
     await gw.fault({ ...spec, method: op.method, path: op.path(ctx), times: 3 });
     const t0 = Date.now();
     const e = await rejection(op.call(client, ctx));
@@ -343,12 +324,12 @@ test("Retry-After beyond 60 s fails at once, marked retryable", async () => {
     assert.deepEqual(pick(e), { attempts: 1, kind: "api", status: spec.status, code: String(spec.status), retryable: true, outcome: "rejected" }, name);
     assert.ok(ms < 5000, `${name}: failed at once, not after waiting (${ms} ms)`);
     assert.equal((await sentTo(op.method, op.path(ctx))).length, 1, name);
+    assert.equal(actedOn(await gw.state(), ctx, op), 0, `${name}: the gateway never acted`);
     await gw.clearFaults();
   }
-  assert.equal((await gw.state()).cards.filter((c) => c.userId === "1003").length, 0);
 });
 
-test("Retry-After in seconds is honoured (no jitter), also for creating calls", async () => {
+test("Retry-After in seconds is honoured (no jitter), also for calls that act at most once", async () => {
   const ctx = await prepare(gw, TOKEN);
   const op = opByName.activateCard;
   await gw.fault({ method: "POST", path: op.path(ctx), status: 503, retryAfter: "1" });
@@ -468,7 +449,7 @@ test("a timed-out attempt rejects at its timeout, not when the response comes", 
   assert.ok(ms >= 290 && ms < 2500, `rejected after ${ms} ms`);
 });
 
-test("connection refused: idempotent calls retry, creating calls do not", async () => {
+test("connection refused: calls that set a state retry, others do not", async () => {
   const port = await new Promise((resolve) => {
     const srv = net.createServer().listen(0, "127.0.0.1", () => {
       const { port } = srv.address();
@@ -511,8 +492,8 @@ test("a signal aborted before the call: aborted, attempts 0, nothing sent", asyn
 
 test("aborted during a slow response: rejects at once, no further attempt", async () => {
   const ctx = await prepare(gw, TOKEN);
-  for (const name of ["activateCard", "issueCard", "getCardDetails"]) {
-    const op = opByName[name];
+  for (const op of Object.values(CLASS).map(anyOf)) {
+    const name = op.name;
     await gw.fault({ method: op.method, path: op.path(ctx), delayMs: 1500 });
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 200);
@@ -524,8 +505,8 @@ test("aborted during a slow response: rejects at once, no further attempt", asyn
   }
   await sleep(1700); // past any backoff and the delayed responses
   const state = await gw.state();
-  for (const name of ["activateCard", "issueCard", "getCardDetails"]) {
-    const op = opByName[name];
+  for (const op of Object.values(CLASS).map(anyOf)) {
+    const name = op.name;
     assert.equal(state.requests.filter((r) => r.path === `/rest${op.path(ctx)}`).length, 1, name);
   }
 });

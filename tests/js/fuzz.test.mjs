@@ -17,6 +17,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomInt } from "node:crypto";
 import { MigoClient, MigoError, activationUrl, isValidCardNumber } from "migo-cards";
+import { operations } from "migo-cards/testing";
 import { startGateway, TOKEN, EXPIRED_TOKEN } from "./gateway.mjs";
 import { makeHostile, describeArgs, describe, label, prng, VALID_PAN } from "./hostile.mjs";
 
@@ -27,18 +28,9 @@ const REAL_BUDGET = 300;
 const KINDS = new Set(["validation", "config", "api", "network", "decode", "timeout", "aborted"]);
 const OUTCOMES = new Set(["notSent", "rejected", "unknown"]);
 
-const METHODS = [
-  ["issueCard", ["userId", "options"]],
-  ["linkCard", ["userId", "linkInput", "options"]],
-  ["activateCard", ["userId", "cardId", "options"]],
-  ["blockCard", ["userId", "cardId", "options"]],
-  ["unblockCard", ["userId", "cardId", "options"]],
-  ["blockCardForUser", ["cardId", "authUserId", "options"]],
-  ["unblockCardForUser", ["cardId", "authUserId", "options"]],
-  ["updateCardAlias", ["cardId", "alias", "options"]],
-  ["getCardDetails", ["userId", "cardId", "viewToken", "options"]],
-  ["createStatement", ["cardId", "period", "options"]],
-];
+// Every method of the package with the kinds of its arguments: a parameter's
+// name, or for an object argument its properties' names joined by commas.
+const METHODS = operations.map(({ name, args }) => [name, [...args.map((a) => (typeof a === "string" ? a : a.join(","))), "options"]]);
 
 let gw;
 before(async () => {
@@ -209,8 +201,6 @@ test("fuzz: every export, 100 000+ hostile calls, only MigoErrors, module intact
     addEventListener: () => function () {},
     removeEventListener: () => function () {},
     options: () => (h.chance(0.3) ? undefined : h.record(["signal", "timeoutMs", "maxRetries"].filter(() => h.chance(0.6)))),
-    linkInput: () => h.record(["card", "alias", "clientId"].filter(() => h.chance(0.7))),
-    period: () => h.record(["month", "year"].filter(() => h.chance(0.8))),
     clientOptions: () =>
       h.record(
         [h.chance(0.5) ? "accessToken" : "getAccessToken", "baseUrl", "applicationId", "clientId", "environment", "maxRetries", "timeoutMs"].filter(
@@ -219,6 +209,11 @@ test("fuzz: every export, 100 000+ hostile calls, only MigoErrors, module intact
       ),
     activationOptions: () => h.record(["userId", "client", "environment"].filter((k, i) => i === 0 || h.chance(0.5))),
   });
+
+  // An object argument: some of its properties, each valid, hostile or a trap.
+  for (const [, kinds] of METHODS) {
+    for (const k of kinds) if (k.includes(",")) ctx.valid[k] = () => h.record(k.split(",").filter(() => h.chance(0.75)));
+  }
 
   // Clients the method calls go to: fixed options, so no call can sit out a
   // long backoff (maxRetries <= 1) or a long timeout.

@@ -16,6 +16,12 @@ import {
   type TestGatewayOptions,
   type TestGatewayState,
   type TestStatement,
+  operations,
+  wire,
+  type Operation,
+  type OperationMethod,
+  type ParamName,
+  type RetryClass,
 } from "migo-cards/testing";
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
@@ -48,6 +54,12 @@ export type TypeChecks = [
   Assert<FnNoAny<TestGateway["fault"]>>,
   Assert<FnNoAny<TestGateway["addCard"]>>,
   Assert<FnNoAny<typeof createTestGateway>>,
+  Assert<PropsNoAny<Operation>>,
+  Assert<Equals<typeof operations, readonly Operation[]>>,
+  Assert<Equals<LoggedRequest["processed"], number | null>>,
+  Assert<"neverRetried" extends RetryClass ? true : false>,
+  Assert<"POST" extends OperationMethod ? true : false>,
+  Assert<"cardId" extends ParamName ? true : false>,
   Assert<Equals<ReturnType<TestGateway["viewToken"]>, string>>,
   Assert<Equals<TestGateway["fetch"], typeof fetch>>,
   // The client's fetch option takes the gateway's fetch.
@@ -76,6 +88,15 @@ export async function flow(): Promise<JsonValue> {
   const state: TestGatewayState = gateway.state();
   const first: LoggedRequest | undefined = gateway.requests()[0];
   const status: number | null = first?.status ?? null;
+  const acted: boolean = (first?.processed ?? 0) >= 200;
+  void acted;
+  // Each operation names a method of the client, its arguments, its retry class.
+  for (const op of operations) {
+    const args: readonly (ParamName | readonly ParamName[])[] = op.args;
+    const cls: RetryClass = op.retry;
+    const onWire: string = wire[op.body[0] ?? "cardId"] ?? op.path;
+    void [args, cls, onWire, op.name in client];
+  }
   const card: TestCard | undefined = gateway.card(seeded.cardId) ?? gateway.card("5000001");
   const users: readonly string[] = gateway.users;
   gateway.reset();

@@ -199,7 +199,9 @@ impl Gateway {
                         return step;
                     }
                     let outcome = self.process(&ex.call, now_ms);
-                    ex.stage = Stage::Answered(render(self.state.envelope, outcome));
+                    let res = render(self.state.envelope, outcome);
+                    rest::processed(&mut self.state, ex.seq, res.status().as_u16());
+                    ex.stage = Stage::Answered(res);
                     if let (Some(d), true) = (delay, after) {
                         return Step::Wait(d, ex);
                     }

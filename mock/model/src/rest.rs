@@ -435,9 +435,18 @@ pub(crate) fn log_arrival(state: &mut State, secrets: &[String], call: &Call, re
         headers: Value::Object(headers),
         body,
         status: None,
+        processed: None,
         fault: None,
     });
     seq
+}
+
+/// Records the gateway's own answer once it has processed the request,
+/// before a fault may replace it: a 2xx there means it acted.
+pub(crate) fn processed(state: &mut State, seq: u64, status: u16) {
+    if let Some(entry) = state.requests.iter_mut().rev().find(|e| e.seq == seq) {
+        entry.processed = Some(status);
+    }
 }
 
 pub(crate) fn finish(state: &mut State, seq: u64, status: Option<u16>, fault: Option<String>) {

@@ -214,6 +214,9 @@ pub struct LogEntry {
     pub headers: Value,
     pub body: Value,
     pub status: Option<u16>,
+    /// The status of the gateway's own answer, before a fault replaced it;
+    /// `None` until it has processed the request (it never may).
+    pub processed: Option<u16>,
     pub fault: Option<String>,
 }
 
@@ -227,6 +230,7 @@ impl LogEntry {
             "headers": self.headers,
             "body": self.body,
             "status": self.status,
+            "processed": self.processed,
             "fault": self.fault,
         })
     }
