@@ -216,10 +216,10 @@ function tokenPromise(c, ticket, start) {
     try {
       promise = Promise.resolve(c.getToken()).then(
         (value) => ({ how: 0, value }),
-        () => ({ how: REJECTED }),
+        (reason) => ({ how: REJECTED, reason }),
       );
-    } catch {
-      promise = Promise.resolve({ how: THREW });
+    } catch (reason) {
+      promise = Promise.resolve({ how: THREW, reason });
     }
     c.token = { ticket, promise };
   }
@@ -272,28 +272,35 @@ function reasonOf(signal) {
 }
 
 /**
- * The time (epoch ms) for the core, kept in `lastNow`: every action the
- * core gives follows a reading in the same turn, so onDeadline's check of
- * the timer against it needs no reading of its own (Date.now is a call into
- * the browser: 60-260 ns in Chromium 156).
+ * The time (ms) for the core: monotonic, `performance.now()` from the fixed
+ * `performance.timeOrigin`, so that a step of the wall clock (NTP, the user,
+ * a machine waking up) moves no deadline and no wait; `Date.now()` where the
+ * engine has no `performance`. Only a Retry-After date needs the wall clock,
+ * read apart (`Date.now()` beside the answer). Kept in `lastNow`: every
+ * action the core gives follows a reading in the same turn, so onDeadline's
+ * check of the timer against it needs no reading of its own (a clock read is
+ * a call into the browser: 60-260 ns in Chromium 156).
  */
 let lastNow = 0;
-const clock = () => (lastNow = Date.now());
+const perf = globalThis.performance;
+const monotonic = typeof perf?.now === "function";
+const origin = monotonic ? (typeof perf.timeOrigin === "number" ? perf.timeOrigin : Date.now() - perf.now()) : 0;
+const clock = monotonic ? () => (lastNow = origin + perf.now()) : () => (lastNow = Date.now());
 
 /*
- * Deadlines (the core's, epoch ms) share one timer, armed for the earliest:
+ * Deadlines (the core's clock, ms) share one timer, armed for the earliest:
  * a call that ends in time only deletes its entry, so sequential calls arm a
  * timer about once per timeoutMs instead of a setTimeout and a clearTimeout
  * each (4-12 % of the CPU per call with fetch stubbed, BENCH_ONLY=cpu).
  */
 const deadlines = new Set(); // { at, fire }, the live ones
 let armed; // the timer's handle, or undefined
-let armedAt = Infinity; // when it fires (epoch ms)
+let armedAt = Infinity; // when it fires (the core's clock)
 let armedWith; // the setTimeout that armed it
 let generation = 0; // of the armed timer: one left over from fake timers is ignored
 let held = false; // whether it keeps a Node or Deno process alive
 
-/** Calls `fire` at `at` (epoch ms) unless `cancel(entry)` comes first. */
+/** Calls `fire` at `at` (the core's clock) unless `cancel(entry)` comes first. */
 function onDeadline(at, fire) {
   const entry = { at, fire };
   deadlines.add(entry);
@@ -364,7 +371,7 @@ function expire(g) {
 
 /**
  * Runs `start(end)` and calls `then` once, with the first of: what it passes
- * to `end`, TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires
+ * to `end`, TIMED_OUT at `deadline` (the core's clock), ABORTED when `signal` fires
  * (ABORTED_UNSENT if before `start` ran).
  * In the latter two, `ctrl` (an attempt's fetch) is aborted first. Its timer
  * and listener are removed whichever way it ends. Attempts, waits between
@@ -402,13 +409,16 @@ const RESOLVED = Promise.resolve();
 
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
- * status, body, request id, Retry-After and whether a redirect was followed
- * (`wasm.reply`'s arguments, in its order: an array has no keys to ship),
- * or why there is none (`transport`: 0 network, 2 not a Response). Written
- * with `then` rather than `await`: this is the hot path of every call, and
- * each await is a turn of the microtask queue.
+ * status, body, request id, Retry-After, whether a redirect was followed,
+ * Date and how the body was cut off (`wasm.reply`'s arguments, in its order:
+ * an array has no keys to ship); or `{ answer, error }` for an answer whose
+ * body failed after its status; or why there is none (`transport`: 0
+ * network, 2 not a Response). `heard` gets, once the status and headers are
+ * known, the answer cut off as of then (by `how`). Written with `then`
+ * rather than `await`: this is the hot path of every call, and each await
+ * is a turn of the microtask queue.
  */
-function readAnswer(res, done) {
+function readAnswer(res, done, heard) {
   try {
     if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ transport: 2 });
     // A redirect not followed (redirect: "manual") has status 0: the Fetch
@@ -417,32 +427,42 @@ function readAnswer(res, done) {
     const redirected = res.redirected === true;
     let requestId = null;
     let retryAfter = null;
+    let date = null;
     try {
       const headers = res.headers;
       requestId = headers.get("x-request-id");
       retryAfter = headers.get("retry-after");
+      date = headers.get("date");
     } catch {}
+    const known = typeof status === "number";
+    const cut = (how) => [status, "", requestId, retryAfter, redirected, date, how];
+    if (known) heard(cut);
     Promise.resolve(res.text()).then(
-      (text) =>
-        done(typeof text === "string" && typeof status === "number" ? [status, text, requestId, retryAfter, redirected] : { transport: 2 }),
-      // The body could not be read: the connection failed mid-answer.
-      (error) => done({ transport: 0, error }),
+      (text) => done(typeof text === "string" && known ? [status, text, requestId, retryAfter, redirected, date, 0] : { transport: 2 }),
+      // The body could not be read: the connection failed mid-answer, after its status.
+      (error) => done(known ? { answer: cut(CUT_CONNECTION), error } : { transport: 0, error }),
     );
   } catch (error) {
     done({ transport: 0, error });
   }
 }
 
+// How an answer's body was cut off (`wasm.reply`'s `cut_off`).
+const CUT_CONNECTION = 1;
+const CUT_DEADLINE = 2;
+
 /**
  * Sends the request the core handed out and reads the whole answer; calls
- * `then` with the answer (see readAnswer), TIMED_OUT at `deadline`, or
- * ABORTED when `signal` fires, and aborts the fetch in the latter two cases.
+ * `then` with the answer (see readAnswer), TIMED_OUT at `deadline` (the
+ * answer cut off instead, once its status came), or ABORTED when `signal`
+ * fires, and aborts the fetch in the latter two cases.
  */
 function send(f, deadline, signal, then) {
   const lines = wasm.lines();
   const headers = {};
   for (let i = 3; i < lines.length; i += 2) headers[lines[i]] = lines[i + 1];
   const ctrl = new AbortController();
+  let cut; // once the status and headers came: the answer cut off by `how`
   return within(
     (end) => {
       let pending;
@@ -458,14 +478,14 @@ function send(f, deadline, signal, then) {
         return end({ transport: 1 });
       }
       Promise.resolve(pending).then(
-        (res) => readAnswer(res, end),
+        (res) => readAnswer(res, end, (c) => (cut = c)),
         (error) => end({ transport: 0, error }),
       );
     },
     deadline,
     signal,
     ctrl,
-    then,
+    (r) => then(r === TIMED_OUT && cut ? { answer: cut(CUT_DEADLINE) } : r),
   );
 }
 
@@ -499,7 +519,7 @@ function drive(c, id, first, f, signal) {
   // 1 the attempt failed without a reply (`arg`: how), 2 the deadline
   // passed, 3 the signal fired (`arg` bit 1: with a TimeoutError; bit 2:
   // before the attempt's request was sent).
-  const step = (event, arg = 0) => wasm.next(h, id, event, arg, clock(), Math.random());
+  const step = (event, arg = 0, now = clock()) => wasm.next(h, id, event, arg, now, Math.random());
   const aborted = (r) => {
     cause = reasonOf(signal);
     return step(3, (isTimeout(cause) ? 1 : 0) | r.abort);
@@ -537,16 +557,19 @@ function drive(c, id, first, f, signal) {
                   unreported = hook !== undefined;
                   if (r.abort !== undefined) return aborted(r);
                   if (r === TIMED_OUT) return step(2);
-                  if (r.transport !== undefined) {
-                    if (r.error !== undefined) cause = failureCause(h, id, r.error);
-                    return step(1, r.transport);
-                  }
-                  body = r[1];
-                  return wasm.reply(h, id, r, clock(), Math.random());
+                  if (r.error !== undefined) cause = failureCause(h, id, r.error);
+                  if (r.transport !== undefined) return step(1, r.transport);
+                  const answer = r.answer ?? r;
+                  body = answer[1];
+                  // The wall clock too: what a Retry-After date counts from without a Date header.
+                  return wasm.reply(h, id, answer, clock(), Date.now(), Math.random());
                 }),
               );
             case A.wait:
-              return within(NOOP, deadline, signal, undefined, (r) => run(() => (r.abort !== undefined ? aborted(r) : step(0))));
+              // The timer firing means the wait is over, whatever the clock reads (mocked timers).
+              return within(NOOP, deadline, signal, undefined, (r) =>
+                run(() => (r.abort !== undefined ? aborted(r) : step(0, 0, Math.max(clock(), deadline)))),
+              );
             case A.fetchToken:
             case A.awaitToken: {
               const token = tokenPromise(c, ticket, a === A.fetchToken);
@@ -554,6 +577,8 @@ function drive(c, id, first, f, signal) {
                 run(() => {
                   if (r.abort !== undefined) return aborted(r);
                   if (r === TIMED_OUT) return step(2);
+                  // The provider's own error is the call's `cause`, as it gave it.
+                  if (r.how !== 0) cause = r.reason;
                   // A rejection has no value: the core reads the tag only for `how` 0.
                   const t = tag(r.value);
                   return wasm.token(h, id, ticket, r.how, t, t === T.string ? r.value : undefined, clock());

@@ -125,11 +125,11 @@ function wrap(instance, link) {
     },
     text: (h, id, what) => read(w.text(h, id, what)),
     scrub: (h, id, text) => read(w.scrub(h, id, one(text))),
-    /** `answer`: [status, body, request id, Retry-After, redirected] (js/api.js readAnswer). */
-    reply(h, id, answer, now, jitter) {
-      // The three strings back to back (arguments are evaluated in order).
-      room(bound(answer[1]) + bound(answer[2]) + bound(answer[3]));
-      return w.reply(h, id, answer[0], put(answer[1]), put(answer[2]), put(answer[3]), answer[4], now, jitter);
+    /** `answer`: [status, body, request id, Retry-After, redirected, Date, cut off] (js/api.js readAnswer). */
+    reply(h, id, answer, now, wall, jitter) {
+      // The four strings back to back (arguments are evaluated in order).
+      room(bound(answer[1]) + bound(answer[2]) + bound(answer[3]) + bound(answer[5]));
+      return w.reply(h, id, answer[0], put(answer[1]), put(answer[2]), put(answer[3]), put(answer[5]), answer[4], answer[6], now, wall, jitter);
     },
     token: (h, id, ticket, how, tag, text, now) => w.token(h, id, ticket, how, tag, one(text), now),
     activation_url: () => read(w.activation_url()),

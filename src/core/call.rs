@@ -65,8 +65,27 @@ pub struct Reply {
     pub body: String,
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
+    /// The `Date` header: the gateway's clock, what a `Retry-After` date
+    /// counts from (RFC 9110 §10.2.3).
+    pub date: Option<String>,
+    /// The client's wall clock (Unix epoch ms) as the answer arrived: what a
+    /// `Retry-After` date counts from when `date` is missing or unreadable.
+    /// Deadlines never use it: a step of the wall clock must move none.
+    pub wall_ms: f64,
     /// The transport followed a redirect although told not to.
     pub redirected: bool,
+    /// The body did not arrive whole after the status and headers did:
+    /// `body` is what there is of it (nothing, from a JS driver).
+    pub cut_off: Option<CutOff>,
+}
+
+/// What cut an answer's body off after its status and headers arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutOff {
+    /// The connection failed while the body was read.
+    Connection,
+    /// The attempt's deadline passed while the body was read.
+    Deadline,
 }
 
 /// How an attempt ended without a reply.
@@ -461,12 +480,32 @@ impl Call {
         if !self.in_flight() {
             return self.next(now, cx);
         }
+        let result = match reply.cut_off {
+            None => AttemptResult::Response,
+            Some(CutOff::Connection) => AttemptResult::Network,
+            Some(CutOff::Deadline) => AttemptResult::Timeout,
+        };
         // Kept as sent: scrubbed when shown (event_json), which few calls need.
-        self.record(AttemptResult::Response, now, Some(reply.status), reply.request_id.clone());
+        self.record(result, now, Some(reply.status), reply.request_id.clone());
         if reply.redirected || reply.status == 0 || (300..400).contains(&reply.status) {
             return self.fail_attempt(redirect_failure(&reply), now, jitter, cx);
         }
+        let retry_after = |r: &Reply| {
+            r.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, r.date.as_deref(), r.wall_ms))
+        };
         let (secrets, n) = self.secrets();
+        if let Some(how) = reply.cut_off {
+            let raw = Raw { status: reply.status, body: "", request_id: reply.request_id.as_deref() };
+            let timed_out = (how == CutOff::Deadline).then_some(self.options.timeout_ms);
+            let error = response::cut_off(raw, timed_out, secrets.get(..n).unwrap_or_default());
+            // A 2xx: the gateway acted and its answer is lost. Else its status decides, as for any answer.
+            let failure = if (200..300).contains(&reply.status) {
+                Failure::Undecodable
+            } else {
+                Failure::Status { status: reply.status, retry_after_ms: retry_after(&reply) }
+            };
+            return self.fail_attempt((failure, error), now, jitter, cx);
+        }
         let decoded = response::decode(
             Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() },
             // `get`: `n` is at most 4, which the compiler cannot see, and an
@@ -498,8 +537,7 @@ impl Call {
             self.state = State::NeedToken;
             return self.next(now, cx);
         }
-        let retry_after = reply.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, now));
-        let failure = Failure::Status { status: error.status.unwrap_or(0), retry_after_ms: retry_after };
+        let failure = Failure::Status { status: error.status.unwrap_or(0), retry_after_ms: retry_after(&reply) };
         self.fail_attempt((failure, error), now, jitter, cx)
     }
 

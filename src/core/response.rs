@@ -10,7 +10,7 @@ use crate::prelude::*;
 
 use alloc::borrow::Cow;
 
-use super::error::Error;
+use super::error::{Error, ErrorKind, Outcome};
 use super::json;
 use super::secret::Scrubber;
 
@@ -163,12 +163,36 @@ impl Refusal<'_> {
                 e
             }
         };
-        e.request_id = raw
-            .request_id
-            .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
-            .map(|id| scrubber.scrub(id).into_owned());
+        e.request_id = request_id(raw, scrubber);
         e
     }
+}
+
+/// The `x-request-id` header, scrubbed; none when it is too long or not visible ASCII.
+fn request_id(raw: Raw<'_>, scrubber: &Scrubber) -> Option<String> {
+    raw.request_id
+        .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
+        .map(|id| scrubber.scrub(id).into_owned())
+}
+
+/// The error of an answer whose body was cut off after its status and
+/// headers arrived, by the connection failing or, with `timed_out_after`
+/// (ms), by the attempt's deadline. It carries the status and the request
+/// id; its kind is `api` for an error status, else (a 2xx: the gateway acted
+/// and its value is lost) `network`, or `timeout` for the deadline.
+pub fn cut_off(raw: Raw<'_>, timed_out_after: Option<u32>, secrets: &[&str]) -> Error {
+    const CUT: &str = "the answer was cut off after the gateway replied ";
+    let (kind, message) = match timed_out_after {
+        Some(ms) => (ErrorKind::Timeout, cat!(CUT, raw.status, ": its body did not arrive within ", ms, " ms")),
+        None => (ErrorKind::Network, cat!(CUT, raw.status, ": the connection failed while its body was read")),
+    };
+    let mut e = if (200..300).contains(&raw.status) {
+        Error::of(kind, message, None, Some(raw.status), false, Outcome::Unknown)
+    } else {
+        Error::api(raw.status, message)
+    };
+    e.request_id = request_id(raw, &Scrubber::new(secrets));
+    e
 }
 
 /// Error codes are strings on the wire ("7213"); a number is accepted too.

@@ -38,7 +38,7 @@ use alloc::vec;
 use core::cell::{Cell, UnsafeCell};
 
 use crate::core::activation;
-use crate::core::call::{Action, Call, CallInput, Reply, SignalInput, TokenResult, Transport};
+use crate::core::call::{Action, Call, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
 use crate::core::client::{Client, ClientInput};
 use crate::core::config::ConfigInput;
 use crate::core::endpoints::{JsArg, ENDPOINTS};
@@ -405,8 +405,11 @@ pub fn lines() -> i32 {
     S.block.lines.get() as i32
 }
 
-/// The gateway replied: the body, the request id and Retry-After are in
-/// the scratch buffer, back to back.
+/// The gateway replied: the body, the request id, Retry-After and Date are
+/// in the scratch buffer, back to back. `cut_off`: 0 the body arrived whole,
+/// 1 the connection failed while it was read, 2 the deadline passed while it
+/// was read. `now` is the driver's monotonic clock, `wall` its wall clock
+/// (both ms; see [`Reply::wall_ms`]).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn reply(
@@ -416,14 +419,22 @@ pub extern "C" fn reply(
     body: i32,
     request_id: i32,
     retry_after: i32,
+    date: i32,
     redirected: bool,
+    cut_off: u8,
     now: f64,
+    wall: f64,
     jitter: f64,
 ) -> u8 {
     let at = &mut 0;
     let body = string_at(at, body).unwrap_or_default();
-    let (request_id, retry_after) = (string_at(at, request_id), string_at(at, retry_after));
-    let reply = Reply { status, body, request_id, retry_after, redirected };
+    let (request_id, retry_after, date) = (string_at(at, request_id), string_at(at, retry_after), string_at(at, date));
+    let cut_off = match cut_off {
+        1 => Some(CutOff::Connection),
+        2 => Some(CutOff::Deadline),
+        _ => None,
+    };
+    let reply = Reply { status, body, request_id, retry_after, date, wall_ms: wall, redirected, cut_off };
     with(h, FAIL, |c| {
         let a = c.on_reply(id, reply, now, jitter);
         act(c, id, a)
