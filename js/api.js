@@ -272,20 +272,24 @@ function reasonOf(signal) {
 }
 
 /**
- * The time (ms) for the core: monotonic, `performance.now()` from the fixed
- * `performance.timeOrigin`, so that a step of the wall clock (NTP, the user,
- * a machine waking up) moves no deadline and no wait; `Date.now()` where the
- * engine has no `performance`. Only a Retry-After date needs the wall clock,
- * read apart (`Date.now()` beside the answer). Kept in `lastNow`: every
- * action the core gives follows a reading in the same turn, so onDeadline's
- * check of the timer against it needs no reading of its own (a clock read is
- * a call into the browser: 60-260 ns in Chromium 156).
+ * The time (epoch ms) for the core: the clock of the timers that end its
+ * waits. The engine's own timers keep monotonic time, so the core reads
+ * `performance.timeOrigin + performance.now()`: a step of the wall clock
+ * (NTP, the user, a machine waking up) moves no deadline and no wait. Fake
+ * timers (Jest, Vitest, node:test's mock.timers) replace `setTimeout` and
+ * advance a fake `Date` beside it: then `Date.now()`, as where the engine
+ * has no `performance.timeOrigin`. Only a Retry-After date needs the wall
+ * clock, read apart (`Date.now()` beside the answer). Kept in `lastNow`:
+ * every action the core gives follows a reading in the same turn, so
+ * onDeadline's check of the timer against it needs no reading of its own (a
+ * clock read is a call into the browser: 60-260 ns in Chromium 156).
  */
 let lastNow = 0;
 const perf = globalThis.performance;
-const monotonic = typeof perf?.now === "function";
-const origin = monotonic ? (typeof perf.timeOrigin === "number" ? perf.timeOrigin : Date.now() - perf.now()) : 0;
-const clock = monotonic ? () => (lastNow = origin + perf.now()) : () => (lastNow = Date.now());
+const origin = perf?.timeOrigin;
+const engineTimers = globalThis.setTimeout;
+const clock = () =>
+  (lastNow = typeof origin === "number" && globalThis.setTimeout === engineTimers ? origin + perf.now() : Date.now());
 
 /*
  * Deadlines (the core's clock, ms) share one timer, armed for the earliest:
@@ -438,7 +442,12 @@ function readAnswer(res, done, heard) {
     const cut = (how) => [status, "", requestId, retryAfter, redirected, date, how];
     if (known) heard(cut);
     Promise.resolve(res.text()).then(
-      (text) => done(typeof text === "string" && known ? [status, text, requestId, retryAfter, redirected, date, 0] : { transport: 2 }),
+      (text) => {
+        if (typeof text !== "string" || !known) return done({ transport: 2 });
+        const answer = cut(0);
+        answer[1] = text;
+        done(answer);
+      },
       // The body could not be read: the connection failed mid-answer, after its status.
       (error) => done(known ? { answer: cut(CUT_CONNECTION), error } : { transport: 0, error }),
     );
@@ -519,7 +528,7 @@ function drive(c, id, first, f, signal) {
   // 1 the attempt failed without a reply (`arg`: how), 2 the deadline
   // passed, 3 the signal fired (`arg` bit 1: with a TimeoutError; bit 2:
   // before the attempt's request was sent).
-  const step = (event, arg = 0, now = clock()) => wasm.next(h, id, event, arg, now, Math.random());
+  const step = (event, arg = 0) => wasm.next(h, id, event, arg, clock(), Math.random());
   const aborted = (r) => {
     cause = reasonOf(signal);
     return step(3, (isTimeout(cause) ? 1 : 0) | r.abort);
@@ -566,10 +575,7 @@ function drive(c, id, first, f, signal) {
                 }),
               );
             case A.wait:
-              // The timer firing means the wait is over, whatever the clock reads (mocked timers).
-              return within(NOOP, deadline, signal, undefined, (r) =>
-                run(() => (r.abort !== undefined ? aborted(r) : step(0, 0, Math.max(clock(), deadline)))),
-              );
+              return within(NOOP, deadline, signal, undefined, (r) => run(() => (r.abort !== undefined ? aborted(r) : step(0))));
             case A.fetchToken:
             case A.awaitToken: {
               const token = tokenPromise(c, ticket, a === A.fetchToken);

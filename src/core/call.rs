@@ -8,7 +8,8 @@
 //! over the value or the error. It reports what happened with the `on_*`
 //! methods. Every rule lives here: counting attempts, the outcome across
 //! attempts, when and how long to wait for a token, the per-attempt and
-//! token-wait deadlines (absolute, in the driver's clock, epoch ms), backoff
+//! token-wait deadlines (absolute, in the driver's monotonic clock, ms: a
+//! step of the wall clock moves none of them), backoff
 //! with a random part the driver passes in, `Retry-After`, token refresh,
 //! and every field of the final error. The call never reads a clock or a
 //! random source itself.
@@ -23,6 +24,7 @@ use super::input::Input;
 use super::json;
 use super::request::json_string_into;
 use super::request::{self, Args, Request};
+pub use super::response::CutOff;
 use super::response::{self, Body, Raw};
 use super::retry::RetryClass;
 use super::retry::{self, Decision, Failure};
@@ -77,15 +79,6 @@ pub struct Reply {
     /// The body did not arrive whole after the status and headers did:
     /// `body` is what there is of it (nothing, from a JS driver).
     pub cut_off: Option<CutOff>,
-}
-
-/// What cut an answer's body off after its status and headers arrived.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CutOff {
-    /// The connection failed while the body was read.
-    Connection,
-    /// The attempt's deadline passed while the body was read.
-    Deadline,
 }
 
 /// How an attempt ended without a reply.
@@ -455,7 +448,7 @@ impl Call {
             json_string_into(&self.scrub(id), &mut out);
         }
         out.push_str(",\"durationMs\":");
-        // Whole milliseconds: the driver's clock is Date.now().
+        // Whole milliseconds: the driver's monotonic clock has fractions.
         super::push_decimal(&mut out, event.duration_ms as u64);
         out.push('}');
         Some(out)
@@ -490,28 +483,15 @@ impl Call {
         if reply.redirected || reply.status == 0 || (300..400).contains(&reply.status) {
             return self.fail_attempt(redirect_failure(&reply), now, jitter, cx);
         }
-        let retry_after = |r: &Reply| {
-            r.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, r.date.as_deref(), r.wall_ms))
-        };
         let (secrets, n) = self.secrets();
-        if let Some(how) = reply.cut_off {
-            let raw = Raw { status: reply.status, body: "", request_id: reply.request_id.as_deref() };
-            let timed_out = (how == CutOff::Deadline).then_some(self.options.timeout_ms);
-            let error = response::cut_off(raw, timed_out, secrets.get(..n).unwrap_or_default());
-            // A 2xx: the gateway acted and its answer is lost. Else its status decides, as for any answer.
-            let failure = if (200..300).contains(&reply.status) {
-                Failure::Undecodable
-            } else {
-                Failure::Status { status: reply.status, retry_after_ms: retry_after(&reply) }
-            };
-            return self.fail_attempt((failure, error), now, jitter, cx);
-        }
-        let decoded = response::decode(
-            Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() },
-            // `get`: `n` is at most 4, which the compiler cannot see, and an
-            // index would keep a panic site (its message and location).
-            secrets.get(..n).unwrap_or_default(),
-        );
+        let raw = Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() };
+        // `get`: `n` is at most 4, which the compiler cannot see, and an
+        // index would keep a panic site (its message and location).
+        let secrets = secrets.get(..n).unwrap_or_default();
+        let decoded = match reply.cut_off {
+            Some(how) => Err(response::cut_off(raw, how, secrets)),
+            None => response::decode(raw, secrets),
+        };
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(Value::Empty),
             Ok(Body::Json(alloc::borrow::Cow::Borrowed(text))) => {
@@ -526,7 +506,8 @@ impl Call {
             Ok(Body::Json(text)) => return self.succeed(Value::Text(text.into_owned())),
             Err(e) => e,
         };
-        if error.kind == ErrorKind::Decode {
+        // A 2xx without a readable value (not JSON, or cut off): the gateway acted.
+        if error.kind != ErrorKind::Api {
             return self.fail_attempt((Failure::Undecodable, error), now, jitter, cx);
         }
         if retry::refresh_token(&error, cx.tokens.can_refresh(), self.refreshed) {
@@ -537,7 +518,11 @@ impl Call {
             self.state = State::NeedToken;
             return self.next(now, cx);
         }
-        let failure = Failure::Status { status: error.status.unwrap_or(0), retry_after_ms: retry_after(&reply) };
+        let retry_after = reply
+            .retry_after
+            .as_deref()
+            .and_then(|v| retry::parse_retry_after(v, reply.date.as_deref(), reply.wall_ms));
+        let failure = Failure::Status { status: error.status.unwrap_or(0), retry_after_ms: retry_after };
         self.fail_attempt((failure, error), now, jitter, cx)
     }
 

@@ -98,6 +98,8 @@ pub fn decode_with<'a>(raw: Raw<'a>, scrubber: &Scrubber) -> Result<Body<'a>, Er
 enum Refusal<'a> {
     /// A 2xx whose body is not JSON.
     NotJson,
+    /// The body was cut off after the status.
+    CutOff(CutOff),
     /// An error status, or a 2xx envelope that says it failed.
     Api {
         status: u16,
@@ -138,6 +140,18 @@ fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
 impl Refusal<'_> {
     fn into_error(self, raw: Raw<'_>, scrubber: &Scrubber) -> Error {
         let mut e = match self {
+            Refusal::CutOff(how) => {
+                let (kind, why) = match how {
+                    CutOff::Connection => (ErrorKind::Network, ": the connection failed while its body was read"),
+                    CutOff::Deadline => (ErrorKind::Timeout, ": the attempt's deadline passed while its body was read"),
+                };
+                let message = cat!("the answer was cut off after the gateway replied ", raw.status, why);
+                if (200..300).contains(&raw.status) {
+                    Error::of(kind, message, None, Some(raw.status), false, Outcome::Unknown)
+                } else {
+                    Error::api(raw.status, message)
+                }
+            }
             Refusal::NotJson => {
                 Error::decode(raw.status, cat!("the gateway answered ", raw.status, " with a body that is not JSON"))
             }
@@ -163,36 +177,30 @@ impl Refusal<'_> {
                 e
             }
         };
-        e.request_id = request_id(raw, scrubber);
+        e.request_id = raw
+            .request_id
+            .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
+            .map(|id| scrubber.scrub(id).into_owned());
         e
     }
 }
 
-/// The `x-request-id` header, scrubbed; none when it is too long or not visible ASCII.
-fn request_id(raw: Raw<'_>, scrubber: &Scrubber) -> Option<String> {
-    raw.request_id
-        .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
-        .map(|id| scrubber.scrub(id).into_owned())
+/// What cut an answer's body off after its status and headers arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutOff {
+    /// The connection failed while the body was read.
+    Connection,
+    /// The attempt's deadline passed while the body was read.
+    Deadline,
 }
 
 /// The error of an answer whose body was cut off after its status and
-/// headers arrived, by the connection failing or, with `timed_out_after`
-/// (ms), by the attempt's deadline. It carries the status and the request
-/// id; its kind is `api` for an error status, else (a 2xx: the gateway acted
-/// and its value is lost) `network`, or `timeout` for the deadline.
-pub fn cut_off(raw: Raw<'_>, timed_out_after: Option<u32>, secrets: &[&str]) -> Error {
-    const CUT: &str = "the answer was cut off after the gateway replied ";
-    let (kind, message) = match timed_out_after {
-        Some(ms) => (ErrorKind::Timeout, cat!(CUT, raw.status, ": its body did not arrive within ", ms, " ms")),
-        None => (ErrorKind::Network, cat!(CUT, raw.status, ": the connection failed while its body was read")),
-    };
-    let mut e = if (200..300).contains(&raw.status) {
-        Error::of(kind, message, None, Some(raw.status), false, Outcome::Unknown)
-    } else {
-        Error::api(raw.status, message)
-    };
-    e.request_id = request_id(raw, &Scrubber::new(secrets));
-    e
+/// headers arrived (`raw.body` is not read): the status and the request id
+/// as for any answer; kind `api` for an error status, else (a 2xx: the
+/// gateway acted and its value is lost) `network`, or `timeout` for the
+/// deadline, with outcome `unknown`.
+pub fn cut_off(raw: Raw<'_>, how: CutOff, secrets: &[&str]) -> Error {
+    Refusal::CutOff(how).into_error(raw, &Scrubber::new(secrets))
 }
 
 /// Error codes are strings on the wire ("7213"); a number is accepted too.

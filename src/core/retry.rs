@@ -131,8 +131,10 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
 pub fn parse_retry_after(value: &str, date: Option<&str>, wall_ms: f64) -> Option<u64> {
     let v = crate::utf8::trim(value);
     if !v.is_empty() && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
-        // All digits: `digits_value` is None only above u64::MAX.
-        return Some(super::validate::digits_value(v.as_bytes()).map_or(u64::MAX, |s| s.saturating_mul(1000)));
+        // All digits: `digits_value` is None only above u64::MAX. (A compare,
+        // not `saturating_mul`: its 128-bit multiply was more wasm.)
+        let s = super::validate::digits_value(v.as_bytes()).unwrap_or(u64::MAX);
+        return Some(if s > u64::MAX / 1000 { u64::MAX } else { s * 1000 });
     }
     let at = http_date_ms(v)?;
     let wall = if wall_ms.is_finite() && wall_ms > 0.0 { wall_ms } else { 0.0 };
@@ -143,6 +145,7 @@ pub fn parse_retry_after(value: &str, date: Option<&str>, wall_ms: f64) -> Optio
 /// An HTTP-date (RFC 9110 §5.6.7) in any of the three forms recipients must
 /// accept (IMF-fixdate, RFC 850, asctime), in Unix epoch ms; None for any
 /// other text or a date before 1970.
+#[inline(never)]
 pub fn http_date_ms(value: &str) -> Option<f64> {
     let v = crate::utf8::trim(value);
     let mut buf = *IMF_TEMPLATE;
