@@ -288,8 +288,13 @@ let lastNow = 0;
 const perf = globalThis.performance;
 const origin = perf?.timeOrigin;
 const engineTimers = globalThis.setTimeout;
+// The time the engine's timer last fired for: it may fire up to 1 ms before
+// performance.now() gets there (Node counts whole ms), and what it ended
+// must stay over for the core (a token fetch shared until then, a wait).
+let fired = 0;
 const clock = () =>
-  (lastNow = typeof origin === "number" && globalThis.setTimeout === engineTimers ? origin + perf.now() : Date.now());
+  (lastNow =
+    typeof origin === "number" && globalThis.setTimeout === engineTimers ? Math.max(origin + perf.now(), fired) : Date.now());
 
 /*
  * Deadlines (the core's clock, ms) share one timer, armed for the earliest:
@@ -358,6 +363,7 @@ function expire(g) {
   if (g !== generation) return;
   // The timer firing means its deadline came, as a timer per deadline did.
   const now = Math.max(armedAt, clock());
+  if (armedWith === engineTimers) fired = now;
   armed = undefined;
   armedAt = Infinity;
   held = false;

@@ -87,7 +87,8 @@ fn request_lines() -> Vec<String> {
     out(w::lines()).unwrap().split('\n').map(str::to_owned).collect()
 }
 
-/// `reply` with its three strings back to back in the scratch buffer, as the glue writes them.
+/// `reply` with its four strings back to back in the scratch buffer, as the glue writes them;
+/// the wall clock reads `now`, the body arrived whole.
 #[allow(clippy::too_many_arguments)]
 fn reply(
     h: u32,
@@ -98,9 +99,40 @@ fn reply(
     retry_after: Option<&str>,
     now: f64,
 ) -> u8 {
+    reply_with(h, id, status, body, request_id, retry_after, None, 0, now, now)
+}
+
+/// `reply` with the Date header, how the body was cut off, and the wall clock apart.
+#[allow(clippy::too_many_arguments)]
+fn reply_with(
+    h: u32,
+    id: u32,
+    status: u16,
+    body: &str,
+    request_id: Option<&str>,
+    retry_after: Option<&str>,
+    date: Option<&str>,
+    cut_off: u8,
+    now: f64,
+    wall: f64,
+) -> u8 {
     let len = |s: Option<&str>| s.map_or(-1, |s| s.len() as i32);
-    scratch(format!("{body}{}{}", request_id.unwrap_or(""), retry_after.unwrap_or("")).as_bytes());
-    w::reply(h, id, status, body.len() as i32, len(request_id), len(retry_after), false, now, 0.5)
+    let joined = format!("{body}{}{}{}", request_id.unwrap_or(""), retry_after.unwrap_or(""), date.unwrap_or(""));
+    scratch(joined.as_bytes());
+    w::reply(
+        h,
+        id,
+        status,
+        body.len() as i32,
+        len(request_id),
+        len(retry_after),
+        len(date),
+        false,
+        cut_off,
+        now,
+        wall,
+        0.5,
+    )
 }
 
 // Action codes (`actions` in describe()).
@@ -179,6 +211,36 @@ fn retry_after_dates_work_under_wasm32() {
         assert_eq!(w::deadline(), T0 + 3000.0, "{date}");
         w::client_free(h);
     }
+    // With the answer's Date, the wall clock an hour off and a monotonic clock of its own origin.
+    let h = client();
+    string("1001");
+    let (id, _) = start(h, "issueCard");
+    let ra = Some("Sun, 29 Nov 2026 22:44:09 GMT");
+    let date = Some("Sun, 29 Nov 2026 22:44:06 GMT");
+    assert_eq!(reply_with(h, id, 503, "", None, ra, date, 0, T0, T0 - 3_600_000.0), WAIT);
+    assert_eq!(w::deadline(), T0 + 3000.0);
+    w::client_free(h);
+}
+
+#[wasm_bindgen_test]
+fn an_answer_cut_off_after_its_status_crosses_with_its_status_and_request_id() {
+    for (cut_off, kind) in [(1u8, "network"), (2, "timeout")] {
+        let h = client();
+        string("1001");
+        let (id, _) = start(h, "issueCard");
+        assert_eq!(reply_with(h, id, 201, "", Some("req-9"), None, None, cut_off, T0 + 5.0, T0 + 5.0), FAIL);
+        let e = out(w::text(h, id, ERROR)).unwrap();
+        for part in [
+            &format!(r#""kind":"{kind}""#),
+            r#""status":201"#,
+            r#""requestId":"req-9""#,
+            r#""outcome":"unknown""#,
+            r#""attempts":1"#,
+        ] {
+            assert!(e.contains(part), "{e}");
+        }
+        w::client_free(h);
+    }
 }
 
 /// The module reads HTTP dates with the engine's `Date` (src/platform.rs):
@@ -205,7 +267,7 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
                     let expected = httpdate::parse_http_date(&text)
                         .ok()
                         .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64);
-                    assert_eq!(parse_retry_after(&text, 0.0), expected, "{text}");
+                    assert_eq!(parse_retry_after(&text, None, 0.0), expected, "{text}");
                     checked += 1;
                 }
             }
@@ -214,7 +276,7 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
     // Every weekday of one week: exactly one is right for each date.
     for name in DAYS {
         let text = format!("{}, 29 Nov 2026 22:44:09 GMT", &name[..3]);
-        assert_eq!(parse_retry_after(&text, T0).is_some(), name == "Sunday", "{text}");
+        assert_eq!(parse_retry_after(&text, None, T0).is_some(), name == "Sunday", "{text}");
     }
     assert!(checked > 2000);
 }
@@ -272,7 +334,7 @@ fn hostile_numbers_tags_and_ids_never_trap() {
                     let _ = w::next(h, id, event, t, n, n);
                 }
                 scratch(b"\0");
-                let _ = w::reply(h, id, 0, 0, -1, 1, true, n, n);
+                let _ = w::reply(h, id, 0, 0, -1, 1, 0, true, t, n, n, n);
                 let _ = w::token(h, id, u32::MAX, t, t, -1, n);
                 for what in 0..=6u8 {
                     let _ = out(w::text(h, id, what));
@@ -314,7 +376,7 @@ fn bytes_handles_and_lengths_from_javascript_never_trap() {
     w::client_free(freed);
     for h in [u32::MAX, 12345, freed] {
         assert_eq!(w::next(h, 0, NEXT, 0, T0, 0.0), FAIL);
-        assert_eq!(w::reply(h, 0, 200, i32::MAX, -7, 3, true, f64::NAN, f64::NAN), FAIL);
+        assert_eq!(w::reply(h, 0, 200, i32::MAX, -7, 3, 9, true, 1, f64::NAN, f64::NAN, f64::NAN), FAIL);
         assert_eq!(w::token(h, 0, 0, 0, tag("string"), 99, T0), FAIL);
         assert_eq!(w::start(h, 0, true, 0, 0, 0.0, 0, 0.0, 0, T0), w::FAILED);
         assert!(out(w::text(h, 0, ERROR)).unwrap().contains(r#""field":"this""#));
