@@ -13,6 +13,7 @@ import { MigoError, configError } from "./error.js";
 import {
   WasmClient,
   Act,
+  Body,
   Event,
   StepField,
   Text,
@@ -229,10 +230,10 @@ function tokenPromise(c, ticket, start) {
     try {
       promise = Promise.resolve(c.getToken()).then(
         (value) => ({ how: 0, value }),
-        () => ({ how: REJECTED }),
+        (reason) => ({ how: REJECTED, reason }),
       );
-    } catch {
-      promise = Promise.resolve({ how: THREW });
+    } catch (reason) {
+      promise = Promise.resolve({ how: THREW, reason });
     }
     c.token = { ticket, promise };
   }
@@ -287,28 +288,44 @@ function reasonOf(signal) {
 }
 
 /**
- * The time (epoch ms) for the core, kept in `lastNow`: every action the
- * core gives follows a reading in the same turn, so onDeadline's check of
- * the timer against it needs no reading of its own (Date.now is a call into
- * the browser: 60-260 ns in Chromium 156).
+ * The time (epoch ms) for the core: the clock of the timers that end its
+ * waits. The engine's own timers keep monotonic time, so the core reads
+ * `performance.timeOrigin + performance.now()`: a step of the wall clock
+ * (NTP, the user, a machine waking up) moves no deadline and no wait. Fake
+ * timers (Jest, Vitest, node:test's mock.timers) replace `setTimeout` and
+ * advance a fake `Date` beside it: then `Date.now()`, as where the engine
+ * has no `performance.timeOrigin`. Only a Retry-After date needs the wall
+ * clock, read apart (`Date.now()` beside the answer). Kept in `lastNow`:
+ * every action the core gives follows a reading in the same turn, so
+ * onDeadline's check of the timer against it needs no reading of its own (a
+ * clock read is a call into the browser: 60-260 ns in Chromium 156).
  */
 let lastNow = 0;
-const clock = () => (lastNow = Date.now());
+const perf = globalThis.performance;
+const origin = perf?.timeOrigin;
+const engineTimers = globalThis.setTimeout;
+// The time the engine's timer last fired for: it may fire up to 1 ms before
+// performance.now() gets there (Node counts whole ms), and what it ended
+// must stay over for the core (a token fetch shared until then, a wait).
+let fired = 0;
+const clock = () =>
+  (lastNow =
+    typeof origin === "number" && globalThis.setTimeout === engineTimers ? Math.max(origin + perf.now(), fired) : Date.now());
 
 /*
- * Deadlines (the core's, epoch ms) share one timer, armed for the earliest:
+ * Deadlines (the core's clock, ms) share one timer, armed for the earliest:
  * a call that ends in time only deletes its entry, so sequential calls arm a
  * timer about once per timeoutMs instead of a setTimeout and a clearTimeout
  * each (4-12 % of the CPU per call with fetch stubbed, BENCH_ONLY=cpu).
  */
 const deadlines = new Set(); // { at, fire }, the live ones
 let armed; // the timer's handle, or undefined
-let armedAt = Infinity; // when it fires (epoch ms)
+let armedAt = Infinity; // when it fires (the core's clock)
 let armedWith; // the setTimeout that armed it
 let generation = 0; // of the armed timer: one left over from fake timers is ignored
 let held = false; // whether it keeps a Node or Deno process alive
 
-/** Calls `fire` at `at` (epoch ms) unless `cancel(entry)` comes first. */
+/** Calls `fire` at `at` (the core's clock) unless `cancel(entry)` comes first. */
 function onDeadline(at, fire) {
   const entry = { at, fire };
   deadlines.add(entry);
@@ -362,6 +379,7 @@ function expire(g) {
   if (g !== generation) return;
   // The timer firing means its deadline came, as a timer per deadline did.
   const now = Math.max(armedAt, clock());
+  if (armedWith === engineTimers) fired = now;
   armed = undefined;
   armedAt = Infinity;
   held = false;
@@ -379,7 +397,7 @@ function expire(g) {
 
 /**
  * Runs `start(end)` and calls `then` once, with the first of: what it passes
- * to `end`, TIMED_OUT at `deadline` (epoch ms), ABORTED when `signal` fires
+ * to `end`, TIMED_OUT at `deadline` (the core's clock), ABORTED when `signal` fires
  * (ABORTED_UNSENT if before `start` ran).
  * In the latter two, `ctrl` (an attempt's fetch) is aborted first. Its timer
  * and listener are removed whichever way it ends. Attempts, waits between
@@ -417,12 +435,16 @@ const RESOLVED = Promise.resolve();
 
 /**
  * Reads a fetch answer whole and hands what the core needs to `done`: the
- * status, body, request id, Retry-After and whether a redirect was followed
- * (`reply`'s arguments, in its order), or why there is none (`event`, the
- * core's `Event` for it). Written with `then` rather than `await`: this is the hot path
- * of every call, and each await is a turn of the microtask queue.
+ * status, body, request id, Retry-After, whether a redirect was followed,
+ * Date and how the body ended (a `Body`): `reply`'s arguments, in its
+ * order; or `{ answer, error }` for an answer whose body failed after its
+ * status; or why there is none (`event`, the core's `Event` for it).
+ * `heard` gets, once the status and headers are known, the answer cut off
+ * as of then (by `how`). Written with `then` rather than `await`: this is
+ * the hot path of every call, and each await is a turn of the microtask
+ * queue.
  */
-function readAnswer(res, done) {
+function readAnswer(res, done, heard) {
   try {
     if (res === null || typeof res !== "object" || typeof res.text !== "function") return done({ event: Event.BadResponse });
     // A redirect not followed (redirect: "manual") has status 0: the Fetch
@@ -431,20 +453,25 @@ function readAnswer(res, done) {
     const redirected = res.redirected === true;
     let requestId = null;
     let retryAfter = null;
+    let date = null;
     try {
       const headers = res.headers;
       requestId = headers.get("x-request-id");
       retryAfter = headers.get("retry-after");
+      date = headers.get("date");
     } catch {}
+    const known = typeof status === "number";
+    const cut = (how) => [status, "", requestId, retryAfter, redirected, date, how];
+    if (known) heard(cut);
     Promise.resolve(res.text()).then(
-      (text) =>
-        done(
-          typeof text === "string" && typeof status === "number"
-            ? [status, text, requestId ?? undefined, retryAfter ?? undefined, redirected]
-            : { event: Event.BadResponse },
-        ),
-      // The body could not be read: the connection failed mid-answer.
-      (error) => done({ event: Event.Network, error }),
+      (text) => {
+        if (typeof text !== "string" || !known) return done({ event: Event.BadResponse });
+        const answer = cut(Body.Whole);
+        answer[1] = text;
+        done(answer);
+      },
+      // The body could not be read: the connection failed mid-answer, after its status.
+      (error) => done(known ? { answer: cut(Body.ConnectionLost), error } : { event: Event.Network, error }),
     );
   } catch (error) {
     done({ event: Event.Network, error });
@@ -453,8 +480,9 @@ function readAnswer(res, done) {
 
 /**
  * Sends call `id`'s request and reads the whole answer; calls `then` with
- * the answer (see readAnswer), TIMED_OUT at `deadline`, or ABORTED when
- * `signal` fires, and aborts the fetch in the latter two cases.
+ * the answer (see readAnswer), TIMED_OUT at `deadline` (the answer cut off
+ * instead, once its status came), or ABORTED when `signal` fires, and
+ * aborts the fetch in the latter two cases.
  */
 function send(core, id, f, deadline, signal, then) {
   const text = core.text(id, Text.Request);
@@ -463,6 +491,7 @@ function send(core, id, f, deadline, signal, then) {
   const headers = {};
   for (let i = 3; i < line.length; i += 2) headers[line[i]] = line[i + 1];
   const ctrl = new AbortController();
+  let cut; // once the status and headers came: the answer cut off by `how`
   return within(
     (end) => {
       let pending;
@@ -478,14 +507,14 @@ function send(core, id, f, deadline, signal, then) {
         return end({ event: Event.NotSent });
       }
       Promise.resolve(pending).then(
-        (res) => readAnswer(res, end),
+        (res) => readAnswer(res, end, (c) => (cut = c)),
         (error) => end({ event: Event.Network, error }),
       );
     },
     deadline,
     signal,
     ctrl,
-    then,
+    (r) => then(r === TIMED_OUT && cut ? { answer: cut(Body.DeadlinePassed) } : r),
   );
 }
 
@@ -549,12 +578,12 @@ function drive(c, id, f, signal) {
             return send(core, id, f, deadline, signal, (r) =>
               run(() => {
                 unreported = hook !== undefined;
-                if (r.event !== undefined) {
-                  if (r.error !== undefined) cause = failureCause(core, id, r.error);
-                  return on(r);
-                }
-                body = r[1];
-                return core.reply(id, r[0], r[4], ...pack([r[1], r[2], r[3]]), clock(), Math.random());
+                if (r.error !== undefined) cause = failureCause(core, id, r.error);
+                if (r.event !== undefined) return on(r);
+                const a = r.answer ?? r;
+                body = a[1];
+                // The wall clock too: what a Retry-After date counts from without a Date header.
+                return core.reply(id, a[0], a[4], a[6], ...pack([a[1], a[2], a[3], a[5]]), clock(), Date.now(), Math.random());
               }),
             );
           case Act.Wait:
@@ -566,7 +595,11 @@ function drive(c, id, f, signal) {
             return within((end) => token.then(end), deadline, signal, undefined, (r) =>
               run(() => {
                 if (r.event !== undefined) return on(r);
-                if (r.how !== 0) return core.on(id, r.how === THREW ? Event.TokenThrew : Event.TokenRejected, false, ticket, clock(), 0);
+                if (r.how !== 0) {
+                  // The provider's own error is the call's `cause`, as it gave it.
+                  cause = r.reason;
+                  return core.on(id, r.how === THREW ? Event.TokenThrew : Event.TokenRejected, false, ticket, clock(), 0);
+                }
                 return core.token(id, ticket, ...pack([r.value]), clock());
               }),
             );

@@ -10,6 +10,18 @@ export class MigoError extends Error {
     Object.defineProperty(this, "name", { value: "MigoError", configurable: true, writable: true });
     if (typeof details === "object") Object.assign(this, details); // null copies nothing
   }
+
+  /**
+   * `{ message, ...fields }` for JSON.stringify and loggers. A `cause` is
+   * kept only when it is a MigoError (the SDK's own, scrubbed): any other is
+   * the app's or the platform's object (an abort reason, the token
+   * provider's error), whose contents the SDK cannot vouch for.
+   */
+  toJSON() {
+    const out = { message: this.message, ...this };
+    if (this.cause instanceof MigoError) out.cause = this.cause.toJSON();
+    return out;
+  }
 }
 
 /** A MigoError of kind "config" about `field`, raised before anything was sent. */

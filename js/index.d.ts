@@ -214,10 +214,17 @@ export declare class MigoError extends Error {
   readonly outcome: MigoOutcome;
   /**
    * What led to the error: the caller's abort reason (`kind` `"aborted"` or
-   * `"timeout"`), the fetch failure (`"network"`, scrubbed), or a retry's
+   * `"timeout"`), the fetch failure (`"network"`, or an answer cut off after
+   * its status; scrubbed), the token provider's own rejection or throw
+   * (`"config"`, field `getAccessToken`; as it gave it), or a retry's
    * refusal that followed an attempt whose answer was lost.
    */
   readonly cause?: unknown;
+  /**
+   * The message and the fields, for `JSON.stringify` and loggers; `cause`
+   * only when it is a MigoError. Never a secret.
+   */
+  toJSON(): { message: string; kind: MigoErrorKind; cause?: object } & Record<string, unknown>;
   private constructor(message: string, details: object, cause?: unknown);
 }
 

@@ -8,7 +8,7 @@
 //! numbers, tags, lengths and ids from JavaScript never trap the module.
 #![cfg(target_arch = "wasm32")]
 
-use migo_cards::wasm::{self as w, Act, Event, StepField, Text, WasmClient};
+use migo_cards::wasm::{self as w, Act, Body, Event, StepField, Text, WasmClient};
 use wasm_bindgen_test::*;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
@@ -123,9 +123,30 @@ fn request_lines(c: &WasmClient, id: u32) -> Vec<String> {
     c.text(id, Text::Request).unwrap().split('\n').map(str::to_owned).collect()
 }
 
+/// `reply` as the driver sends it for a body that arrived whole, the wall clock reading `now`.
 fn reply(c: &mut WasmClient, id: u32, status: u16, body: &str, request_id: Option<&str>, retry_after: Option<&str>, now: f64) -> Step {
-    let (t, n, s) = pack(&[V::S(body), request_id.map_or(ABSENT, V::S), retry_after.map_or(ABSENT, V::S)]);
-    let act = c.reply(id, status, false, &t, &n, &s, now, 0.5);
+    reply_with(c, id, status, body, request_id, retry_after, None, Body::Whole, now, now)
+}
+
+/// `reply` with the Date header, how the body ended, and the wall clock apart.
+#[allow(clippy::too_many_arguments)]
+fn reply_with(
+    c: &mut WasmClient,
+    id: u32,
+    status: u16,
+    body: &str,
+    request_id: Option<&str>,
+    retry_after: Option<&str>,
+    date: Option<&str>,
+    ended: Body,
+    now: f64,
+    wall: f64,
+) -> Step {
+    fn value(s: Option<&str>) -> V<'_> {
+        s.map_or(ABSENT, V::S)
+    }
+    let (t, n, s) = pack(&[V::S(body), value(request_id), value(retry_after), value(date)]);
+    let act = c.reply(id, status, false, ended, &t, &n, &s, now, wall, 0.5);
     step(c, id, act)
 }
 
@@ -231,6 +252,33 @@ fn retry_after_dates_work_under_wasm32() {
     }
 }
 
+/// A Retry-After date counts from the answer's `Date`, whatever the wall
+/// clock and the driver's monotonic clock read.
+#[wasm_bindgen_test]
+fn a_retry_after_date_counts_from_the_answers_date() {
+    let mut c = client();
+    let s = start(&mut c, "issueCard", &[V::S("1001")]);
+    let ra = Some("Sun, 29 Nov 2026 22:44:09 GMT");
+    let date = Some("Sun, 29 Nov 2026 22:44:06 GMT");
+    let s = reply_with(&mut c, id(&s), 503, "", None, ra, date, Body::Whole, T0, T0 - 3_600_000.0);
+    assert_eq!(act(&s), WAIT);
+    assert_eq!(at(&s, StepField::At), T0 + 3000.0);
+}
+
+#[wasm_bindgen_test]
+fn an_answer_cut_off_after_its_status_crosses_with_its_status_and_request_id() {
+    for (ended, kind) in [(Body::ConnectionLost, "network"), (Body::DeadlinePassed, "timeout")] {
+        let mut c = client();
+        let s = start(&mut c, "issueCard", &[V::S("1001")]);
+        let s = reply_with(&mut c, id(&s), 201, "", Some("req-9"), None, None, ended, T0 + 5.0, T0 + 5.0);
+        assert_eq!(act(&s), FAIL);
+        let e = c.text(id(&s), Text::Error).unwrap();
+        for part in [&format!(r#""kind":"{kind}""#), r#""status":201"#, r#""requestId":"req-9""#, r#""outcome":"unknown""#, r#""attempts":1"#] {
+            assert!(e.contains(part), "{e}");
+        }
+    }
+}
+
 /// The module reads HTTP dates with the engine's `Date` (src/platform.rs):
 /// every form, valid or not (day 0..39 of each month, every weekday, years
 /// around the two-digit pivot, out-of-range times), must read as httpdate
@@ -255,7 +303,7 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
                     let expected = httpdate::parse_http_date(&text)
                         .ok()
                         .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64);
-                    assert_eq!(parse_retry_after(&text, 0.0), expected, "{text}");
+                    assert_eq!(parse_retry_after(&text, None, 0.0), expected, "{text}");
                     checked += 1;
                 }
             }
@@ -264,7 +312,7 @@ fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
     // Every weekday of one week: exactly one is right for each date.
     for name in DAYS {
         let text = format!("{}, 29 Nov 2026 22:44:09 GMT", &name[..3]);
-        assert_eq!(parse_retry_after(&text, T0).is_some(), name == "Sunday", "{text}");
+        assert_eq!(parse_retry_after(&text, None, T0).is_some(), name == "Sunday", "{text}");
     }
     assert!(checked > 2000);
 }
@@ -320,7 +368,9 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
                 ] {
                     let _ = c.on(id, event, n.is_nan(), u32::MAX, n, n);
                 }
-                let _ = c.reply(id, 0, true, &[t, 5, t], &[n, 1.0], "\0", n, n);
+                for ended in [Body::Whole, Body::ConnectionLost, Body::DeadlinePassed] {
+                    let _ = c.reply(id, 0, true, ended, &[t, 5, t, 5], &[n, 1.0], "\0", n, n, n);
+                }
                 let _ = c.token(id, u32::MAX, &[t], &[n], "", n);
                 let _ = (c.text(id, Text::Request), c.text(id, Text::Value), c.text(id, Text::Error).unwrap(), c.text(id, Text::Event));
                 let _ = c.scrub(id, "4111 1111 1111 1111");

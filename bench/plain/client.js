@@ -559,13 +559,19 @@ function codeText(c) {
  * few edge cases read differently from the wasm core (duplicate keys, a
  * `statusCode` written as 2e2): the gateway sends neither.
  */
-export function decode(status, bodyText, requestId, secrets) {
+export function decode(status, bodyText, requestId, secrets, cutOff) {
   const ok = status >= 200 && status < 300;
   const trimmed = bodyText.replace(TRIM, "");
   const withId = (e) => {
     if (requestId != null && requestId.length <= 200 && /^[\x21-\x7e]*$/.test(requestId)) e.requestId = requestId;
     return e;
   };
+  if (cutOff) {
+    // The body cut off after the status: a 2xx acted and its value is lost.
+    const why = cutOff === "deadline" ? "the attempt's deadline passed while its body was read" : "the connection failed while its body was read";
+    const message = `the answer was cut off after the gateway replied ${status}: ${why}`;
+    return { error: withId(ok ? err(cutOff === "deadline" ? "timeout" : "network", message, { status, outcome: "unknown" }) : apiError(status, message)) };
+  }
   if (trimmed === "") return ok ? { value: undefined } : { error: withId(apiError(status, statusMessage(status))) };
   let body;
   try {
@@ -665,12 +671,15 @@ function httpDate(s) {
 }
 
 /** `Retry-After` (delay-seconds or an HTTP date) as ms from `nowMs`; a past date is 0. */
-export function parseRetryAfter(value, nowMs) {
+export function parseRetryAfter(value, date, wallMs) {
   const v = value.replace(TRIM, "");
-  if (/^[0-9]{1,10}$/.test(v)) return Number(v) * 1000;
+  // Any number of digits: beyond 60 s it is only ever too long.
+  if (/^[0-9]+$/.test(v)) return Number(v) * 1000;
   const at = httpDate(v);
   if (at === undefined) return undefined;
-  return Math.max(at - (Number.isFinite(nowMs) && nowMs > 0 ? Math.trunc(nowMs) : 0), 0);
+  // From the answer's Date (RFC 9110 §10.2.3), else the wall clock.
+  const from = (date == null ? undefined : httpDate(date.replace(TRIM, ""))) ?? (Number.isFinite(wallMs) && wallMs > 0 ? Math.trunc(wallMs) : 0);
+  return Math.max(at - from, 0);
 }
 
 // ---- the call (src/core/call.rs, and the driver in js/api.js) --------------
@@ -692,11 +701,12 @@ function within(promise, deadline, signal, onStop) {
       resolve(why);
     };
     const stop = (why) => {
+      if (why === TIMED_OUT) fired = Math.max(fired, deadline);
       end(why);
       onStop?.(why);
     };
     const onAbort = () => stop(ABORTED);
-    timer = setTimeout(stop, Math.max(0, deadline - Date.now()), TIMED_OUT);
+    timer = setTimeout(stop, Math.max(0, deadline - now()), TIMED_OUT);
     signal?.addEventListener("abort", onAbort);
     promise.then(end, end);
   });
@@ -705,8 +715,18 @@ function within(promise, deadline, signal, onStop) {
 const FOREVER = new Promise(() => {});
 const sleep = (deadline, signal) => within(FOREVER, deadline, signal);
 
-/** What `fetch`'s promise came to: the answer read whole, or why not. */
-async function answerOf(pending) {
+/**
+ * Monotonic ms: a step of the wall clock moves no deadline. Never before the
+ * last deadline a timer fired for (Node's may fire up to 1 ms early).
+ */
+let fired = 0;
+const now = () => Math.max(performance.timeOrigin + performance.now(), fired);
+
+/**
+ * What `fetch`'s promise came to: the answer read whole, or why not; `heard`
+ * gets the answer as of its status and headers.
+ */
+async function answerOf(pending, heard) {
   let res;
   try {
     res = await pending;
@@ -719,13 +739,23 @@ async function answerOf(pending) {
     const redirected = res.redirected === true;
     let requestId = null;
     let retryAfter = null;
+    let date = null;
     try {
       requestId = res.headers.get("x-request-id");
       retryAfter = res.headers.get("retry-after");
+      date = res.headers.get("date");
     } catch {}
-    const text = await res.text();
+    const head = { status, text: "", requestId, retryAfter, date, redirected };
+    if (typeof status === "number") heard(head);
+    let text;
+    try {
+      text = await res.text();
+    } catch (error) {
+      if (typeof status === "number") return { ...head, cutOff: "connection", error };
+      throw error;
+    }
     if (typeof text !== "string" || typeof status !== "number") return { transport: "badResponse" };
-    return { status, text, requestId, retryAfter, redirected };
+    return { ...head, text };
   } catch (error) {
     return { transport: "network", error };
   }
@@ -740,7 +770,9 @@ function send(f, req, deadline, signal) {
   } catch {
     return Promise.resolve({ transport: "notSent" });
   }
-  return within(answerOf(pending), deadline, signal, (why) => ctrl.abort(why === ABORTED ? signal.reason : undefined));
+  let head;
+  return within(answerOf(pending, (h) => (head = h)), deadline, signal, (why) => ctrl.abort(why === ABORTED ? signal.reason : undefined))
+    .then((r) => (r === TIMED_OUT && head ? { ...head, cutOff: "deadline" } : r));
 }
 
 function isTimeout(reason) {
@@ -862,9 +894,9 @@ export class MigoClient {
     if (start) {
       let promise;
       try {
-        promise = Promise.resolve(this.#provider.call(undefined)).then((value) => ({ value }), () => ({ how: REJECTED }));
-      } catch {
-        promise = Promise.resolve({ how: THREW });
+        promise = Promise.resolve(this.#provider.call(undefined)).then((value) => ({ value }), (reason) => ({ how: REJECTED, reason }));
+      } catch (reason) {
+        promise = Promise.resolve({ how: THREW, reason });
       }
       this.#tokenFetch = { ticket, promise };
     }
@@ -924,9 +956,9 @@ export class MigoClient {
       } catch {}
     };
     for (;;) {
-      const now = Date.now();
-      const deadline = now + options.timeoutMs;
-      const a = this.#acquire(stale, now, deadline);
+      const t = now();
+      const deadline = t + options.timeoutMs;
+      const a = this.#acquire(stale, t, deadline);
       if (a.token === undefined) {
         const ticket = a.fetch ?? a.join;
         const r = await within(this.#tokenPromise(ticket, a.fetch !== undefined), deadline, signal);
@@ -938,6 +970,8 @@ export class MigoClient {
           throw end(err("timeout", `getAccessToken did not settle within ${options.timeoutMs} ms`, { retryable: true }));
         }
         let token, problem;
+        // The provider's own error is the cause, as it gave it.
+        if (r.how !== undefined) cause = r.reason;
         if (r.how === REJECTED) problem = "getAccessToken rejected";
         else if (r.how === THREW) problem = "getAccessToken threw";
         else {
@@ -955,9 +989,9 @@ export class MigoClient {
       req = build(ep, args, this.#config.baseUrl, a.token, this.#config.applicationId);
       if (!tokens.includes(a.token)) tokens.push(a.token);
       attempts++;
-      const sentAt = Date.now();
+      const sentAt = now();
       const r = await send(f, req, sentAt + options.timeoutMs, signal);
-      const at = Date.now();
+      const at = now();
       const record = (result, status, requestId) => {
         event = { attempt: attempts, result, status, requestId, durationMs: Math.max(0, at - sentAt) };
       };
@@ -983,17 +1017,18 @@ export class MigoClient {
         error = err("network", r.transport === "badResponse" ? "the fetch function did not give a readable Response"
           : "could not reach the Migo gateway (network error or blocked by CORS)", { retryable: true, outcome: "unknown" });
       } else {
-        record("response", r.status, r.requestId);
+        record(r.cutOff === undefined ? "response" : r.cutOff === "deadline" ? "timeout" : "network", r.status, r.requestId);
+        if (r.error !== undefined) cause = failureCause(r.error, secrets());
         if (r.redirected || r.status === 0 || (r.status >= 300 && r.status < 400)) {
           [failure, error] = redirectFailure(r);
         } else {
-          const d = decode(r.status, r.text, r.requestId, secrets());
+          const d = decode(r.status, r.text, r.requestId, secrets(), r.cutOff);
           if (!d.error) {
             report();
             return d.value;
           }
           error = d.error;
-          if (error.kind === "decode") failure = { kind: "undecodable" };
+          if (error.kind !== "api") failure = { kind: "undecodable" };
           else if (this.#provider && !refreshed && error.status === 401 && error.code === "TOKEN_EXPIRED") {
             // Refused before acting: the same request once more with a new token.
             refreshed = true;
@@ -1002,7 +1037,7 @@ export class MigoClient {
             report();
             continue;
           } else {
-            const retryAfterMs = r.retryAfter == null ? undefined : parseRetryAfter(r.retryAfter, at);
+            const retryAfterMs = r.retryAfter == null ? undefined : parseRetryAfter(r.retryAfter, r.date, Date.now());
             failure = { kind: "status", status: error.status ?? 0, retryAfterMs };
           }
         }

@@ -8,7 +8,8 @@
 //! over the value or the error. It reports what happened with the `on_*`
 //! methods. Every rule lives here: counting attempts, the outcome across
 //! attempts, when and how long to wait for a token, the per-attempt and
-//! token-wait deadlines (absolute, in the driver's clock, epoch ms), backoff
+//! token-wait deadlines (absolute, in the driver's monotonic clock, ms: a
+//! step of the wall clock moves none of them), backoff
 //! with a random part the driver passes in, `Retry-After`, token refresh,
 //! and every field of the final error. The call never reads a clock or a
 //! random source itself.
@@ -23,6 +24,7 @@ use super::input::Input;
 use super::json;
 use super::request::json_string_into;
 use super::request::{self, Args, Request};
+pub use super::response::CutOff;
 use super::response::{self, Body, Raw};
 use super::retry::RetryClass;
 use super::retry::{self, Decision, Failure};
@@ -65,8 +67,18 @@ pub struct Reply {
     pub body: String,
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
+    /// The `Date` header: the gateway's clock, what a `Retry-After` date
+    /// counts from (RFC 9110 §10.2.3).
+    pub date: Option<String>,
+    /// The client's wall clock (Unix epoch ms) as the answer arrived: what a
+    /// `Retry-After` date counts from when `date` is missing or unreadable.
+    /// Deadlines never use it: a step of the wall clock must move none.
+    pub wall_ms: f64,
     /// The transport followed a redirect although told not to.
     pub redirected: bool,
+    /// The body did not arrive whole after the status and headers did:
+    /// `body` is what there is of it (nothing, from a JS driver).
+    pub cut_off: Option<CutOff>,
 }
 
 /// How an attempt ended without a reply.
@@ -436,7 +448,7 @@ impl Call {
             json_string_into(&self.scrub(id), &mut out);
         }
         out.push_str(",\"durationMs\":");
-        // Whole milliseconds: the driver's clock is Date.now().
+        // Whole milliseconds: the driver's monotonic clock has fractions.
         super::push_decimal(&mut out, event.duration_ms as u64);
         out.push('}');
         Some(out)
@@ -461,18 +473,25 @@ impl Call {
         if !self.in_flight() {
             return self.next(now, cx);
         }
+        let result = match reply.cut_off {
+            None => AttemptResult::Response,
+            Some(CutOff::Connection) => AttemptResult::Network,
+            Some(CutOff::Deadline) => AttemptResult::Timeout,
+        };
         // Kept as sent: scrubbed when shown (event_json), which few calls need.
-        self.record(AttemptResult::Response, now, Some(reply.status), reply.request_id.clone());
+        self.record(result, now, Some(reply.status), reply.request_id.clone());
         if reply.redirected || reply.status == 0 || (300..400).contains(&reply.status) {
             return self.fail_attempt(redirect_failure(&reply), now, jitter, cx);
         }
         let (secrets, n) = self.secrets();
-        let decoded = response::decode(
-            Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() },
-            // `get`: `n` is at most 4, which the compiler cannot see, and an
-            // index would keep a panic site (its message and location).
-            secrets.get(..n).unwrap_or_default(),
-        );
+        let raw = Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() };
+        // `get`: `n` is at most 4, which the compiler cannot see, and an
+        // index would keep a panic site (its message and location).
+        let secrets = secrets.get(..n).unwrap_or_default();
+        let decoded = match reply.cut_off {
+            Some(how) => Err(response::cut_off(raw, how, secrets)),
+            None => response::decode(raw, secrets),
+        };
         let error = match decoded {
             Ok(Body::Empty) => return self.succeed(Value::Empty),
             Ok(Body::Json(alloc::borrow::Cow::Borrowed(text))) => {
@@ -487,7 +506,8 @@ impl Call {
             Ok(Body::Json(text)) => return self.succeed(Value::Text(text.into_owned())),
             Err(e) => e,
         };
-        if error.kind == ErrorKind::Decode {
+        // A 2xx without a readable value (not JSON, or cut off): the gateway acted.
+        if error.kind != ErrorKind::Api {
             return self.fail_attempt((Failure::Undecodable, error), now, jitter, cx);
         }
         if retry::refresh_token(&error, cx.tokens.can_refresh(), self.refreshed) {
@@ -498,7 +518,10 @@ impl Call {
             self.state = State::NeedToken;
             return self.next(now, cx);
         }
-        let retry_after = reply.retry_after.as_deref().and_then(|v| retry::parse_retry_after(v, now));
+        let retry_after = reply
+            .retry_after
+            .as_deref()
+            .and_then(|v| retry::parse_retry_after(v, reply.date.as_deref(), reply.wall_ms));
         let failure = Failure::Status { status: error.status.unwrap_or(0), retry_after_ms: retry_after };
         self.fail_attempt((failure, error), now, jitter, cx)
     }

@@ -25,17 +25,20 @@ fn client_with(token: Option<&str>, provider: bool) -> Client {
     .unwrap()
 }
 
+/// A client driven by hand: `now` is the driver's monotonic clock; the wall
+/// clock reads `now + wall_offset` (a step of it moves only the offset).
 struct Sim {
     client: Client,
     now: f64,
+    wall_offset: f64,
 }
 
 fn sim() -> Sim {
-    Sim { client: client_with(Some("tok_fixed_secret"), false), now: T0 }
+    Sim { client: client_with(Some("tok_fixed_secret"), false), now: T0, wall_offset: 0.0 }
 }
 
 fn sim_provider() -> Sim {
-    Sim { client: client_with(None, true), now: T0 }
+    Sim { client: client_with(None, true), now: T0, wall_offset: 0.0 }
 }
 
 fn inputs(op: Op) -> Vec<(Param, Input)> {
@@ -83,7 +86,9 @@ impl Sim {
         self.client.next(id, self.now)
     }
 
-    fn reply(&mut self, id: CallId, r: Reply) -> Action {
+    /// The answer arrives now: the wall clock as it reads then.
+    fn reply(&mut self, id: CallId, mut r: Reply) -> Action {
+        r.wall_ms = self.now + self.wall_offset;
         self.client.on_reply(id, r, self.now, 0.0)
     }
 
@@ -252,6 +257,237 @@ fn retry_after_is_honoured_in_every_form_and_capped() {
     s.next(id);
     let a = s.reply(id, with_retry_after(reply(429, ""), "Sun, 29 Nov 2026 22:00:00 GMT"));
     assert_eq!(a, Action::Send { deadline: T0 + 30_000.0 }, "sent again at once");
+}
+
+/// The answer's Date header, and the Retry-After date three seconds after it.
+const DATE: &str = "Sun, 29 Nov 2026 22:44:06 GMT";
+const DATE_PLUS_3S: &str = "Sun, 29 Nov 2026 22:44:09 GMT";
+
+fn with_date(mut r: Reply, date: &str) -> Reply {
+    r.date = Some(date.into());
+    r
+}
+
+#[test]
+fn a_retry_after_date_counts_from_the_gateways_date_whatever_the_clocks_read() {
+    // The driver's monotonic clock has its own origin; the wall clock is an hour off either way, or right.
+    for (now, wall_offset) in
+        [(5_000.0, T0 - 5_000.0), (5_000.0, T0 - 5_000.0 - 3_600_000.0), (T0, 3_600_000.0), (T0, 0.0)]
+    {
+        let mut s = Sim { now, wall_offset, ..sim() };
+        let id = s.start(Op::IssueCard);
+        s.next(id);
+        let a = s.reply(id, with_date(with_retry_after(reply(503, ""), DATE_PLUS_3S), DATE));
+        assert_eq!(a, Action::Wait { until: now + 3000.0 }, "wall clock {}", now + wall_offset);
+    }
+    // A Retry-After date before the gateway's Date: sent again at once, though the wall clock is an hour behind.
+    let mut s = Sim { wall_offset: -3_600_000.0, ..sim() };
+    let id = s.start(Op::IssueCard);
+    s.next(id);
+    let a = s.reply(id, with_date(with_retry_after(reply(503, ""), "Sun, 29 Nov 2026 22:44:01 GMT"), DATE));
+    assert_eq!(a, Action::Send { deadline: T0 + 30_000.0 });
+}
+
+#[test]
+fn without_a_readable_date_a_retry_after_date_counts_from_the_wall_clock_not_the_monotonic_one() {
+    for date in [None, Some("not a date"), Some("Sun, 29 Nov 2026 22:44:06"), Some("Mon, 29 Nov 2026 22:44:06 GMT")] {
+        // The monotonic clock reads 5 s; the wall clock is T0.
+        let mut s = Sim { now: 5_000.0, wall_offset: T0 - 5_000.0, ..sim() };
+        let id = s.start(Op::IssueCard);
+        s.next(id);
+        let mut r = with_retry_after(reply(503, ""), DATE_PLUS_3S);
+        r.date = date.map(Into::into);
+        assert_eq!(s.reply(id, r), Action::Wait { until: 8_000.0 }, "{date:?}");
+    }
+    // The wall clock an hour behind the date: beyond 60 s, the call fails at once, retryable.
+    let mut s = Sim { wall_offset: -3_600_000.0, ..sim() };
+    let id = s.start(Op::IssueCard);
+    s.next(id);
+    assert_eq!(s.reply(id, with_retry_after(reply(503, ""), DATE_PLUS_3S)), Action::Fail);
+    let e = s.error(id);
+    assert_eq!((e.retryable, e.outcome, e.attempts), (true, Outcome::Rejected, 1));
+}
+
+#[test]
+fn the_wall_clock_moves_no_deadline_and_no_wait() {
+    // The same events at the same monotonic times, with the wall clock right, an hour ahead, an hour behind.
+    let script = |wall_offset: f64| {
+        let mut s = Sim { wall_offset, ..sim_provider() };
+        let mut seen = Vec::new();
+        let three =
+            CallInput { options: Input::Other("object"), max_retries: Input::Number(3.0), ..Default::default() };
+        let id = s.start_with(Op::BlockCard, three);
+        let a = s.next(id);
+        seen.push(a);
+        let Action::FetchToken { ticket, .. } = a else { panic!("{a:?}") };
+        s.now += 40.0;
+        seen.push(s.client.on_token(id, ticket, TokenResult::Value(Input::from("tok_a_secret")), s.now));
+        s.now += 100.0;
+        // Backoff, then a Retry-After of seconds, then one of a date with the gateway's Date.
+        seen.push(s.reply(id, reply(502, "")));
+        s.now += 500.0;
+        seen.push(s.next(id));
+        s.now += 7.0;
+        seen.push(s.reply(id, with_retry_after(reply(429, ""), "2")));
+        s.now += 2_000.0;
+        seen.push(s.next(id));
+        s.now += 3.0;
+        seen.push(s.reply(id, with_date(with_retry_after(reply(503, ""), DATE_PLUS_3S), DATE)));
+        seen
+    };
+    let right = script(0.0);
+    assert_eq!(
+        right,
+        [
+            Action::FetchToken { ticket: 1, deadline: T0 + 30_000.0 },
+            Action::Send { deadline: T0 + 40.0 + 30_000.0 },
+            Action::Wait { until: T0 + 140.0 + 500.0 },
+            Action::Send { deadline: T0 + 640.0 + 30_000.0 },
+            Action::Wait { until: T0 + 647.0 + 2_000.0 },
+            Action::Send { deadline: T0 + 2_647.0 + 30_000.0 },
+            Action::Wait { until: T0 + 2_650.0 + 3_000.0 },
+        ]
+    );
+    assert_eq!(script(3_600_000.0), right);
+    assert_eq!(script(-3_600_000.0), right);
+}
+
+#[test]
+fn retry_after_seconds_of_any_length_beyond_60_s_fail_at_once_as_retryable() {
+    for v in ["61", "99999999999", "18446744073709551616", &"9".repeat(300), "0000000000000000000000000000000120"] {
+        // issueCard on 503: the gateway did not act (rejected), and the call does not wait.
+        let mut s = sim();
+        let id = s.start(Op::IssueCard);
+        s.next(id);
+        assert_eq!(s.reply(id, with_retry_after(reply(503, ""), v)), Action::Fail, "{v}");
+        let e = s.error(id);
+        assert_eq!((e.retryable, e.outcome, e.attempts, e.status), (true, Outcome::Rejected, 1, Some(503)), "{v}");
+        let mut s = sim();
+        let id = s.start(Op::BlockCard);
+        s.next(id);
+        assert_eq!(s.reply(id, with_retry_after(reply(429, ""), v)), Action::Fail, "{v}");
+        assert_eq!((s.error(id).retryable, s.error(id).attempts), (true, 1), "{v}");
+    }
+    // Leading zeros, however many, change nothing.
+    let mut s = sim();
+    let id = s.start(Op::IssueCard);
+    s.next(id);
+    let a = s.reply(id, with_retry_after(reply(503, ""), "00000000000000000000000000000000002"));
+    assert_eq!(a, Action::Wait { until: T0 + 2000.0 });
+}
+
+#[test]
+fn a_retry_after_with_a_sign_or_a_fraction_counts_as_absent() {
+    for v in ["-1", "-120", "1.5", "0.5", "+2", "1e3"] {
+        // issueCard on 503 without a Retry-After: the gateway may have acted; not retried.
+        let mut s = sim();
+        let id = s.start(Op::IssueCard);
+        s.next(id);
+        assert_eq!(s.reply(id, with_retry_after(reply(503, ""), v)), Action::Fail, "{v}");
+        let e = s.error(id);
+        assert_eq!((e.retryable, e.outcome, e.attempts), (true, Outcome::Unknown, 1), "{v}");
+        // blockCard on 429: the ordinary backoff.
+        let mut s = sim();
+        let id = s.start(Op::BlockCard);
+        s.next(id);
+        assert_eq!(s.reply(id, with_retry_after(reply(429, ""), v)), Action::Wait { until: T0 + 500.0 }, "{v}");
+    }
+}
+
+fn cut(status: u16, how: CutOff) -> Reply {
+    Reply { status, request_id: Some("req-7".into()), cut_off: Some(how), ..Default::default() }
+}
+
+#[test]
+fn an_answer_cut_off_after_a_2xx_is_unknown_and_never_retried() {
+    for (op, status) in
+        [(Op::IssueCard, 201), (Op::BlockCard, 200), (Op::CreateStatement, 201), (Op::GetCardDetails, 200)]
+    {
+        for how in [CutOff::Connection, CutOff::Deadline] {
+            let mut s = sim();
+            let id = s.start(op);
+            s.next(id);
+            s.now += 25.0;
+            assert_eq!(s.reply(id, cut(status, how)), Action::Fail, "{op:?} {how:?}");
+            let e = s.error(id);
+            let kind = if how == CutOff::Connection { ErrorKind::Network } else { ErrorKind::Timeout };
+            assert_eq!(
+                (e.kind, e.status, e.request_id.as_deref(), e.attempts, e.retryable, e.outcome),
+                (kind, Some(status), Some("req-7"), 1, false, Outcome::Unknown),
+                "{op:?} {how:?}"
+            );
+            let prefix = cat!("the answer was cut off after the gateway replied ", status, ": ");
+            assert!(e.message.starts_with(&prefix), "{}", e.message);
+            let ending = if how == CutOff::Connection {
+                "the connection failed while its body was read"
+            } else {
+                "the attempt's deadline passed while its body was read"
+            };
+            assert!(e.message.ends_with(ending), "{}", e.message);
+            let ev = s.client.call(id).unwrap().event().unwrap().clone();
+            let result = if how == CutOff::Connection { AttemptResult::Network } else { AttemptResult::Timeout };
+            assert_eq!((ev.result, ev.status, ev.duration_ms), (result, Some(status), 25.0));
+        }
+    }
+}
+
+#[test]
+fn an_answer_cut_off_after_an_error_status_is_decided_by_its_status() {
+    // blockCard on 503: retried as any 503 is, and the retry succeeds.
+    let mut s = sim();
+    let id = s.start(Op::BlockCard);
+    s.next(id);
+    let a = s.reply(id, cut(503, CutOff::Connection));
+    assert_eq!(a, Action::Wait { until: T0 + 500.0 });
+    let a = s.settle(id, a);
+    assert!(matches!(a, Action::Send { .. }));
+    assert_eq!(s.reply(id, reply(200, OK)), Action::Done);
+    // A 404 is refused at once: nothing happened.
+    for how in [CutOff::Connection, CutOff::Deadline] {
+        let mut s = sim();
+        let id = s.start(Op::BlockCard);
+        s.next(id);
+        assert_eq!(s.reply(id, cut(404, how)), Action::Fail);
+        let e = s.error(id);
+        assert_eq!(
+            (e.kind, e.status, e.attempts, e.retryable, e.outcome),
+            (ErrorKind::Api, Some(404), 1, false, Outcome::Rejected)
+        );
+        assert_eq!(e.request_id.as_deref(), Some("req-7"));
+        assert!(e.message.starts_with("the answer was cut off after the gateway replied 404: "), "{}", e.message);
+    }
+    // issueCard on 503 with Retry-After: the gateway did not act, so it is retried; without, it may have.
+    let mut s = sim();
+    let id = s.start(Op::IssueCard);
+    s.next(id);
+    let mut r = cut(503, CutOff::Connection);
+    r.retry_after = Some("1".into());
+    assert_eq!(s.reply(id, r), Action::Wait { until: T0 + 1000.0 });
+    let mut s = sim();
+    let id = s.start(Op::IssueCard);
+    s.next(id);
+    assert_eq!(s.reply(id, cut(503, CutOff::Connection)), Action::Fail);
+    let e = s.error(id);
+    assert_eq!((e.status, e.attempts, e.retryable, e.outcome), (Some(503), 1, true, Outcome::Unknown));
+    // A 401 cut off has no code to read: no refresh, the call fails as refused.
+    let mut s = sim_provider();
+    let id = s.start(Op::BlockCard);
+    let Action::FetchToken { ticket, .. } = s.next(id) else { panic!() };
+    s.client.on_token(id, ticket, TokenResult::Value(Input::from("tok_a_secret")), s.now);
+    assert_eq!(s.reply(id, cut(401, CutOff::Connection)), Action::Fail);
+    assert_eq!((s.error(id).status, s.error(id).attempts), (Some(401), 1));
+}
+
+#[test]
+fn a_cut_off_answers_request_id_is_scrubbed_of_the_calls_secrets() {
+    let mut s = sim();
+    let id = s.start(Op::GetCardDetails);
+    s.next(id);
+    let mut r = cut(201, CutOff::Connection);
+    r.request_id = Some("id-vt+Q2FyZA/x9==-tok_fixed_secret".into());
+    s.reply(id, r);
+    let text = s.error(id).to_json();
+    assert!(!text.contains("vt+Q2FyZA/x9==") && !text.contains("tok_fixed_secret"), "{text}");
 }
 
 #[test]
@@ -602,7 +838,8 @@ fn events_report_each_attempt_without_secrets() {
 /// One step of a random call: what the driver reports next.
 #[derive(Clone, Debug)]
 enum Step {
-    Reply(u16, Option<&'static str>, &'static str),
+    /// Status, Retry-After, body, and what cut the body off after the status.
+    Reply(u16, Option<&'static str>, &'static str, Option<CutOff>),
     Network,
     Timeout,
     Abort,
@@ -615,10 +852,19 @@ fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         (
             prop::sample::select(vec![200u16, 201, 204, 301, 307, 400, 401, 404, 408, 409, 429, 500, 502, 503, 504]),
-            prop::option::of(prop::sample::select(vec!["0", "1", "61", "Sun, 29 Nov 2026 22:44:09 GMT", "x"])),
-            prop::sample::select(vec!["", OK, CONFLICT, EXPIRED, "{", "[1]"])
+            prop::option::of(prop::sample::select(vec![
+                "0",
+                "1",
+                "61",
+                "Sun, 29 Nov 2026 22:44:09 GMT",
+                "x",
+                "-1",
+                "99999999999"
+            ])),
+            prop::sample::select(vec!["", OK, CONFLICT, EXPIRED, "{", "[1]"]),
+            prop::option::of(prop::sample::select(vec![CutOff::Connection, CutOff::Deadline])),
         )
-            .prop_map(|(s, ra, b)| Step::Reply(s, ra, b)),
+            .prop_map(|(s, ra, b, cut)| Step::Reply(s, ra, b, cut)),
         Just(Step::Network),
         Just(Step::Timeout),
         Just(Step::Abort),
@@ -635,7 +881,7 @@ proptest! {
         max_retries in 0u32..4,
         steps in prop::collection::vec(step(), 1..20),
     ) {
-        let mut s = Sim { client: client_with((!provider).then_some("tok_fixed_secret"), provider), now: T0 };
+        let mut s = Sim { client: client_with((!provider).then_some("tok_fixed_secret"), provider), now: T0, wall_offset: 0.0 };
         let input = CallInput { options: Input::Other("object"), max_retries: Input::Number(f64::from(max_retries)), ..Default::default() };
         let id = s.start_with(op, input);
         let class = endpoint(op).retry;
@@ -661,14 +907,15 @@ proptest! {
                     let r = t.map_or(TokenResult::Rejected, |t| TokenResult::Value(Input::from(t)));
                     s.client.on_token(id, ticket, r, s.now)
                 }
-                (Step::Reply(st, ra, body), Action::Send { .. }) => {
+                (Step::Reply(st, ra, body, cut), Action::Send { .. }) => {
                     // 503 with a readable Retry-After comes before the gateway acts.
-                    let before_acting = st == 503 && ra.is_some_and(|r| r != "x");
+                    let before_acting = st == 503 && ra.is_some_and(|r| r != "x" && r != "-1");
                     let lost = st >= 500 || st == 408;
-                    let unreadable_success = (200..300).contains(&st) && body == "{";
+                    let unreadable_success = (200..300).contains(&st) && (body == "{" || cut.is_some());
                     if (lost && !before_acting) || unreadable_success { may_have_acted = true; }
-                    let mut r = reply(st, body);
+                    let mut r = reply(st, if cut.is_some() { "" } else { body });
                     r.retry_after = ra.map(str::to_owned);
+                    r.cut_off = cut;
                     // (A zero Retry-After resends at once: the reply returns Send.)
                     s.reply(id, r)
                 }

@@ -9,7 +9,7 @@
 //! it, for a deliberate change of behaviour.
 
 use crate::core::activation::activation_url;
-use crate::core::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
+use crate::core::call::{Action, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
 use crate::core::client::{Client, ClientInput};
 use crate::core::config::{self, Config, ConfigInput};
 use crate::core::endpoints::{endpoint, Op, Param, ENDPOINTS};
@@ -358,6 +358,8 @@ fn calls(out: &mut Vec<String>) {
                     request_id: Some("req-4111111111111111".into()),
                     retry_after: retry_after.map(Into::into),
                     redirected: *redirected,
+                    wall_ms: now,
+                    ..Default::default()
                 };
                 a = c.on_reply(id, reply, now, 0.5);
                 log.push(outcome(&c, id, a));
@@ -367,6 +369,33 @@ fn calls(out: &mut Vec<String>) {
                 }
             }
             out.push(format!("reply {op:?} {status} {body:?} {retry_after:?} {redirected}: {}", log.join(" / ")));
+        }
+        // Answers cut off after their status, by the connection or the deadline.
+        for (status, retry_after) in [(200, None), (201, None), (404, None), (503, Some("0")), (503, None)] {
+            for how in [CutOff::Connection, CutOff::Deadline] {
+                let mut c = client(false);
+                let id = c.start(endpoint(op), &valid(op), &CallInput::default(), true);
+                let mut a = c.next(id, 0.0);
+                let mut log = Vec::new();
+                for _ in 0..2 {
+                    if !matches!(a, Action::Send { .. }) {
+                        break;
+                    }
+                    let reply = Reply {
+                        status,
+                        request_id: Some("req-4111111111111111".into()),
+                        retry_after: retry_after.map(Into::into),
+                        cut_off: Some(how),
+                        ..Default::default()
+                    };
+                    a = c.on_reply(id, reply, 5.0, 0.5);
+                    log.push(outcome(&c, id, a));
+                    if let Action::Wait { until } = a {
+                        a = c.next(id, until);
+                    }
+                }
+                out.push(format!("cut off {op:?} {status} {retry_after:?} {how:?}: {}", log.join(" / ")));
+            }
         }
         for what in [Transport::Network, Transport::NotSent, Transport::BadResponse] {
             let mut c = client(false);
@@ -464,7 +493,11 @@ fn decoding(out: &mut Vec<String>) {
         " 12 ",
         "9999999999",
         "99999999999",
+        "000000000000000000001",
+        "18446744073709551616",
         "+1",
+        "-1",
+        "1.5",
         "Sun, 29 Nov 2026 22:44:09 GMT",
         "Sunday, 29-Nov-69 22:44:09 GMT",
         "Sunday, 29-Nov-70 22:44:09 GMT",
@@ -473,7 +506,7 @@ fn decoding(out: &mut Vec<String>) {
         "Sun, 31 Nov 2026 22:44:09 GMT",
         "é, 29-Nov-26 22:44:09 GMT",
     ] {
-        out.push(format!("retry_after {v:?}: {:?}", retry::parse_retry_after(v, 1_795_992_246_000.0)));
+        out.push(format!("retry_after {v:?}: {:?}", retry::parse_retry_after(v, None, 1_795_992_246_000.0)));
     }
 }
 

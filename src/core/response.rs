@@ -10,7 +10,7 @@ use crate::prelude::*;
 
 use alloc::borrow::Cow;
 
-use super::error::Error;
+use super::error::{Error, ErrorKind, Outcome};
 use super::json;
 use super::secret::Scrubber;
 
@@ -98,6 +98,8 @@ pub fn decode_with<'a>(raw: Raw<'a>, scrubber: &Scrubber) -> Result<Body<'a>, Er
 enum Refusal<'a> {
     /// A 2xx whose body is not JSON.
     NotJson,
+    /// The body was cut off after the status.
+    CutOff(CutOff),
     /// An error status, or a 2xx envelope that says it failed.
     Api {
         status: u16,
@@ -138,6 +140,18 @@ fn read(raw: Raw<'_>) -> Result<Body<'_>, Refusal<'_>> {
 impl Refusal<'_> {
     fn into_error(self, raw: Raw<'_>, scrubber: &Scrubber) -> Error {
         let mut e = match self {
+            Refusal::CutOff(how) => {
+                let (kind, why) = match how {
+                    CutOff::Connection => (ErrorKind::Network, ": the connection failed while its body was read"),
+                    CutOff::Deadline => (ErrorKind::Timeout, ": the attempt's deadline passed while its body was read"),
+                };
+                let message = cat!("the answer was cut off after the gateway replied ", raw.status, why);
+                if (200..300).contains(&raw.status) {
+                    Error::of(kind, message, None, Some(raw.status), false, Outcome::Unknown)
+                } else {
+                    Error::api(raw.status, message)
+                }
+            }
             Refusal::NotJson => {
                 Error::decode(raw.status, cat!("the gateway answered ", raw.status, " with a body that is not JSON"))
             }
@@ -169,6 +183,24 @@ impl Refusal<'_> {
             .map(|id| scrubber.scrub(id).into_owned());
         e
     }
+}
+
+/// What cut an answer's body off after its status and headers arrived.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CutOff {
+    /// The connection failed while the body was read.
+    Connection,
+    /// The attempt's deadline passed while the body was read.
+    Deadline,
+}
+
+/// The error of an answer whose body was cut off after its status and
+/// headers arrived (`raw.body` is not read): the status and the request id
+/// as for any answer; kind `api` for an error status, else (a 2xx: the
+/// gateway acted and its value is lost) `network`, or `timeout` for the
+/// deadline, with outcome `unknown`.
+pub fn cut_off(raw: Raw<'_>, how: CutOff, secrets: &[&str]) -> Error {
+    Refusal::CutOff(how).into_error(raw, &Scrubber::new(secrets))
 }
 
 /// Error codes are strings on the wire ("7213"); a number is accepted too.

@@ -123,25 +123,38 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
     (base * (1.0 - JITTER * j) + 0.5) as u32
 }
 
-/// Parses `Retry-After` (RFC 9110 §10.2.3): delay-seconds, or an HTTP date
-/// in any of the three forms §5.6.7 requires recipients to accept (IMF-fixdate,
-/// RFC 850, asctime), relative to `now_ms` (Unix epoch ms). A date in the
-/// past means no wait.
-pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u64> {
+/// The wait `Retry-After` asks for, in ms (RFC 9110 §10.2.3): delay-seconds
+/// of any number of digits (beyond `u64` it saturates: only ever too long),
+/// or an HTTP-date less the answer's `Date` (§6.6.1: the gateway's own clock,
+/// so a client clock that is off cancels out) or, without a readable `Date`,
+/// less `wall_ms` (the client's wall clock, Unix epoch ms). A date before
+/// that reference means no wait. Anything else (a sign, a fraction, other
+/// text) is no `Retry-After`: None.
+pub fn parse_retry_after(value: &str, date: Option<&str>, wall_ms: f64) -> Option<u64> {
     let v = value.trim();
-    if !v.is_empty() && v.len() <= 10 && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
-        return super::validate::digits_value(v.as_bytes()).map(|s| s * 1000);
+    if !v.is_empty() && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
+        // All digits: `digits_value` is None only above u64::MAX. (A compare,
+        // not `saturating_mul`: its 128-bit multiply was more wasm.)
+        let s = super::validate::digits_value(v.as_bytes()).unwrap_or(u64::MAX);
+        return Some(if s > u64::MAX / 1000 { u64::MAX } else { s * 1000 });
     }
+    let at = http_date_ms(v)?;
+    let wall = if wall_ms.is_finite() && wall_ms > 0.0 { wall_ms } else { 0.0 };
+    let now = date.and_then(http_date_ms).unwrap_or(wall);
+    Some(if at > now { (at - now) as u64 } else { 0 })
+}
+
+/// An HTTP-date (RFC 9110 §5.6.7) in any of the three forms recipients must
+/// accept (IMF-fixdate, RFC 850, asctime), in Unix epoch ms; None for any
+/// other text or a date before 1970.
+#[inline(never)]
+pub fn http_date_ms(value: &str) -> Option<f64> {
+    let v = value.trim();
     let mut buf = *IMF_TEMPLATE;
     let imf = if v.len() == 29 { v.as_bytes() } else { imf_fixdate(v.as_bytes(), &mut buf)? };
     let at = crate::platform::imf_fixdate_ms(imf)?;
     // Before 1970 is not an HTTP date (httpdate's bound, kept in the module too).
-    if at < 0.0 {
-        return None;
-    }
-    let now = if now_ms.is_finite() && now_ms > 0.0 { now_ms } else { 0.0 };
-    // A date before now means no wait.
-    Some(if at > now { (at - now) as u64 } else { 0 })
+    (at >= 0.0).then_some(at)
 }
 
 const WEEKDAYS: [&[u8]; 7] = [b"Monday", b"Tuesday", b"Wednesday", b"Thursday", b"Friday", b"Saturday", b"Sunday"];
@@ -298,14 +311,79 @@ mod tests {
 
     #[test]
     fn retry_after_formats() {
-        assert_eq!(parse_retry_after("2", 0.0), Some(2000));
-        assert_eq!(parse_retry_after(" 0 ", 0.0), Some(0));
+        assert_eq!(parse_retry_after("2", None, 0.0), Some(2000));
+        assert_eq!(parse_retry_after(" 0 ", None, 0.0), Some(0));
         // 1994-11-06T08:49:37Z is 784111777 s after the epoch.
         let now = 784_111_777_000.0;
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(10_000));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", now), Some(0));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", None, now), Some(10_000));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:27 GMT", None, now), Some(0));
         for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37", "tomorrow"] {
-            assert_eq!(parse_retry_after(bad, now), None, "{bad}");
+            assert_eq!(parse_retry_after(bad, None, now), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_of_any_length_are_read_or_saturate() {
+        // Leading zeros change nothing, however many.
+        assert_eq!(parse_retry_after("0000000000000000000000001", None, 0.0), Some(1000));
+        assert_eq!(parse_retry_after("99999999999", None, 0.0), Some(99_999_999_999_000));
+        // Beyond u64 (seconds, or once in ms) it is only ever too long.
+        for huge in ["18446744073709551616", "18446744073709552", &"9".repeat(400)] {
+            assert_eq!(parse_retry_after(huge, None, 0.0), Some(u64::MAX), "{huge}");
+        }
+        let f = Failure::Status { status: 503, retry_after_ms: parse_retry_after(&"7".repeat(40), None, 0.0) };
+        assert_eq!(decide(ActsAtMostOnce, f, 1, 2, 0.0), GiveUp { retryable: true, outcome: Outcome::Rejected });
+    }
+
+    #[test]
+    fn retry_after_out_of_its_grammar_is_no_retry_after() {
+        for bad in ["-1", "-0", "+5", "1.5", "0.5", "1e3", "1_000", "1 000", "٣", "0x10", "Infinity", "NaN"] {
+            assert_eq!(parse_retry_after(bad, None, 0.0), None, "{bad}");
+            assert_eq!(parse_retry_after(bad, Some("Sun, 29 Nov 2026 22:44:06 GMT"), 0.0), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_retry_after_date_counts_from_the_answers_date() {
+        let ra = "Sun, 29 Nov 2026 22:44:09 GMT";
+        let date = "Sun, 29 Nov 2026 22:44:06 GMT";
+        // The client's wall clock an hour off either way, or unknown: the gateway's own Date rules.
+        for wall in
+            [1_795_992_246_000.0, 1_795_992_246_000.0 - 3_600_000.0, 1_795_992_246_000.0 + 3_600_000.0, 0.0, f64::NAN]
+        {
+            assert_eq!(parse_retry_after(ra, Some(date), wall), Some(3000), "{wall}");
+        }
+        // Date in each of the three forms, with spaces around it.
+        for d in ["Sunday, 29-Nov-26 22:44:06 GMT", "Sun Nov 29 22:44:06 2026", "  Sun, 29 Nov 2026 22:44:06 GMT "] {
+            assert_eq!(parse_retry_after(ra, Some(d), 0.0), Some(3000), "{d}");
+        }
+        // A Retry-After date before the answer's Date: no wait, whatever the wall clock says.
+        assert_eq!(
+            parse_retry_after("Sun, 29 Nov 2026 22:44:01 GMT", Some(date), 1_795_992_246_000.0 - 3_600_000.0),
+            Some(0)
+        );
+        // A Date that is no HTTP-date: the wall clock instead.
+        let wall = 1_795_992_247_000.0;
+        for bad in [
+            "",
+            "yesterday",
+            "Sun, 31 Nov 2026 22:44:06 GMT",
+            "Mon, 29 Nov 2026 22:44:06 GMT",
+            "1795992246",
+            "Sun, 06 Nov 1969 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_retry_after(ra, Some(bad), wall), Some(2000), "{bad:?}");
+        }
+        // Delay-seconds need no reference at all.
+        assert_eq!(parse_retry_after("3", Some(date), f64::NAN), Some(3000));
+    }
+
+    #[test]
+    fn http_dates_before_1970_or_malformed_are_none() {
+        assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
+        assert_eq!(http_date_ms("Sun, 29 Nov 2026 22:44:06 GMT"), Some(1_795_992_246_000.0));
+        for bad in ["Wed, 31 Dec 1969 23:59:59 GMT", "Sun, 29 Nov 2026 22:44:06", "29 Nov 2026", ""] {
+            assert_eq!(http_date_ms(bad), None, "{bad}");
         }
     }
 
@@ -314,7 +392,7 @@ mod tests {
         // The case: 2026-11-29T22:44:06Z, three seconds before each date.
         let now = 1_795_992_246_000.0;
         for form in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
-            assert_eq!(parse_retry_after(form, now), Some(3000), "{form}");
+            assert_eq!(parse_retry_after(form, None, now), Some(3000), "{form}");
         }
     }
 
@@ -347,12 +425,13 @@ mod tests {
             let expected = httpdate::parse_http_date(&text)
                 .ok()
                 .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64);
-            prop_assert_eq!(parse_retry_after(&text, 0.0), expected, "{}", text);
+            prop_assert_eq!(parse_retry_after(&text, None, 0.0), expected, "{}", text);
         }
 
         #[test]
-        fn parse_never_panics(s in "\\PC{0,40}", now in any::<f64>()) {
-            let _ = parse_retry_after(&s, now);
+        fn parse_never_panics(s in "\\PC{0,40}", d in "\\PC{0,40}", now in any::<f64>()) {
+            let _ = parse_retry_after(&s, Some(&d), now);
+            let _ = parse_retry_after(&s, None, now);
         }
     }
 }

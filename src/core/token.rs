@@ -34,7 +34,7 @@ pub enum Acquire {
 #[derive(Clone, Debug)]
 struct Pending {
     ticket: u32,
-    /// Epoch ms after which the fetch is no longer shared.
+    /// The time (the driver's clock, ms) after which the fetch is no longer shared.
     shared_until: f64,
 }
 

@@ -321,6 +321,7 @@ async fn attempt(inner: &Inner, id: CallId, abort: &web_sys::AbortSignal) -> Ans
     let headers = res.headers();
     let request_id = headers.get("x-request-id");
     let retry_after = headers.get("retry-after");
+    let date = headers.get("date");
     let redirected = res.redirected();
     // web-sys's `text` rather than gloo-net's, which unwraps (a panic) when
     // a subclass's `text()` throws.
@@ -329,7 +330,10 @@ async fn attempt(inner: &Inner, id: CallId, abort: &web_sys::AbortSignal) -> Ans
         Err(e) => Err(e),
     };
     match body {
-        Ok(Some(body)) => Answer::Reply(Reply { status, body, request_id, retry_after, redirected }),
+        Ok(Some(body)) => {
+            let wall_ms = js_sys::Date::now();
+            Answer::Reply(Reply { status, body, request_id, retry_after, date, wall_ms, redirected, cut_off: None })
+        }
         Ok(None) => Answer::Failed(Transport::BadResponse, None),
         // The body could not be read: the connection failed mid-answer.
         Err(e) => Answer::Failed(Transport::Network, Some(e)),

@@ -24,7 +24,7 @@ pub(crate) mod bench;
 use wasm_bindgen::prelude::*;
 
 use crate::core::activation;
-use crate::core::call::{Action, Call, CallInput, Reply, SignalInput, TokenResult, Transport};
+use crate::core::call::{Action, Call, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
 use crate::core::client::{Client, ClientInput};
 use crate::core::config::ConfigInput;
 use crate::core::endpoints::{JsArg, ENDPOINTS};
@@ -76,6 +76,19 @@ pub enum Event {
     TokenRejected,
     /// The token provider threw.
     TokenThrew,
+}
+
+/// How an answer's body ended after its status and headers arrived
+/// ([`WasmClient::reply`]).
+#[wasm_bindgen]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// It arrived whole.
+    Whole,
+    /// The connection failed while it was read.
+    ConnectionLost,
+    /// The attempt's deadline passed while it was read.
+    DeadlinePassed,
 }
 
 /// The texts of a call ([`WasmClient::text`]).
@@ -258,18 +271,38 @@ impl WasmClient {
     }
 
     /// The gateway replied with `status`; the values are its body, its
-    /// `x-request-id` and its `Retry-After` (strings, or absent);
-    /// `redirected`: a redirect was followed.
+    /// `x-request-id`, its `Retry-After` and its `Date` (strings, or absent);
+    /// `redirected`: a redirect was followed; `body`: whether the body
+    /// arrived whole. `now` is the driver's clock, `wall` its wall clock
+    /// (Unix epoch ms), which a `Retry-After` date counts from when the
+    /// answer has no `Date`.
     #[allow(clippy::too_many_arguments)]
-    pub fn reply(&mut self, id: u32, status: u16, redirected: bool, tags: &[u8], numbers: &[f64], text: &str, now: f64, jitter: f64) -> Act {
+    pub fn reply(
+        &mut self,
+        id: u32,
+        status: u16,
+        redirected: bool,
+        body: Body,
+        tags: &[u8],
+        numbers: &[f64],
+        text: &str,
+        now: f64,
+        wall: f64,
+        jitter: f64,
+    ) -> Act {
         let mut v = values(tags, numbers, text);
         let mut string = || match pop(&mut v) {
             Input::Str(s) => Some(s),
             _ => None,
         };
-        let body = string().unwrap_or_default();
-        let (request_id, retry_after) = (string(), string());
-        let reply = Reply { status, body, request_id, retry_after, redirected };
+        let text = string().unwrap_or_default();
+        let (request_id, retry_after, date) = (string(), string(), string());
+        let cut_off = match body {
+            Body::Whole => None,
+            Body::ConnectionLost => Some(CutOff::Connection),
+            Body::DeadlinePassed => Some(CutOff::Deadline),
+        };
+        let reply = Reply { status, body: text, request_id, retry_after, date, wall_ms: wall, redirected, cut_off };
         let a = self.client.on_reply(id, reply, now, jitter);
         self.act(id, a)
     }
