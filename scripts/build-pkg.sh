@@ -21,7 +21,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 . scripts/wasm-opt.sh
 
 # CARGO_FEATURES (e.g. "bench") builds a variant; only with PKG_OUT elsewhere.
-cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
+cargo rustc --quiet --release --target wasm32-unknown-unknown -p migo-cards --crate-type cdylib ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
 rm -rf "$out"
 mkdir -p "$out/web"
 # The bindings (the module's exports as JS, src/wasm/mod.rs) in the shape
