@@ -20,8 +20,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 # the features rustc emits for wasm32, and the passes of scripts/wasm-opt.sh.
 . scripts/wasm-opt.sh
 
-# CARGO_FEATURES (e.g. "bench") builds a variant; only with PKG_OUT elsewhere.
-cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards ${CARGO_FEATURES:+--features "$CARGO_FEATURES"}
+cargo build --quiet --release --target wasm32-unknown-unknown -p migo-cards
 rm -rf "$out"
 mkdir -p "$out/web"
 # The bindings (the module's exports as JS, src/wasm/mod.rs) in the shape
