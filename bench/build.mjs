@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Finishes a bench build that bench/run.sh started (wasm-bindgen --target web
-// wrote the bindings, <out>/web/migo_cards.js and <out>/web/snippets, and
-// wasm-opt <out>/web/migo_cards_bg.wasm):
+// Finishes a bench build that bench/run.sh started (wasm-bindgen wrote the
+// bindings, <out>/web/migo_cards_bg.js in the bundler shape for the JS driver
+// or <out>/web/migo_cards.js by --target web for the Rust driver, and
+// <out>/web/snippets; wasm-opt <out>/web/migo_cards_bg.wasm):
 //   node bench/build.mjs <out> js|rust files    the entry of bench/entries/ and
 //       the JS it imports as files, the .wasm fetched by the glue (bench builds)
 //   node bench/build.mjs <out> rust inline      the Rust-driver variant shaped
@@ -36,7 +37,7 @@ if (mode === "files") {
   }
   if (driver === "js") {
     // js/api.js imports the bindings as load/bindings.js, as in the package.
-    copyFileSync(path.join(web, "migo_cards.js"), path.join(out, "load", "bindings.js"));
+    copyFileSync(path.join(web, "migo_cards_bg.js"), path.join(out, "load", "bindings.js"));
     cpSync(path.join(web, "snippets"), path.join(out, "load", "snippets"), { recursive: true });
   }
   process.exit(0);

@@ -28,17 +28,21 @@ fi
 
 . scripts/wasm-opt.sh
 
-# wasm_build OUT CRATE FEATURES [names]: the workspace crate CRATE with
-# FEATURES, through wasm-bindgen --target web (the bindings, named as the
-# package's: OUT/web/migo_cards.js and its snippets), then optimised as
+# wasm_build OUT CRATE FEATURES js|rust [names]: the workspace crate CRATE
+# with FEATURES, through wasm-bindgen (the bindings, named as the package's:
+# for the JS driver in the bundler shape js/load/module.js instantiates,
+# OUT/web/migo_cards_bg.js; for the Rust driver --target web,
+# OUT/web/migo_cards.js; both with their snippets), then optimised as
 # scripts/build-pkg.sh does (scripts/wasm-opt.sh) into
 # OUT/web/migo_cards_bg.wasm. With "names", the function names are kept
 # (profiles).
 wasm_build() {
-  local out=$1 crate=$2 features=$3 names=${4:-}
+  local out=$1 crate=$2 features=$3 driver=$4 names=${5:-}
+  local target=web
+  [ "$driver" = js ] && target=bundler
   cargo build --quiet --release --target wasm32-unknown-unknown -p "$crate" ${features:+--features "$features"}
   rm -rf "$out" && mkdir -p "$out/web"
-  wasm-bindgen --target web --no-typescript --out-name migo_cards ${names:+--keep-debug} --out-dir "$out/web" \
+  wasm-bindgen --target "$target" --no-typescript --out-name migo_cards ${names:+--keep-debug} --out-dir "$out/web" \
     "target/wasm32-unknown-unknown/release/${crate//-/_}.wasm"
   local input=$out/web/migo_cards_bg.wasm
   if [ -n "$names" ]; then
@@ -52,7 +56,7 @@ if [ "${BENCH_ONLY:-}" = cpu ]; then
   step "building the package (bench/pkg-release)${BENCH_PROFILE:+ and the names build (bench/dist/names)}"
   PKG_OUT=bench/pkg-release bash scripts/build-pkg.sh >&2
   if [ "${BENCH_PROFILE:-}" = 1 ]; then
-    wasm_build bench/dist/names migo-cards-wasm-bench "" names
+    wasm_build bench/dist/names migo-cards-wasm-bench "" js names
     node bench/build.mjs bench/dist/names js files
   fi
   cargo build --quiet --release -p migo-mock
@@ -63,16 +67,16 @@ fi
 
 step "building the package (bench/pkg-release) and the Rust-driver variant (bench/pkg-rust-release)"
 PKG_OUT=bench/pkg-release bash scripts/build-pkg.sh >&2
-wasm_build bench/pkg-rust-release migo-cards-rust-driver ""
+wasm_build bench/pkg-rust-release migo-cards-rust-driver "" rust
 node bench/build.mjs bench/pkg-rust-release rust inline
 step "building both bench builds (bench/pkg-bench, bench/pkg-rust-bench, bench/dist/names*)"
-wasm_build bench/pkg-bench migo-cards-wasm-bench ""
+wasm_build bench/pkg-bench migo-cards-wasm-bench "" js
 node bench/build.mjs bench/pkg-bench js files
-wasm_build bench/dist/names migo-cards-wasm-bench "" names
+wasm_build bench/dist/names migo-cards-wasm-bench "" js names
 node bench/build.mjs bench/dist/names js files
-wasm_build bench/pkg-rust-bench migo-cards-rust-driver bench
+wasm_build bench/pkg-rust-bench migo-cards-rust-driver bench rust
 node bench/build.mjs bench/pkg-rust-bench rust files
-wasm_build bench/dist/names-rust migo-cards-rust-driver bench names
+wasm_build bench/dist/names-rust migo-cards-rust-driver bench rust names
 node bench/build.mjs bench/dist/names-rust rust files
 step "building the gateway in release"
 cargo build --quiet --release -p migo-mock
