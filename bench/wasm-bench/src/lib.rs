@@ -3,7 +3,7 @@
 //! `benchMemory`, allocating through the counting allocator of
 //! migo-cards-bench.
 
-#![no_std]
+#![cfg_attr(target_arch = "wasm32", no_std)]
 
 // Links the package's exports into this module.
 #[cfg(target_arch = "wasm32")]
