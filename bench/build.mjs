@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Finishes a bench build that bench/run.sh started (wasm-bindgen wrote the
-// bindings in <out>/web with their snippets, the JS driver's as
-// migo_cards_bg.js, the Rust driver's as migo_cards.js, and wasm-opt
-// <out>/web/migo_cards_bg.wasm):
+// bindings, <out>/web/migo_cards_bg.js in the bundler shape for the JS driver
+// or <out>/web/migo_cards.js by --target web for the Rust driver, and
+// <out>/web/snippets; wasm-opt <out>/web/migo_cards_bg.wasm):
 //   node bench/build.mjs <out> js|rust files    the entry of bench/entries/ and
 //       the JS it imports as files, the .wasm fetched by the glue (bench builds)
 //   node bench/build.mjs <out> rust inline      the Rust-driver variant shaped

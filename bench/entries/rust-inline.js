@@ -1,5 +1,5 @@
-// Browser entry of the Rust-driver variant's release build (cargo feature
-// `rust-driver`, src/rust_driver/; bench only, never published), loading its
+// Browser entry of the Rust-driver variant's release build (bench/rust-driver;
+// bench only, never published), loading its
 // wasm exactly as the package's js/web/index.js loads the package's: inlined
 // (./wasm.js, deflate-raw and base64, see js/load/inline.js), compiling from
 // the moment the entry is imported, instantiated by init(). bench/build.mjs

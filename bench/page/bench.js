@@ -1,6 +1,6 @@
 // The benchmark page: every measurement runs here, in one page, with both
 // drivers of the SDK side by side — the package (its JavaScript driver,
-// js/api.js) and the Rust-driver variant (src/rust_driver/) — the plain-JS
+// js/api.js) and the Rust-driver variant (bench/rust-driver/) — the plain-JS
 // client (bench/plain/client.js) and hand-written fetch. bench/bench.mjs
 // drives it through `window.bench` and does the statistics. Nothing here
 // decides a verdict.

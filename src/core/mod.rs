@@ -13,9 +13,6 @@ macro_rules! cat {
     }};
 }
 
-#[allow(unused_imports)] // used by the bench-only exports
-pub(crate) use cat;
-
 /// A value [`cat!`] can append: text, or an integer in decimal.
 pub trait Piece {
     fn put(&self, out: &mut alloc::string::String);

@@ -18,9 +18,6 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-#[cfg(feature = "bench")]
-pub(crate) mod bench;
-
 use wasm_bindgen::prelude::*;
 
 use crate::core::activation;
@@ -424,19 +421,4 @@ pub fn activation_url(tags: &[u8], numbers: &[f64], text: &str) -> String {
 #[wasm_bindgen(js_name = isValidCardNumber)]
 pub fn is_valid_card_number(tag: u8, text: Option<String>) -> bool {
     validate::card_number(&Input::from_tag(tag, text, f64::NAN)).is_ok()
-}
-
-/// Bench builds only: `benchCall(case, n)`.
-#[cfg(feature = "bench")]
-#[wasm_bindgen(js_name = benchCall)]
-pub fn bench_call(name: &str, n: u32) -> u32 {
-    bench::bench_call(name, n)
-}
-
-/// Bench builds only: `benchMemory()` (the JS driver holds no JS values in
-/// the module: no externref count).
-#[cfg(feature = "bench")]
-#[wasm_bindgen(js_name = benchMemory)]
-pub fn bench_memory() -> String {
-    bench::bench_memory(0, "")
 }

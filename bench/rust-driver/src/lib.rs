@@ -1,8 +1,9 @@
-//! The Rust-driver variant (cargo feature `rust-driver`; built by
-//! `bench/run.sh` only, never published). Issue 9 asks to measure both ways
-//! of driving the sans-IO core: JavaScript (`js/api.js`, the published
-//! package) and a thin async loop in Rust with wasm-bindgen-futures,
-//! gloo-net and gloo-timers, which is this module.
+//! The Rust-driver variant that bench/ measures (built by `bench/run.sh`
+//! only, never published): the two ways of driving the sans-IO core are
+//! JavaScript (`js/api.js`, the published package) and a thin async loop in
+//! Rust with wasm-bindgen-futures, gloo-net and gloo-timers, which is this
+//! module. Its `bench` feature adds `benchCall`, `benchMemory` and the
+//! counting allocator, as the JS driver's bench build has them.
 //!
 //! It holds no rule: like `js/api.js` it reads the JS values into
 //! [`Input`]s, asks [`Client`] what to do, performs the action (fetch,
@@ -18,22 +19,20 @@
 //! JavaScript: a getter, `fetch`, `getAccessToken` or `onRequest` may call
 //! the client again.
 
-#[cfg(feature = "bench")]
-#[path = "../wasm/bench.rs"]
-mod bench;
+#![cfg(target_arch = "wasm32")]
 
-/// The bench-only exports (`bench`), as the JS driver's bench build has them.
+/// The bench-only exports, as the JS driver's bench build has them.
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = benchMemory)]
 pub fn bench_memory() -> String {
     let externrefs = wasm_bindgen::externref_heap_live_count().to_string();
-    bench::bench_memory(0, &format!(",\"externrefsLive\":{externrefs}"))
+    migo_cards_bench::bench_memory(0, &format!(",\"externrefsLive\":{externrefs}"))
 }
 
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = benchCall)]
 pub fn bench_call(case_name: &str, n: u32) -> u32 {
-    bench::bench_call(case_name, n)
+    migo_cards_bench::bench_call(case_name, n)
 }
 
 use std::cell::RefCell;
@@ -50,15 +49,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, RequestRedirect, ResponseType};
 
-use crate::core::activation;
-use crate::core::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
-use crate::core::client::{CallId, Client, ClientInput};
-use crate::core::config::ConfigInput;
-use crate::core::endpoints::{JsArg, Param, ENDPOINTS};
-use crate::core::error::Error;
-use crate::core::input::Input;
-use crate::core::request::json_string_into;
-use crate::core::validate;
+use migo_cards::core::activation;
+use migo_cards::core::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
+use migo_cards::core::client::{CallId, Client, ClientInput};
+use migo_cards::core::config::ConfigInput;
+use migo_cards::core::endpoints::{JsArg, Param, ENDPOINTS};
+use migo_cards::core::error::Error;
+use migo_cards::core::input::Input;
+use migo_cards::core::request::json_string_into;
+use migo_cards::core::validate;
 
 thread_local! {
     /// The JS `MigoError` class (`js/error.js`), handed over by the entry's `init`.
@@ -149,14 +148,14 @@ fn signal_input(s: &JsValue) -> (SignalInput, Option<JsValue>) {
 /// Rust side (one `JSON.parse`), rather than deleting them from a parsed
 /// object, which would leave V8 a slow dictionary-mode object to copy.
 fn to_error(json: &str, cause: JsValue) -> JsValue {
-    let Some(members) = crate::core::json::object(json) else {
+    let Some(members) = migo_cards::core::json::object(json) else {
         return js_sys::Error::new("migo-cards: an error could not be read").into();
     };
     let mut details = String::from("{");
     let (mut message, mut inner) = (String::new(), None);
     for (key, raw) in &members {
         match key.as_ref() {
-            "message" => message = crate::core::json::string(raw).unwrap_or_default(),
+            "message" => message = migo_cards::core::json::string(raw).unwrap_or_default(),
             "cause" => inner = Some(*raw),
             _ => {
                 if details.len() > 1 {
@@ -190,7 +189,7 @@ fn failure_cause(client: &RefCell<Client>, id: CallId, error: &JsValue) -> JsVal
     let name = get(error, "name").ok().and_then(|m| m.as_string()).unwrap_or_else(|| "Error".into());
     let scrubbed = match client.borrow().call(id) {
         Some(call) => call.scrub(&message),
-        None => crate::core::secret::redact(&message, &[]),
+        None => migo_cards::core::secret::redact(&message, &[]),
     };
     let copy = js_sys::Error::new(&scrubbed);
     copy.set_name(&name);
@@ -470,7 +469,8 @@ impl MigoClient {
             return Err(to_error(&e.to_json(), JsValue::UNDEFINED));
         }
         // Everything is read before the core sees any of it: a getter may run any code.
-        let raw: Vec<Result<JsValue, ()>> = crate::core::client::OPTIONS.iter().map(|k| get(&options, k)).collect();
+        let raw: Vec<Result<JsValue, ()>> =
+            migo_cards::core::client::OPTIONS.iter().map(|k| get(&options, k)).collect();
         let value = |i: usize| raw[i].as_ref().map_or(Input::Unreadable, input);
         let present = |i: usize| Some(value(i));
         let client_input = ClientInput {
