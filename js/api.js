@@ -73,22 +73,21 @@ function tag(v) {
 }
 
 /**
- * The values as the module's exports take them: their tags, their numbers
- * (a string's is its length), and the strings' texts one after another.
+ * The values as the module's exports take them: one list of each value's
+ * tag and number (a string's is its length), and the strings' texts one
+ * after another.
  */
 function pack(values) {
-  const tags = [];
-  const numbers = [];
+  const list = [];
   let text = "";
   for (const v of values) {
     const t = tag(v);
-    tags.push(t);
     if (t === T.string) {
-      numbers.push(v.length);
+      list.push(t, v.length);
       text += v;
-    } else numbers.push(number(v));
+    } else list.push(t, number(v));
   }
-  return [tags, numbers, text];
+  return [list, text];
 }
 
 /** `v` if a number, else 0: a wasm f64 argument would convert anything else (and run its valueOf). */
@@ -217,10 +216,10 @@ function call(self, op, shape, args) {
   const signal = read(options, "signal");
   const f = c.fetch ?? globalThis.fetch;
   // The call options' values follow the arguments'; the signal crosses as its state's tag.
-  const [tags, numbers, text] = pack([...values, options, retries, timeout]);
-  tags.push(signalTag(signal));
-  numbers.push(0);
-  return drive(c, c.core.start(op, tags, numbers, text, typeof f === "function"), f, signal);
+  values.push(options, retries, timeout);
+  const [list, text] = pack(values);
+  list.push(signalTag(signal), 0);
+  return drive(c, c.core.start(op, list, text, typeof f === "function"), f, signal);
 }
 
 /** The token fetch for `ticket`: started now (`start`) or joined. */

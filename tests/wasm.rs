@@ -25,27 +25,21 @@ enum V<'a> {
     T(&'a str),
 }
 
-/// `pack` of js/api.js: tags, numbers (a string's UTF-16 length), texts joined.
-fn pack(values: &[V]) -> (Vec<u8>, Vec<f64>, String) {
-    let (mut tags, mut numbers, mut text) = (vec![], vec![], String::new());
+/// `pack` of js/api.js: each value's tag and number (a string's UTF-16
+/// length), and the texts joined.
+fn pack(values: &[V]) -> (Vec<f64>, String) {
+    let (mut list, mut text) = (vec![], String::new());
     for v in values {
         match *v {
             V::S(s) => {
-                tags.push(tag("string"));
-                numbers.push(s.encode_utf16().count() as f64);
+                list.extend([f64::from(tag("string")), s.encode_utf16().count() as f64]);
                 text.push_str(s);
             }
-            V::N(n) => {
-                tags.push(tag("number"));
-                numbers.push(n);
-            }
-            V::T(t) => {
-                tags.push(tag(t));
-                numbers.push(0.0);
-            }
+            V::N(n) => list.extend([f64::from(tag("number")), n]),
+            V::T(t) => list.extend([f64::from(tag(t)), 0.0]),
         }
     }
-    (tags, numbers, text)
+    (list, text)
 }
 
 const ABSENT: V = V::T("undefined");
@@ -55,7 +49,7 @@ fn client() -> WasmClient {
     // The options argument, then environment, baseUrl, applicationId,
     // clientId, maxRetries, timeoutMs, accessToken, getAccessToken,
     // onRequest, fetch.
-    let (t, n, s) = pack(&[
+    let (l, s) = pack(&[
         V::T("object"),
         ABSENT,
         V::S("http://127.0.0.1:3010/rest"),
@@ -68,7 +62,7 @@ fn client() -> WasmClient {
         ABSENT,
         ABSENT,
     ]);
-    WasmClient::create(&t, &n, &s).unwrap()
+    WasmClient::create(&l, &s).unwrap()
 }
 
 /// The operation's index, as `describe()` lists them.
@@ -112,8 +106,8 @@ const FAIL: u8 = Act::Fail as u8;
 fn start(c: &mut WasmClient, name: &str, args: &[V]) -> Step {
     let mut all = args.to_vec();
     all.extend([ABSENT, ABSENT, ABSENT, ABSENT]);
-    let (t, n, s) = pack(&all);
-    let id = c.start(op(name), &t, &n, &s, true);
+    let (l, s) = pack(&all);
+    let id = c.start(op(name), &l, &s, true);
     let act = c.on(id, Event::Go, false, 0, T0, 0.5);
     step(c, id, act)
 }
@@ -145,8 +139,8 @@ fn reply_with(
     fn value(s: Option<&str>) -> V<'_> {
         s.map_or(ABSENT, V::S)
     }
-    let (t, n, s) = pack(&[V::S(body), value(request_id), value(retry_after), value(date)]);
-    let act = c.reply(id, status, false, ended, &t, &n, &s, now, wall, 0.5);
+    let (l, s) = pack(&[V::S(body), value(request_id), value(retry_after), value(date)]);
+    let act = c.reply(id, status, false, ended, &l, &s, now, wall, 0.5);
     step(c, id, act)
 }
 
@@ -229,7 +223,8 @@ fn each_result_is_its_own_whatever_runs_in_between() {
     let _ = c.on(b, Event::Network, false, 0, T0 + 3.0, 0.5);
     let _ = c.text(b, Text::Error).unwrap();
     let _ = w::describe();
-    let _ = w::activation_url(&[tag("string"), tag("string"), tag("string")], &[4.0, 1.0, 7.0], "1001xsandbox");
+    let string = f64::from(tag("string"));
+    let _ = w::activation_url(&[string, 4.0, string, 1.0, string, 7.0], "1001xsandbox");
     let _ = w::is_valid_card_number(tag("string"), Some("4111111111111111".into()));
     assert_eq!(request_lines(&c, a), before);
     assert_eq!(before[..3], ["PATCH", "http://127.0.0.1:3010/rest/cards/5000001", r#"{"alias":"Groceries"}"#]);
@@ -331,29 +326,29 @@ fn errors_cross_as_one_json_object() {
 #[wasm_bindgen_test]
 fn unusable_options_give_their_error_and_no_client() {
     // Not an object.
-    let (t, n, s) = pack(&[V::N(1.0)]);
-    assert!(WasmClient::create(&t, &n, &s).is_none());
-    let e = w::options_error(&t, &n, &s).unwrap();
+    let (l, s) = pack(&[V::N(1.0)]);
+    assert!(WasmClient::create(&l, &s).is_none());
+    let e = w::options_error(&l, &s).unwrap();
     assert!(e.contains(r#""field":"options""#) && e.contains(r#""kind":"config""#), "{e}");
     // An object without a token.
     let mut values = vec![V::T("object")];
     values.extend([ABSENT; 10]);
-    let (t, n, s) = pack(&values);
-    assert!(WasmClient::create(&t, &n, &s).is_none());
-    assert!(w::options_error(&t, &n, &s).unwrap().contains(r#""field":"accessToken""#));
+    let (l, s) = pack(&values);
+    assert!(WasmClient::create(&l, &s).is_none());
+    assert!(w::options_error(&l, &s).unwrap().contains(r#""field":"accessToken""#));
     // Usable options have no error.
-    let (t, n, s) = pack(&[V::T("object"), ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, V::S("tok")]);
-    assert_eq!(w::options_error(&t, &n, &s), None);
+    let (l, s) = pack(&[V::T("object"), ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, V::S("tok")]);
+    assert_eq!(w::options_error(&l, &s), None);
 }
 
 #[wasm_bindgen_test]
 fn hostile_numbers_tags_lengths_and_ids_never_trap() {
     let mut c = client();
-    for t in [0u8, 4, 5, 14, 15, 200, 255] {
+    for t in [0.0, 4.0, 5.0, 14.0, 15.0, 200.0, 255.0, 256.0, -1.0, f64::NAN, 5.5] {
         for n in [f64::NAN, f64::INFINITY, -0.0, 1e300, -1.0, 9_007_199_254_740_993.0] {
             for o in 0..=12u8 {
-                // More or fewer numbers than tags, lengths past the text.
-                let id = c.start(o, &[t, t, t, t, t, t, t], &[n, n, n], "x💳", n.is_nan());
+                // Odd lengths, tags out of range, lengths past the text.
+                let id = c.start(o, &[t, n, t, n, t, n, t], "x💳", n.is_nan());
                 let _ = [StepField::At, StepField::Ticket, StepField::Start, StepField::End].map(|f| c.step(id, f));
                 for event in [
                     Event::Go,
@@ -369,9 +364,9 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
                     let _ = c.on(id, event, n.is_nan(), u32::MAX, n, n);
                 }
                 for ended in [Body::Whole, Body::ConnectionLost, Body::DeadlinePassed] {
-                    let _ = c.reply(id, 0, true, ended, &[t, 5, t, 5], &[n, 1.0], "\0", n, n, n);
+                    let _ = c.reply(id, 0, true, ended, &[t, n, 5.0, 1.0, t], "\0", n, n, n);
                 }
-                let _ = c.token(id, u32::MAX, &[t], &[n], "", n);
+                let _ = c.token(id, u32::MAX, &[t, n], "", n);
                 let _ = (c.text(id, Text::Request), c.text(id, Text::Value), c.text(id, Text::Error).unwrap(), c.text(id, Text::Event));
                 let _ = c.scrub(id, "4111 1111 1111 1111");
                 c.finish(id);
@@ -386,8 +381,9 @@ fn hostile_numbers_tags_lengths_and_ids_never_trap() {
     }
     assert_eq!(c.live_calls(), 0);
     // Free functions.
-    assert!(w::activation_url(&[200], &[f64::NAN], "").starts_with('{'));
-    assert!(w::activation_url(&[5, 5, 5], &[1e9, -1.0, f64::NAN], "ab").starts_with('{'));
+    assert!(w::activation_url(&[200.0, f64::NAN], "").starts_with('{'));
+    assert!(w::activation_url(&[5.0, 1e9, 5.0, -1.0, 5.0, f64::NAN], "ab").starts_with('{'));
+    assert!(w::activation_url(&[f64::NAN, -1.0, 1e300, f64::INFINITY, -0.0], "ab").starts_with('{'));
     assert!(!w::is_valid_card_number(255, None));
     assert!(!w::is_valid_card_number(tag("string"), None));
     assert!(w::is_valid_card_number(tag("string"), Some("4111-1111-1111-1111".into())));

@@ -5,9 +5,10 @@
 //!
 //! - Values in: each JS value crosses as a tag (an index in
 //!   [`TAGS`](crate::core::input::TAGS), which `describe()` lists) and a
-//!   number, in two lists, `tags` and `numbers`; the strings' texts follow
-//!   one another in `text`, each string's number being its `length`. Each
-//!   consuming export takes them in the order [`describe`] gives.
+//!   number, one after the other in one list (`list`: tag, number, tag,
+//!   number, ...); the strings' texts follow one another in `text`, each
+//!   string's number being its `length`. Each consuming export takes them in
+//!   the order [`describe`] gives.
 //! - Results out: by value when the export returns (an [`Act`], strings
 //!   copied out by the generated glue), or kept per call (a step's other
 //!   numbers, [`StepField`]; a call's texts, [`Text`]), so that no export's result
@@ -136,13 +137,13 @@ fn step(c: &Client, id: u32, a: Action) -> ([f64; 4], Act) {
     ([at, f64::from(ticket), start, end], act)
 }
 
-/// The values of `tags`, `numbers` and `text` (see the module's doc), in
-/// order; a missing number reads 0.
-fn values(tags: &[u8], numbers: &[f64], text: &str) -> vec::IntoIter<Input> {
+/// The values of `list` and `text` (see the module's doc), in order.
+fn values(list: &[f64], text: &str) -> vec::IntoIter<Input> {
     let mut rest = text;
-    let mut out = Vec::with_capacity(tags.len());
-    for (i, &tag) in tags.iter().enumerate() {
-        let number = numbers.get(i).copied().unwrap_or(0.0);
+    let mut out = Vec::with_capacity(list.len() / 2);
+    for pair in list.chunks_exact(2) {
+        // A tag out of u8's range reads as an unknown tag (`as` saturates).
+        let (tag, number) = (pair[0] as u8, pair[1]);
         let string = (tag == STRING_TAG).then(|| take_utf16(&mut rest, number));
         out.push(Input::from_tag(tag, string, number));
     }
@@ -190,8 +191,8 @@ impl WasmClient {
     /// A client from the values of the options argument and then each
     /// option, in `options` order; none for unusable options (their error:
     /// [`options_error`]).
-    pub fn create(tags: &[u8], numbers: &[f64], text: &str) -> Option<WasmClient> {
-        client(tags, numbers, text).ok().map(|client| WasmClient { client, steps: Vec::new() })
+    pub fn create(list: &[f64], text: &str) -> Option<WasmClient> {
+        client(list, text).ok().map(|client| WasmClient { client, steps: Vec::new() })
     }
 
     /// `{environment, baseUrl, applicationId?}` (JSON): no secret.
@@ -204,8 +205,8 @@ impl WasmClient {
     /// `maxRetries`, `timeoutMs`, `signal`): the call's id, whose first
     /// step [`WasmClient::on`] `Go` gives. An unknown operation fails the
     /// call. `has_fetch`: a fetch function exists.
-    pub fn start(&mut self, op: u8, tags: &[u8], numbers: &[f64], text: &str, has_fetch: bool) -> u32 {
-        let mut v = values(tags, numbers, text);
+    pub fn start(&mut self, op: u8, list: &[f64], text: &str, has_fetch: bool) -> u32 {
+        let mut v = values(list, text);
         let Some(ep) = ENDPOINTS.get(usize::from(op)) else {
             return u32::MAX;
         };
@@ -220,7 +221,7 @@ impl WasmClient {
             }
         }
         // The signal crosses as its tag alone (a state, see `TAGS`).
-        let signal = tags.get(inputs.len() + 3).copied().unwrap_or(0);
+        let signal = list.get((inputs.len() + 3) * 2).map_or(0, |&t| t as u8);
         let input = CallInput {
             options: pop(&mut v),
             max_retries: pop(&mut v),
@@ -280,14 +281,13 @@ impl WasmClient {
         status: u16,
         redirected: bool,
         body: Body,
-        tags: &[u8],
-        numbers: &[f64],
+        list: &[f64],
         text: &str,
         now: f64,
         wall: f64,
         jitter: f64,
     ) -> Act {
-        let mut v = values(tags, numbers, text);
+        let mut v = values(list, text);
         let mut string = || match pop(&mut v) {
             Input::Str(s) => Some(s),
             _ => None,
@@ -305,8 +305,8 @@ impl WasmClient {
     }
 
     /// The token provider resolved for `ticket` with the value given.
-    pub fn token(&mut self, id: u32, ticket: u32, tags: &[u8], numbers: &[f64], text: &str, now: f64) -> Act {
-        let value = pop(&mut values(tags, numbers, text));
+    pub fn token(&mut self, id: u32, ticket: u32, list: &[f64], text: &str, now: f64) -> Act {
+        let value = pop(&mut values(list, text));
         let a = self.client.on_token(id, ticket, TokenResult::Value(value), now);
         self.act(id, a)
     }
@@ -346,13 +346,13 @@ impl WasmClient {
 /// The MigoError JSON of unusable client options (as [`WasmClient::create`]
 /// takes them); none for usable ones.
 #[wasm_bindgen(js_name = optionsError)]
-pub fn options_error(tags: &[u8], numbers: &[f64], text: &str) -> Option<String> {
-    client(tags, numbers, text).err().map(|e| e.to_json())
+pub fn options_error(list: &[f64], text: &str) -> Option<String> {
+    client(list, text).err().map(|e| e.to_json())
 }
 
 /// The core's client for the options' values.
-fn client(tags: &[u8], numbers: &[f64], text: &str) -> Result<Client, Error> {
-    let mut v = values(tags, numbers, text);
+fn client(list: &[f64], text: &str) -> Result<Client, Error> {
+    let mut v = values(list, text);
     if !matches!(pop(&mut v), Input::Other("object")) {
         return Err(Error::config("options", "new MigoClient(options) needs an options object"));
     }
@@ -411,8 +411,8 @@ fn encode(r: &Request) -> String {
 /// `client` and `environment`; an error comes out as MigoError JSON, which
 /// starts with `{` where a URL never does.
 #[wasm_bindgen(js_name = activationUrl)]
-pub fn activation_url(tags: &[u8], numbers: &[f64], text: &str) -> String {
-    let mut v = values(tags, numbers, text);
+pub fn activation_url(list: &[f64], text: &str) -> String {
+    let mut v = values(list, text);
     let (user_id, client, environment) = (pop(&mut v), pop(&mut v), pop(&mut v));
     activation::activation_url(&user_id, &client, &environment).unwrap_or_else(|e| e.to_json())
 }
