@@ -214,11 +214,14 @@ function call(self, op, shape, args) {
   const retries = read(options, "maxRetries");
   const timeout = read(options, "timeoutMs");
   const signal = read(options, "signal");
+  const signalState = signalTag(signal);
+  // A getter above may have freed the client.
+  if (c.freed) return Promise.reject(misuse());
   const f = c.fetch ?? globalThis.fetch;
   // The call options' values follow the arguments'; the signal crosses as its state's tag.
   values.push(options, retries, timeout);
   const [list, text] = pack(values);
-  list.push(signalTag(signal), 0);
+  list.push(signalState, 0);
   return drive(c, c.core.start(op, list, text, typeof f === "function"), f, signal);
 }
 
@@ -302,14 +305,18 @@ function reasonOf(signal) {
 let lastNow = 0;
 const perf = globalThis.performance;
 const origin = perf?.timeOrigin;
-const engineTimers = globalThis.setTimeout;
+const EngineDate = Date;
+// Fake timers (Jest, Vitest, node:test) replace `Date` beside `setTimeout`;
+// @sinonjs/fake-timers marks what it fakes with `clock`. A wrapper of
+// `setTimeout` (an error tracker, zone.js) does neither.
+const fakeTimers = () => globalThis.Date !== EngineDate || globalThis.setTimeout?.clock !== undefined;
 // The time the engine's timer last fired for: it may fire up to 1 ms before
 // performance.now() gets there (Node counts whole ms), and what it ended
 // must stay over for the core (a token fetch shared until then, a wait).
 let fired = 0;
 const clock = () =>
   (lastNow =
-    typeof origin === "number" && globalThis.setTimeout === engineTimers ? Math.max(origin + perf.now(), fired) : Date.now());
+    typeof origin === "number" && !fakeTimers() ? Math.max(origin + perf.now(), fired) : Date.now());
 
 /*
  * Deadlines (the core's clock, ms) share one timer, armed for the earliest:
@@ -378,7 +385,7 @@ function expire(g) {
   if (g !== generation) return;
   // The timer firing means its deadline came, as a timer per deadline did.
   const now = Math.max(armedAt, clock());
-  if (armedWith === engineTimers) fired = now;
+  if (!fakeTimers()) fired = now;
   armed = undefined;
   armedAt = Infinity;
   held = false;
@@ -459,7 +466,8 @@ function readAnswer(res, done, heard) {
       retryAfter = headers.get("retry-after");
       date = headers.get("date");
     } catch {}
-    const known = typeof status === "number";
+    // An HTTP status is an integer of three digits (0: a redirect not followed).
+    const known = Number.isInteger(status) && status >= 0 && status <= 999;
     const cut = (how) => [status, "", requestId, retryAfter, redirected, date, how];
     if (known) heard(cut);
     Promise.resolve(res.text()).then(
@@ -524,7 +532,7 @@ function failureCause(core, id, error) {
     const inner = error?.cause?.message;
     if (typeof inner === "string" && inner) text += ` (${inner})`;
     const copy = new Error(core.scrub(id, text));
-    copy.name = typeof error?.name === "string" ? error.name : "Error";
+    copy.name = typeof error?.name === "string" ? core.scrub(id, error.name) : "Error";
     return copy;
   } catch {
     return undefined;

@@ -182,3 +182,45 @@ test("property: every export the driver can call, interleaved between a step and
     assert.deepEqual(mismatches, [], `seed ${seed}`);
   }
 });
+
+test("a status that is not an HTTP status is not a readable answer, whatever the body says", async () => {
+  const body = JSON.stringify({ success: true, data: { cardId: 5000001 } });
+  for (const status of [65737, 200.9, -1, NaN, 1e20, 4294967496, "200"]) {
+    const fetch = async () => ({ status, redirected: false, headers: new Headers(), text: async () => body });
+    const client = new MigoClient({ accessToken: "tok_abc", baseUrl: "https://gw.example/rest", fetch, maxRetries: 0 });
+    const e = await client.blockCard("1001", 5000001).then(
+      () => assert.fail(`status ${status} resolved`),
+      (e) => e,
+    );
+    assert.equal(e.kind, "network", String(status));
+    assert.match(e.message, /did not give a readable Response/);
+  }
+});
+
+test("a getter that frees the client makes the call reject with the misuse error, not a raw one", async () => {
+  const { fetch, sent } = recording(() => ok());
+  for (const make of [(c) => ({ get timeoutMs() { c.free(); return 1000; } }), (c) => ({ signal: { get aborted() { c.free(); return false; }, addEventListener() {}, removeEventListener() {} } })]) {
+    const client = new MigoClient({ accessToken: "tok_abc", baseUrl: "https://gw.example/rest", fetch });
+    const e = await client.issueCard("1001", make(client)).then(
+      () => assert.fail("resolved"),
+      (e) => e,
+    );
+    assert.equal(e.name, "MigoError");
+    assert.equal(e.field, "this");
+  }
+  assert.equal(sent.length, 0);
+});
+
+test("what fetch threw is scrubbed in its name as in its message", async () => {
+  const fetch = async (url, init) => {
+    const e = new Error(`failed ${url}`);
+    e.name = `E ${JSON.stringify(init.headers)}`;
+    throw e;
+  };
+  const client = new MigoClient({ accessToken: "tok_SECRET_abcdef123456", baseUrl: "https://gw.example/rest", fetch, maxRetries: 0 });
+  const e = await client.getCardDetails("1001", 5000001, "vt_SECRET_XYZ").catch((e) => e);
+  for (const text of [e.cause.name, e.cause.message, e.cause.stack, JSON.stringify(e)]) {
+    assert.ok(!text.includes("tok_SECRET") && !text.includes("vt_SECRET"), text);
+  }
+  assert.match(e.cause.name, /Bearer \*\*\*/);
+});

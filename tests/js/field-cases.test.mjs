@@ -167,6 +167,27 @@ function gatewayDates(after, skew = 0) {
   return { date: new Date(now).toUTCString(), retryAfter: new Date(now + after).toUTCString() };
 }
 
+test("a setTimeout wrapped after the package loaded (an error tracker, zone.js) keeps the clock monotonic", async (t) => {
+  const engine = globalThis.setTimeout;
+  globalThis.setTimeout = function (fn, ms, ...args) {
+    return engine(fn, ms, ...args);
+  };
+  t.after(() => (globalThis.setTimeout = engine));
+  const release = deferred();
+  const gw = await serve(t, (req, res, n) => {
+    if (n === 1) {
+      stepWallClock(t, HOUR);
+      release.promise.then(() => answer(res, 200, OK_BLOCK));
+    } else answer(res, 200, OK_BLOCK);
+  });
+  const c = client(gw.base);
+  const first = c.blockCard("1001", 5000001, guard({ timeoutMs: 10_000, maxRetries: 0 }));
+  while (gw.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
+  await c.unblockCard("1001", 5000001);
+  release.resolve();
+  assert.equal((await first).status, "BLOCKED");
+});
+
 test("a Retry-After date 2 s after the gateway's Date waits 2 s, with the client's wall clock an hour off either way", async (t) => {
   for (const step of [HOUR, -HOUR]) {
     const gw = await serve(t, (req, res, n) => {
