@@ -521,7 +521,12 @@ function send(core, id, f, deadline, signal, then) {
     deadline,
     signal,
     ctrl,
-    (r) => then(r === TIMED_OUT && cut ? { answer: cut(Body.DeadlinePassed) } : r),
+    (r) => {
+      // Once the status came, an end of the attempt is the answer cut off.
+      if (cut && r === TIMED_OUT) return then({ answer: cut(Body.DeadlinePassed) });
+      if (cut && r === ABORTED) return then({ answer: cut(isTimeout(reasonOf(signal)) ? Body.AbortedByTimeout : Body.Aborted), abort: true });
+      then(r);
+    },
   );
 }
 
@@ -587,6 +592,7 @@ function drive(c, id, f, signal) {
                 unreported = hook !== undefined;
                 if (r.error !== undefined) cause = failureCause(core, id, r.error);
                 if (r.event !== undefined) return on(r);
+                if (r.abort) cause = reasonOf(signal);
                 const a = r.answer ?? r;
                 body = a[1];
                 // The wall clock too: what a Retry-After date counts from without a Date header.

@@ -477,6 +477,7 @@ impl Call {
             None => AttemptResult::Response,
             Some(CutOff::Connection) => AttemptResult::Network,
             Some(CutOff::Deadline) => AttemptResult::Timeout,
+            Some(CutOff::Aborted { .. }) => AttemptResult::Aborted,
         };
         // Kept as sent: scrubbed when shown (event_json), which few calls need.
         self.record(result, now, Some(reply.status), reply.request_id.clone());
@@ -488,6 +489,20 @@ impl Call {
         // `get`: `n` is at most 4, which the compiler cannot see, and an
         // index would keep a panic site (its message and location).
         let secrets = secrets.get(..n).unwrap_or_default();
+        if let Some(how @ CutOff::Aborted { timeout }) = reply.cut_off {
+            // The caller ended the call after the gateway replied: an abort,
+            // never retried, that keeps what was heard (status, request id).
+            let heard = response::cut_off(raw, how, secrets);
+            let mut e = aborted(timeout);
+            e.message = heard.message.clone();
+            e.status = heard.status;
+            e.request_id = heard.request_id.clone();
+            // A 2xx or 5xx may have acted; a 4xx refused.
+            let refused = (400..500).contains(&reply.status);
+            e.outcome = if refused { Outcome::Rejected } else { Outcome::Unknown };
+            e.retryable = e.retryable && (500..600).contains(&reply.status);
+            return self.fail(e);
+        }
         let decoded = match reply.cut_off {
             Some(how) => Err(response::cut_off(raw, how, secrets)),
             None => response::decode(raw, secrets),

@@ -432,6 +432,30 @@ fn an_answer_cut_off_after_a_2xx_is_unknown_and_never_retried() {
 }
 
 #[test]
+fn a_signal_that_fires_while_the_body_is_read_ends_the_call_with_what_was_heard() {
+    for (status, outcome) in [(201, Outcome::Unknown), (503, Outcome::Unknown), (409, Outcome::Rejected)] {
+        for timeout in [false, true] {
+            let mut s = sim();
+            let id = s.start(Op::IssueCard);
+            s.next(id);
+            assert_eq!(s.reply(id, cut(status, CutOff::Aborted { timeout })), Action::Fail, "{status} {timeout}");
+            let e = s.error(id);
+            let kind = if timeout { ErrorKind::Timeout } else { ErrorKind::Aborted };
+            // Never retried, whatever the status; retryable as a timed-out 5xx is.
+            let retryable = timeout && status == 503;
+            assert_eq!(
+                (e.kind, e.status, e.request_id.as_deref(), e.attempts, e.retryable, e.outcome),
+                (kind, Some(status), Some("req-7"), 1, retryable, outcome),
+                "{status} {timeout}"
+            );
+            assert!(e.message.ends_with("the call's signal fired while its body was read"), "{}", e.message);
+            let ev = s.client.call(id).unwrap().event().unwrap().clone();
+            assert_eq!((ev.result, ev.status), (AttemptResult::Aborted, Some(status)));
+        }
+    }
+}
+
+#[test]
 fn an_answer_cut_off_after_an_error_status_is_decided_by_its_status() {
     // blockCard on 503: retried as any 503 is, and the retry succeeds.
     let mut s = sim();

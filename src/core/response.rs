@@ -144,6 +144,7 @@ impl Refusal<'_> {
                 let (kind, why) = match how {
                     CutOff::Connection => (ErrorKind::Network, ": the connection failed while its body was read"),
                     CutOff::Deadline => (ErrorKind::Timeout, ": the attempt's deadline passed while its body was read"),
+                    CutOff::Aborted { .. } => (ErrorKind::Aborted, ": the call's signal fired while its body was read"),
                 };
                 let message = cat!("the answer was cut off after the gateway replied ", raw.status, why);
                 if (200..300).contains(&raw.status) {
@@ -192,6 +193,9 @@ pub enum CutOff {
     Connection,
     /// The attempt's deadline passed while the body was read.
     Deadline,
+    /// The caller's signal fired while the body was read (`timeout`: its
+    /// reason is a `TimeoutError`).
+    Aborted { timeout: bool },
 }
 
 /// The error of an answer whose body was cut off after its status and

@@ -1,5 +1,5 @@
 //! What the JS driver needs to know of the core, as the JSON `describe()`
-//! hands out: the value tags, the client options, the action codes, and
+//! hands out: the value tags, the client options, and
 //! every operation's JS name with its arguments (a parameter
 //! name, or a list of property names for an object argument). The module
 //! hands out [`DESCRIBE`], written out by `make generate`; [`describe_json`]
@@ -13,8 +13,6 @@ use crate::core::endpoints::{JsArg, ENDPOINTS};
 use crate::core::input::TAGS;
 use crate::core::request::json_string_into;
 
-/// Action codes, in `actions` order (an action's code is its index).
-pub const ACTIONS: [&str; 6] = ["send", "wait", "fetchToken", "awaitToken", "done", "fail"];
 
 /// The description, built from the tables.
 pub fn describe_json() -> String {
@@ -32,8 +30,6 @@ pub fn describe_json() -> String {
     list(&TAGS, &mut out);
     out.push_str(",\"options\":");
     list(&crate::core::client::OPTIONS, &mut out);
-    out.push_str(",\"actions\":");
-    list(&ACTIONS, &mut out);
     out.push_str(",\"operations\":[");
     for (i, ep) in ENDPOINTS.iter().enumerate() {
         if i > 0 {
@@ -64,7 +60,6 @@ pub fn describe_json() -> String {
 pub const DESCRIBE: &str = concat!(
     r#"{"tags":["undefined","null","false","true","number","string","bigint","symbol","function","object","unreadable","badString","signal","abortedSignal","timedOutSignal"],"#,
     r#""options":["environment","baseUrl","applicationId","clientId","maxRetries","timeoutMs","accessToken","getAccessToken","onRequest","fetch"],"#,
-    r#""actions":["send","wait","fetchToken","awaitToken","done","fail"],"#,
     r#""operations":["#,
     r#"["issueCard",["userId"]],"#,
     r#"["linkCard",["userId",["card","alias","clientId"]]],"#,

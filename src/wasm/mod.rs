@@ -87,6 +87,10 @@ pub enum Body {
     ConnectionLost,
     /// The attempt's deadline passed while it was read.
     DeadlinePassed,
+    /// The caller's signal fired while it was read.
+    Aborted,
+    /// The caller's signal fired while it was read, its reason a `TimeoutError`.
+    AbortedByTimeout,
 }
 
 /// The texts of a call ([`WasmClient::text`]).
@@ -298,6 +302,8 @@ impl WasmClient {
             Body::Whole => None,
             Body::ConnectionLost => Some(CutOff::Connection),
             Body::DeadlinePassed => Some(CutOff::Deadline),
+            Body::Aborted => Some(CutOff::Aborted { timeout: false }),
+            Body::AbortedByTimeout => Some(CutOff::Aborted { timeout: true }),
         };
         let reply = Reply { status, body: text, request_id, retry_after, date, wall_ms: wall, redirected, cut_off };
         let a = self.client.on_reply(id, reply, now, jitter);

@@ -298,6 +298,31 @@ test("an answer whose body stalls past the deadline keeps its status: issueCard'
   assert.deepEqual([events.length, events[0].result, events[0].status, events[0].requestId], [1, "timeout", 201, "req-slow-1"]);
 });
 
+test("a signal that fires while the body is read keeps the status: issueCard's 201 is never retryable, never re-sent", async (t) => {
+  const gw = await serve(t, (req, res) => {
+    res.writeHead(201, { "content-type": "application/json", "x-request-id": "req-slow-2", "content-length": "400" });
+    res.write('{"success":true');
+  });
+  for (const [signal, kind] of [
+    [() => AbortSignal.timeout(300), "timeout"],
+    [() => {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(new Error("user left the page")), 300);
+      return ac.signal;
+    }, "aborted"],
+  ]) {
+    const before = gw.requests.length;
+    const e = await rejection(client(gw.base).issueCard("1001", { signal: signal() }));
+    assert.deepEqual(
+      [e.kind, e.status, e.requestId, e.attempts, e.retryable, e.outcome],
+      [kind, 201, "req-slow-2", 1, false, "unknown"],
+    );
+    assert.equal(e.message, "the answer was cut off after the gateway replied 201: the call's signal fired while its body was read");
+    assert.equal(gw.requests.length - before, 1);
+    if (kind === "aborted") assert.equal(e.cause?.message, "user left the page");
+  }
+});
+
 test("the onRequest event of a cut-off answer says network, with its status", async (t) => {
   const gw = await serve(t, (req, res) => cutOff(res, 201));
   const events = [];
