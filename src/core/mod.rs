@@ -47,22 +47,9 @@ macro_rules! integer_piece {
 }
 integer_piece!(u16, u32, u64, usize);
 
-/// Appends `n` in decimal: a digit per division, from the right. Written
-/// here rather than with itoa: its two-digit table and code were 0.4 KB of
-/// wasm for numbers of a few digits (statuses, attempts, milliseconds).
-pub(crate) fn push_decimal(out: &mut alloc::string::String, mut n: u64) {
-    let mut buf = [0u8; 20];
-    let mut len = 0;
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-        len += 1;
-        if n == 0 {
-            break;
-        }
-    }
-    // Pushed as chars: `from_utf8` on the digits kept its 0.7 KB in the module.
-    out.extend(buf.iter().skip(buf.len() - len).map(|&d| char::from(d)));
+/// Appends `n` in decimal.
+pub(crate) fn push_decimal(out: &mut alloc::string::String, n: u64) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 pub mod activation;
