@@ -48,8 +48,8 @@ try {
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
   // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
-  // an app's bundler would have made of it (11.1 KB gzip of JS as separate
-  // readable files, 5.4 KB minified). The map lets DevTools show the sources.
+  // an app's bundler would have made of it. The map lets DevTools show the
+  // sources.
   await build({
     entryPoints: [path.join(stage, "web", "index.js")],
     outfile: path.join(out, "web", "index.js"),

@@ -1,7 +1,7 @@
-// UTF-8 for the glue (glue.js) of the node build where the global
-// TextDecoder/TextEncoder are missing (Jest's jsdom environment): esbuild
-// injects these in place of the globals. 30 lines against the 1 line of
-// setup every such test suite would otherwise need.
+// UTF-8 for the generated bindings (load/bindings.js) of the node build
+// where the global TextDecoder/TextEncoder are missing (Jest's jsdom
+// environment): esbuild injects these in place of the globals, so such a
+// test suite needs no setup of its own.
 const G = globalThis;
 
 class Utf8Decoder {

@@ -38,7 +38,7 @@ use crate::describe::DESCRIBE;
 pub enum Act {
     /// Send the call's [`Text::Request`]; give up at `at`.
     Send,
-    /// Do nothing until `at`, then [`WasmClient::next`].
+    /// Do nothing until `at`, then [`WasmClient::on`] with `Event::Go`.
     Wait,
     /// Call the token provider for `ticket`, until `at`.
     FetchToken,
@@ -102,8 +102,8 @@ pub enum Text {
     Request,
     /// The value of the finished call (JSON; none for no body).
     Value,
-    /// The error of the failed call, as MigoError JSON (an unknown call's
-    /// if the call is not known).
+    /// The error of the failed call, as MigoError JSON (the unknown-call
+    /// error for a call not known, or not failed).
     Error,
     /// The `onRequest` event of the call's last attempt (JSON).
     Event,
