@@ -580,7 +580,7 @@ function drive(c, id, f, signal) {
         // The step's numbers and texts are this call's own: caller code run
         // below (the hook may start another call of this client) cannot
         // change them.
-        const deadline = core.step(id, AT);
+        const deadline = act === Act.Done || act === Act.Fail ? 0 : core.step(id, AT);
         if (unreported) {
           unreported = false;
           report(core, id, hook);
@@ -596,7 +596,7 @@ function drive(c, id, f, signal) {
                 const a = r.answer ?? r;
                 body = a[1];
                 // The wall clock too: what a Retry-After date counts from without a Date header.
-                return core.reply(id, a[0], a[4], a[6], ...pack([a[1], a[2], a[3], a[5]]), clock(), Date.now(), Math.random());
+                return core.reply(id, a[0], a[4], a[6], ...pack([a[1], a[2], a[3], a[5]]), clock(), a[3] == null ? 0 : Date.now(), Math.random());
               }),
             );
           case Act.Wait:
