@@ -34,6 +34,9 @@ const VARIANTS = ["sdk", "rust", "plain", "fetch"];
 const CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 const DEADLINE_MS = 15 * 60 * 1000;
+// bench/ on the page's origin, and the release build as /pkg: the plain
+// client reads the package's operation list as ../../pkg/testing/operations.js.
+const STATICS = ["--static", `/bench=${benchDir}`, "--static", `/pkg=${path.join(benchDir, "pkg-release")}`];
 
 const log = (...a) => console.error("[bench]", ...a);
 const t0 = Date.now();
@@ -161,7 +164,7 @@ async function cpuOnly() {
   const base = process.env.BENCH_BASE !== "0" && existsSync(path.join(benchDir, "pkg-base", "web", "index.js"));
   const variants = base ? ["sdk", "base", "plain", "fetch"] : ["sdk", "plain", "fetch"];
   const profile = process.env.BENCH_PROFILE === "1";
-  const gateway = await startGateway(["--static", `/bench=${benchDir}`], { lifetime: 600 });
+  const gateway = await startGateway(STATICS, { lifetime: 600 });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
   const out = { date: new Date().toISOString(), commit: R.machine.commit, dirty: R.machine.dirty, n, reps, load: os.loadavg()[0] };
   try {
@@ -223,7 +226,7 @@ phase("sizes");
 R.loadSamples = [];
 setInterval(() => R.loadSamples.push(+os.loadavg()[0].toFixed(2)), 5000).unref();
 
-const gateway = await startGateway(["--static", `/bench=${benchDir}`], { lifetime: 1200 });
+const gateway = await startGateway(STATICS, { lifetime: 1200 });
 log("conformance: the plain client against the package (Node build), case by case");
 R.conformance = await conformance(await import(path.join(benchDir, "pkg-release/node/index.mjs")), plain, gateway);
 log(`  ${R.conformance.agree} of ${R.conformance.cases} cases agree`);
