@@ -79,24 +79,34 @@ function deferred() {
 
 // ---- 1. the wall clock steps: no deadline and no wait moves ------------------------------
 
+/**
+ * blockCard in flight while the wall clock steps by `step`, then another
+ * call that arms the shared timer: the first call's promise, and `release`,
+ * which lets the gateway answer it.
+ */
+async function inFlightAcrossAStep(t, step, timeoutMs) {
+  const release = deferred();
+  const gw = await serve(t, (req, res, n) => {
+    if (n === 1) {
+      // The first call's request is out: the wall clock steps, then another call starts.
+      stepWallClock(t, step);
+      release.promise.then(() => answer(res, 200, OK_BLOCK));
+    } else answer(res, 200, OK_BLOCK);
+  });
+  const c = client(gw.base);
+  const first = c.blockCard("1001", 5000001, guard({ timeoutMs, maxRetries: 0 }));
+  while (gw.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
+  await c.unblockCard("1001", 5000001);
+  return { first, release };
+}
+
 for (const [name, step] of [
   ["forward", HOUR],
   ["backward", -HOUR],
 ]) {
   test(`an attempt in flight keeps its deadline when the wall clock steps ${name} and another call arms the timer`, async (t) => {
-    const release = deferred();
-    const gw = await serve(t, (req, res, n) => {
-      if (n === 1) {
-        // The first call's request is out: the wall clock steps, then another call starts.
-        stepWallClock(t, step);
-        release.promise.then(() => answer(res, 200, OK_BLOCK));
-      } else answer(res, 200, OK_BLOCK);
-    });
-    const c = client(gw.base);
     // Ahead, the answer comes well within the deadline; behind, the deadline comes first.
-    const first = c.blockCard("1001", 5000001, guard({ timeoutMs: step > 0 ? 10_000 : 2_000, maxRetries: 0 }));
-    while (gw.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
-    await c.unblockCard("1001", 5000001);
+    const { first, release } = await inFlightAcrossAStep(t, step, step > 0 ? 10_000 : 2_000);
     if (step > 0) {
       // An hour ahead, the first call's deadline must not look long past.
       release.resolve();
@@ -173,17 +183,7 @@ test("a setTimeout wrapped after the package loaded (an error tracker, zone.js) 
     return engine(fn, ms, ...args);
   };
   t.after(() => (globalThis.setTimeout = engine));
-  const release = deferred();
-  const gw = await serve(t, (req, res, n) => {
-    if (n === 1) {
-      stepWallClock(t, HOUR);
-      release.promise.then(() => answer(res, 200, OK_BLOCK));
-    } else answer(res, 200, OK_BLOCK);
-  });
-  const c = client(gw.base);
-  const first = c.blockCard("1001", 5000001, guard({ timeoutMs: 10_000, maxRetries: 0 }));
-  while (gw.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
-  await c.unblockCard("1001", 5000001);
+  const { first, release } = await inFlightAcrossAStep(t, HOUR, 10_000);
   release.resolve();
   assert.equal((await first).status, "BLOCKED");
 });
