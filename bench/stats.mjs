@@ -1,5 +1,5 @@
 // Statistics for bench/bench.mjs: medians, p99, ratios, the verdict on each
-// target of issue #9 for each driver, and CPU-profile summaries.
+// target for each driver, and CPU-profile summaries.
 
 export function stats(xs) {
   const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
@@ -51,7 +51,7 @@ function mulberry32(seed) {
 
 /** The drivers compared: the package's JS driver and the Rust-driver variant. */
 export const DRIVERS = ["sdk", "rust"];
-/** Issue 9's budget for everything a browser loads, gzip -9, and its stretch goal. */
+/** The budget for everything a browser loads, gzip -9, and its stretch goal. */
 export const SIZE_BUDGET = 35_000;
 export const SIZE_STRETCH = 20_000;
 
@@ -129,7 +129,7 @@ export function summarize(R) {
     return m.rustHeapGrowth > 0 || m.externrefGrowth > 0 || m.wasmMemoryGrowth > 0 || m.jsHeapGrowthPerCallLast > JS_LEAK_PER_CALL;
   });
 
-  // Issue 9's targets, for each driver.
+  // The targets, for each driver.
   S.targets = {};
   for (const v of DRIVERS) {
     const st = S.stubbed.ok;

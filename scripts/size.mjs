@@ -36,7 +36,7 @@ const bare = inflateRawSync(Buffer.from(inlined, "base64"));
 console.log(`(the bare .wasm: ${kb(bare.length).trim()} raw, ${kb(gzipSync(bare, { level: 9 }).length).trim()} gzip -9; inlined it costs ${(rows[0].gzip / gzipSync(bare, { level: 9 }).length).toFixed(3)} x that)`);
 const budget = 35_000;
 console.log(`budget: ${kb(budget).trim()} gzip for wasm + JS; ${total.gzip <= budget ? "within" : "OVER by " + kb(total.gzip - budget).trim()}`);
-// migo-cards/testing (issue 12): test-only, never loaded by the production
+// migo-cards/testing: test-only, never loaded by the production
 // entries, so outside the total and the budget. Each format carries its own
 // base64 copy of the gateway's wasm; a test loads one of the two.
 if (!process.argv.includes("--json")) {

@@ -741,7 +741,7 @@ mod tests {
 
     #[test]
     fn exact_numbers_turns_only_inexact_numbers_into_text() {
-        // Issue 10, case 3.
+        // An id beyond 2^53 stays exact.
         assert_eq!(
             exact_numbers(r#"{"cardId":9007199254740993,"status":"INACTIVE"}"#),
             r#"{"cardId":"9007199254740993","status":"INACTIVE"}"#

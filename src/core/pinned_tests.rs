@@ -1,5 +1,5 @@
 //! Every error, request and decision of a broad set of inputs, pinned as
-//! text (`pinned.txt`): the size work on the core (issue 9) restructured
+//! text (`pinned.txt`): the size work on the core restructured
 //! code that must say and do exactly what it did. Each line is one case and
 //! what came of it (an error as its full MigoError JSON, a request as its
 //! method, URL, headers and body, a call as its actions).

@@ -391,7 +391,7 @@ mod tests {
         })
     }
 
-    /// Issue 10, case 1: a grouped card number echoed, and another one.
+    /// A grouped card number echoed, and another one.
     #[test]
     fn grouped_card_numbers_are_masked_in_message_and_errors() {
         let e = issue(
@@ -409,7 +409,7 @@ mod tests {
         );
     }
 
-    /// Issue 10, case 2: the view token echoed percent-encoded.
+    /// The view token echoed percent-encoded.
     #[test]
     fn a_percent_encoded_view_token_is_scrubbed() {
         let e = issue(
@@ -426,7 +426,7 @@ mod tests {
         assert_eq!(e.message, "Migo API error 400 (code ***): token ***");
     }
 
-    /// Issue 10, case 3: an id beyond 2^53 stays exact.
+    /// An id beyond 2^53 stays exact.
     #[test]
     fn ids_a_js_number_cannot_hold_arrive_as_digit_strings() {
         let b = issue(200, r#"{"success":true,"data":{"cardId":9007199254740993,"status":"INACTIVE"}}"#, None).unwrap();

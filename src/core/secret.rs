@@ -747,7 +747,7 @@ mod tests {
         assert_eq!(format!("{:?}", call()), "Scrubber { secrets: 3 }");
     }
 
-    /// Issue 10, case 2: the view token echoed as the gateway received it.
+    /// The view token echoed as the gateway received it.
     #[test]
     fn a_view_token_echoed_percent_encoded_in_the_url() {
         assert_eq!(
@@ -800,7 +800,7 @@ mod tests {
         assert_eq!(s.scrub("my secret phras"), "my secret phras");
     }
 
-    /// Issue 10, case 1: a card number echoed grouped, and one that was not
+    /// A card number echoed grouped, and one that was not
     /// in the request at all.
     #[test]
     fn grouped_card_numbers() {

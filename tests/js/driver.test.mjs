@@ -1,7 +1,7 @@
 // The driver against servers that answer the way real gateways and proxies
 // do (small node:http servers on 127.0.0.1), and with an injected `fetch`
-// and no server at all. Each failing case of issue #9 is a test here with
-// its right value, next to its neighbours.
+// and no server at all. Each field case is a test here with its right
+// value, next to its neighbours.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";

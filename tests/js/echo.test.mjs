@@ -1,5 +1,4 @@
-// What the gateway's words become on their way to the caller (issue 10,
-// points 1 to 3): echoed secrets in every encoding, card numbers in every
+// What the gateway's words become on their way to the caller: echoed secrets in every encoding, card numbers in every
 // grouping, and numbers a JS number cannot hold. Each server here is a small
 // node:http server on 127.0.0.1 answering the way real gateways and proxies
 // do; only public behaviour is checked (messages, `errors`, `String(e)`,
@@ -47,7 +46,7 @@ function assertHidden(e, ...leaks) {
 
 // ---- 1. card numbers in any grouping ---------------------------------------
 
-test("a card number echoed grouped, and another one, are masked everywhere (issue 10, case 1)", async () => {
+test("a card number echoed grouped, and another one, are masked everywhere", async () => {
   const gw = await serve((req, body) => {
     const { card } = JSON.parse(body);
     const grouped = card.replace(/(\d{4})(?=\d)/g, "$1 ");
@@ -121,7 +120,7 @@ test("the card number in a successful getCardDetails is the caller's, untouched"
 
 // ---- 2. secrets echoed in any encoding ---------------------------------------
 
-test("a view token echoed as the gateway received it, in the URL, is scrubbed (issue 10, case 2)", async () => {
+test("a view token echoed as the gateway received it, in the URL, is scrubbed", async () => {
   const gw = await serve((req) => ({
     status: 404,
     body: JSON.stringify({ success: false, message: `card not found (${req.url})` }),
@@ -244,7 +243,7 @@ test("a fetch failure that names the URL reaches `cause` scrubbed", async () => 
 
 // ---- 3. numbers a JS number cannot hold exactly ------------------------------
 
-test("an id beyond 2^53 resolves as its exact digits, and works as a cardId (issue 10, case 3)", async () => {
+test("an id beyond 2^53 resolves as its exact digits, and works as a cardId", async () => {
   const paths = [];
   const gw = await serve((req) => {
     paths.push(`${req.method} ${req.url}`);

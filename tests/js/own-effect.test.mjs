@@ -1,4 +1,4 @@
-// Issue #10, point 4, against the local gateway: a state-setting call whose
+// Against the local gateway: a state-setting call whose
 // first attempt acted but whose answer was lost, retried and refused with
 // 7213, never looks like a plain 7213 refusal.
 import { test, before, after } from "node:test";
