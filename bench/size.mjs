@@ -66,7 +66,7 @@ export async function measureSizes(benchDir) {
 }
 
 /**
- * A Rust symbol as a path (`migo_cards::core::json::string`), enough to group
+ * A Rust symbol as a path (`migo_cards::engine::json::string`), enough to group
  * by crate and module: wasm-bindgen demangled the names it kept, wasm-opt -g
  * keeps them as rustc wrote them. Legacy symbols (`_ZN` length-prefixed
  * parts `E`) are read whole; v0 ones (`_R...`) by their identifiers after the

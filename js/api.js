@@ -1,7 +1,7 @@
 // The public API over the wasm core: `MigoClient`, `activationUrl`,
 // `isValidCardNumber`, and the driver that runs each call.
 //
-// The core (src/core/call.rs) decides everything: validation, the request,
+// The core (src/engine/call.rs) decides everything: validation, the request,
 // attempts, retries, deadlines, the token, the outcome, every error field.
 // This file only moves values across (a tag per JS value, see `pack`) and
 // performs what the core says: `fetch`, timers, `getAccessToken`,
@@ -63,7 +63,7 @@ function read(obj, key) {
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.test(s));
 
-/** The core's tag for a JS value (`TAGS` in src/core/input.rs). */
+/** The core's tag for a JS value (`TAGS` in src/engine/input.rs). */
 function tag(v) {
   const t = typeof v;
   if (t === "string") return wellFormed(v) ? T.string : T.badString;

@@ -1,8 +1,8 @@
 //! migo-cards: the Migo Wallet Gateway card lifecycle, for JavaScript.
 //!
-//! - [`core`]: pure Rust, no I/O. Validation, the endpoint table, request
+//! - [`engine`]: pure Rust, no I/O. Validation, the endpoint table, request
 //!   building, response decoding, and the whole call as a state machine
-//!   ([`core::call`]): attempts, retries, tokens, deadlines, outcome.
+//!   ([`engine::call`]): attempts, retries, tokens, deadlines, outcome.
 //! - `wasm` (only on `wasm32`, left out by the `no-exports` feature): the
 //!   wasm-bindgen exports that move values between the core and the
 //!   JavaScript driver (`js/api.js`), which only performs what the core
@@ -28,7 +28,7 @@ pub(crate) mod prelude {
     pub use alloc::vec::Vec;
 }
 
-pub mod core;
+pub mod engine;
 mod platform;
 
 #[cfg(all(target_arch = "wasm32", not(feature = "no-exports")))]

@@ -14,7 +14,7 @@ use wasm_bindgen_test::*;
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
 
 fn tag(name: &str) -> u8 {
-    migo_cards::core::input::TAGS.iter().position(|t| *t == name).unwrap() as u8
+    migo_cards::engine::input::TAGS.iter().position(|t| *t == name).unwrap() as u8
 }
 
 /// JS values as js/api.js's `pack` sends them.
@@ -68,7 +68,7 @@ fn client() -> WasmClient {
 /// The operation's index, as `describe()` lists them.
 fn op(name: &str) -> u8 {
     assert!(w::describe().contains(&format!("[\"{name}\",")));
-    migo_cards::core::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
+    migo_cards::engine::endpoints::ENDPOINTS.iter().position(|e| e.name == name).unwrap() as u8
 }
 
 /// A call's step as the driver sees it: its act, then the numbers it reads.
@@ -280,7 +280,7 @@ fn an_answer_cut_off_after_its_status_crosses_with_its_status_and_request_id() {
 /// reads it natively.
 #[wasm_bindgen_test]
 fn http_dates_read_by_the_engine_as_httpdate_reads_them() {
-    use migo_cards::core::retry::parse_retry_after;
+    use migo_cards::engine::retry::parse_retry_after;
     const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let mut checked = 0;

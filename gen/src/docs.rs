@@ -3,8 +3,8 @@
 //! class's words. Each `match` is exhaustive, so a new `Op`, `Param` or
 //! `RetryClass` does not compile until it is described here.
 
-use migo_cards::core::endpoints::{Method, Op, Param};
-use migo_cards::core::retry::RetryClass;
+use migo_cards::engine::endpoints::{Method, Op, Param};
+use migo_cards::engine::retry::RetryClass;
 
 pub struct OpDoc {
     /// The declaration's first words, before the request: "Blocks a card".
@@ -75,7 +75,7 @@ pub fn param_doc(p: Param) -> ParamDoc {
 
 pub struct ClassDoc {
     /// The rule, as the README's retry column and a declaration's last
-    /// sentence start (what it retries on follows, from `core::retry::decide`).
+    /// sentence start (what it retries on follows, from `engine::retry::decide`).
     pub rule: &'static str,
     /// Its name in the operations list.
     pub js: &'static str,

@@ -1,4 +1,4 @@
-//! Everything that restates the endpoint table (`core::endpoints::ENDPOINTS`)
+//! Everything that restates the endpoint table (`engine::endpoints::ENDPOINTS`)
 //! is written from it here: the README's method table, the TypeScript
 //! declarations of the methods and their object arguments, `describe()`'s
 //! text, and the operations list that migo-cards/testing exports (the JS
@@ -13,8 +13,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use migo_cards::core::endpoints::{Endpoint, JsArg, Method, Param, Seg, ENDPOINTS};
-use migo_cards::core::retry::{decide, Decision, Failure, RetryClass};
+use migo_cards::engine::endpoints::{Endpoint, JsArg, Method, Param, Seg, ENDPOINTS};
+use migo_cards::engine::retry::{decide, Decision, Failure, RetryClass};
 
 pub mod docs;
 
@@ -125,7 +125,7 @@ fn may_omit(e: &Endpoint, p: Param) -> bool {
     e.optional.contains(&p) || param_doc(p).defaulted
 }
 
-/// The failures `core::retry::decide` retries for a class, in words.
+/// The failures `engine::retry::decide` retries for a class, in words.
 pub fn retried_on(class: RetryClass) -> String {
     let st = |status| Failure::Status { status, retry_after_ms: None };
     let failures = [
@@ -316,7 +316,7 @@ fn fields(ps: &[Param]) -> String {
 /// The operations list migo-cards/testing exports.
 pub fn operations_js() -> String {
     let mut out = String::from(
-        "// The card operations as src/core/endpoints.rs describes them, written by\n\
+        "// The card operations as src/engine/endpoints.rs describes them, written by\n\
          // `make generate` (gen/): edit the table, not this file. Parameters are\n\
          // named as the caller knows them; `wire` maps those named otherwise on the\n\
          // wire.\n\

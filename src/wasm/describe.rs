@@ -9,9 +9,9 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use crate::core::endpoints::{JsArg, ENDPOINTS};
-use crate::core::input::TAGS;
-use crate::core::request::json_string_into;
+use crate::engine::endpoints::{JsArg, ENDPOINTS};
+use crate::engine::input::TAGS;
+use crate::engine::request::json_string_into;
 
 
 /// The description, built from the tables.
@@ -29,7 +29,7 @@ pub fn describe_json() -> String {
     let mut out = String::from("{\"tags\":");
     list(&TAGS, &mut out);
     out.push_str(",\"options\":");
-    list(&crate::core::client::OPTIONS, &mut out);
+    list(&crate::engine::client::OPTIONS, &mut out);
     out.push_str(",\"operations\":[");
     for (i, ep) in ENDPOINTS.iter().enumerate() {
         if i > 0 {

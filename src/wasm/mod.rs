@@ -1,10 +1,10 @@
 //! The JavaScript skin: the module's exports, made by wasm-bindgen, which
 //! js/api.js drives. They move values between the JS driver and
-//! [`crate::core`]: no rule lives here, and nothing here can panic on what
+//! [`crate::engine`]: no rule lives here, and nothing here can panic on what
 //! JavaScript passes.
 //!
 //! - Values in: each JS value crosses as a tag (an index in
-//!   [`TAGS`](crate::core::input::TAGS), which `describe()` lists) and a
+//!   [`TAGS`](crate::engine::input::TAGS), which `describe()` lists) and a
 //!   number, one after the other in one list (`list`: tag, number, tag,
 //!   number, ...); the strings' texts follow one another in `text`, each
 //!   string's number being its `length`. Each consuming export takes them in
@@ -21,15 +21,15 @@ use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
 
-use crate::core::activation;
-use crate::core::call::{Action, Call, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
-use crate::core::client::{Client, ClientInput};
-use crate::core::config::ConfigInput;
-use crate::core::endpoints::{JsArg, ENDPOINTS};
-use crate::core::error::Error;
-use crate::core::input::{Input, STRING_TAG};
-use crate::core::request::Request;
-use crate::core::validate;
+use crate::engine::activation;
+use crate::engine::call::{Action, Call, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
+use crate::engine::client::{Client, ClientInput};
+use crate::engine::config::ConfigInput;
+use crate::engine::endpoints::{JsArg, ENDPOINTS};
+use crate::engine::error::Error;
+use crate::engine::input::{Input, STRING_TAG};
+use crate::engine::request::Request;
+use crate::engine::validate;
 use crate::describe::DESCRIBE;
 
 /// What the driver does next: a step's act.
@@ -335,7 +335,7 @@ impl WasmClient {
     pub fn scrub(&self, id: u32, text: &str) -> String {
         match self.client.call(id) {
             Some(call) => call.scrub(text),
-            None => crate::core::secret::redact(text, &[]),
+            None => crate::engine::secret::redact(text, &[]),
         }
     }
 

@@ -19,11 +19,11 @@ use alloc::borrow::ToOwned;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use migo_cards::core::call::{Action, CallInput, Reply};
-use migo_cards::core::client::{Client, ClientInput};
-use migo_cards::core::config::ConfigInput;
-use migo_cards::core::endpoints::{Param, ENDPOINTS};
-use migo_cards::core::input::Input;
+use migo_cards::engine::call::{Action, CallInput, Reply};
+use migo_cards::engine::client::{Client, ClientInput};
+use migo_cards::engine::config::ConfigInput;
+use migo_cards::engine::endpoints::{Param, ENDPOINTS};
+use migo_cards::engine::input::Input;
 
 #[cfg(target_arch = "wasm32")]
 pub use counting::bench_memory;
@@ -34,7 +34,7 @@ mod counting {
     use core::alloc::{GlobalAlloc, Layout};
     use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-    use migo_cards::core::Piece;
+    use migo_cards::engine::Piece;
 
     /// The core's `cat!`, which it keeps to itself: text and integers joined
     /// without `core::fmt`.

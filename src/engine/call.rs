@@ -651,7 +651,7 @@ impl Call {
         Action::Fail
     }
 
-    /// One attempt failed: retry as `core::retry` decides, or give up.
+    /// One attempt failed: retry as `engine::retry` decides, or give up.
     fn fail_attempt(&mut self, (failure, error): (Failure, Error), now: f64, jitter: f64, cx: &mut Context) -> Action {
         let outcome = retry::outcome(failure);
         if outcome == Outcome::Rejected && self.endpoint.retry == RetryClass::SetsState && is_state_conflict(&error) {

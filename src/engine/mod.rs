@@ -8,7 +8,7 @@
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {{
         let mut s = alloc::string::String::new();
-        $( $crate::core::Piece::put(&$piece, &mut s); )+
+        $( $crate::engine::Piece::put(&$piece, &mut s); )+
         s
     }};
 }
