@@ -43,8 +43,24 @@ export function bind() {
   });
 }
 
+let missing; // why the module cannot load in this engine (a MigoError), if it cannot
+
+/**
+ * The MigoError for an engine without WebAssembly (iOS Lockdown Mode,
+ * React Native's Hermes, `node --jitless`), or undefined where it has it;
+ * every entry point throws it from then on.
+ */
+export function noWebAssembly() {
+  if (typeof WebAssembly !== "undefined") return undefined;
+  missing ??= configError(
+    "init",
+    "migo-cards needs WebAssembly, which this JavaScript engine does not provide (it is off in iOS Lockdown Mode, in React Native's Hermes and under `node --jitless`)",
+  );
+  return missing;
+}
+
 function requireLoaded() {
-  if (!loaded) throw configError("init", "migo-cards is not loaded yet: call `await init()` first");
+  if (!loaded) throw missing ?? configError("init", "migo-cards is not loaded yet: call `await init()` first");
 }
 
 const NO_VALUE = Symbol("unreadable");

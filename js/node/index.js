@@ -7,12 +7,18 @@
 import { instantiateSync } from "../load/module.js";
 import wasmBase64 from "./wasm-base64.js";
 import { fromBase64 } from "../load/inline.js";
-import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
+import { bind, noWebAssembly, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
-instantiateSync(fromBase64(wasmBase64));
-bind();
+// Without WebAssembly every entry point throws a MigoError saying so; importing still works.
+const missing = noWebAssembly();
+if (!missing) {
+  instantiateSync(fromBase64(wasmBase64));
+  bind();
+}
 
-/** A no-op: the module is ready once imported. */
-export async function init() {}
+/** A no-op: the module is ready once imported (rejects where the engine has no WebAssembly). */
+export async function init() {
+  if (missing) throw missing;
+}
 
 export { init as default, MigoClient, MigoError, activationUrl, isValidCardNumber };

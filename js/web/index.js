@@ -3,7 +3,7 @@
 import { instantiate } from "../load/module.js";
 import deflatedWasm from "./wasm.js";
 import { inflatedWasm } from "../load/inline.js";
-import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
+import { bind, noWebAssembly, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
 /**
  * The inlined module, compiling. It starts when this file is imported, so
@@ -12,7 +12,11 @@ import { bind, MigoClient, MigoError, activationUrl, isValidCardNumber } from ".
  */
 function compileInlined() {
   // compileStreaming is in every engine with DecompressionStream's deflate-raw.
-  const compiling = Promise.resolve().then(() => WebAssembly.compileStreaming(inflatedWasm(deflatedWasm)));
+  const compiling = Promise.resolve().then(() => {
+    const missing = noWebAssembly();
+    if (missing) throw missing;
+    return WebAssembly.compileStreaming(inflatedWasm(deflatedWasm));
+  });
   compiling.catch(() => {}); // reported by init(), not as an unhandled rejection
   return compiling;
 }
@@ -27,6 +31,8 @@ let ready;
  * WebAssembly.Module.
  */
 export function init(input) {
+  const missing = noWebAssembly();
+  if (missing) return Promise.reject(missing);
   if (!ready) {
     const module = input === undefined ? (compiled ??= compileInlined()) : input;
     ready = instantiate(module).then(() => bind());

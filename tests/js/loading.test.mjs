@@ -113,3 +113,32 @@ test("the browser build names no .wasm file and no import.meta, so no bundler em
   const manifest = JSON.parse(await readFile(pkg("package.json"), "utf8"));
   assert.equal(manifest.files.filter((f) => f.endsWith(".wasm")).length, 0);
 });
+
+/** Runs `script` (an ES module's text) in a fresh Node with `flags`: what it printed, as JSON. */
+async function run(flags, script) {
+  const { execFile } = await import("node:child_process");
+  const out = await new Promise((resolve, reject) =>
+    execFile(process.execPath, [...flags, "--input-type=module", "-e", script], { timeout: 30_000 }, (e, stdout, stderr) =>
+      e ? reject(new Error(`${e.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
+  return JSON.parse(out.trim().split("\n").pop());
+}
+
+// What a script reports of a build's entry where WebAssembly is missing.
+const probe = (entry, before = "") => `${before}
+const seen = {};
+const m = await import(${JSON.stringify(entry)});
+const show = (e) => e && { name: e.name, kind: e.kind, field: e.field, wasm: /WebAssembly/.test(e.message) };
+seen.init = show(await m.init().then(() => undefined, (e) => e));
+for (const [k, f] of Object.entries({ client: () => new m.MigoClient({ accessToken: "tok" }), activationUrl: () => m.activationUrl({}), isValidCardNumber: () => m.isValidCardNumber("4111111111111111") })) {
+  try { f(); seen[k] = "no error"; } catch (e) { seen[k] = show(e); }
+}
+console.log(JSON.stringify(seen));`;
+
+test("without WebAssembly (node --jitless; iOS Lockdown Mode, Hermes) importing works and every entry throws a MigoError naming it", async () => {
+  const expected = { name: "MigoError", kind: "config", field: "init", wasm: true };
+  const all = { init: expected, client: expected, activationUrl: expected, isValidCardNumber: expected };
+  assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(pkg("node", "index.mjs"))), all);
+  assert.deepEqual(await run([], probe(pkg("web", "index.js"), "delete globalThis.WebAssembly;")), all);
+});
