@@ -671,8 +671,7 @@ export function activationUrl(options) {
 /** The card-number verification `linkCard` applies. Never throws. */
 export function isValidCardNumber(card) {
   requireLoaded();
-  const t = tag(card);
-  return wasmIsValidCardNumber(t, t === T.string ? card : undefined);
+  return wasmIsValidCardNumber(...pack([card]));
 }
 
 export { MigoError };

@@ -13,7 +13,6 @@ use crate::engine::endpoints::{JsArg, ENDPOINTS};
 use crate::engine::input::TAGS;
 use crate::engine::request::json_string_into;
 
-
 /// The description, built from the tables.
 pub fn describe_json() -> String {
     let list = |names: &[&str], out: &mut String| {

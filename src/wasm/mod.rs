@@ -21,6 +21,7 @@ use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
 
+use crate::describe::DESCRIBE;
 use crate::engine::activation;
 use crate::engine::call::{Action, Call, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
 use crate::engine::client::{Client, ClientInput};
@@ -30,7 +31,6 @@ use crate::engine::error::Error;
 use crate::engine::input::{Input, STRING_TAG};
 use crate::engine::request::Request;
 use crate::engine::validate;
-use crate::describe::DESCRIBE;
 
 /// What the driver does next: a step's act.
 #[wasm_bindgen]
@@ -346,7 +346,6 @@ impl WasmClient {
             *slot = [f64::NAN; 4];
         }
     }
-
 }
 
 /// The MigoError JSON of unusable client options (as [`WasmClient::create`]
@@ -423,8 +422,8 @@ pub fn activation_url(list: &[f64], text: &str) -> String {
     activation::activation_url(&user_id, &client, &environment).unwrap_or_else(|e| e.to_json())
 }
 
-/// The card-number verification `linkCard` applies. Never throws.
+/// The card-number verification `linkCard` applies to the value given. Never throws.
 #[wasm_bindgen(js_name = isValidCardNumber)]
-pub fn is_valid_card_number(tag: u8, text: Option<String>) -> bool {
-    validate::card_number(&Input::from_tag(tag, text, f64::NAN)).is_ok()
+pub fn is_valid_card_number(list: &[f64], text: &str) -> bool {
+    validate::card_number(&pop(&mut values(list, text))).is_ok()
 }
