@@ -26,7 +26,7 @@ const STATE_CAPTIONS = {
 let client = null;
 /** The `onRequest` events of the operation running now (the page runs one at a time). */
 let recording = null;
-/** Cards issued or linked in this session, by card id (string), in insertion order. */
+/** Cards issued or linked since the page loaded, by card id (string), in insertion order. */
 const cards = new Map();
 let currentId = null;
 /** PAN and CVV of the current card, only between "Show details" and masking again. */
@@ -250,7 +250,7 @@ function current() {
   return currentId === null ? null : cards.get(currentId) ?? null;
 }
 
-/** Merges what the gateway returned into the session's copy of a card. */
+/** Merges what the gateway returned into the page's copy of a card. */
 function applyCard(data, fallback) {
   const id = String(data?.cardId ?? fallback.cardId);
   const known = {};
