@@ -7,6 +7,7 @@
 // Nothing here downloads a browser or a driver: every binary is given by path.
 // MIGO_ENGINES=chromium,firefox picks a subset (default: all three).
 import { spawn } from "node:child_process";
+import { describe, before, after } from "node:test";
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -51,6 +52,24 @@ export function installProbe() {
 }
 /** probe.js: installProbe as a file a page can load with <script src>. */
 export const PROBE_SOURCE = `(${installProbe})();\n`;
+
+/**
+ * A node:test `describe` per engine of ENGINES: `fn(engine, browser)` adds
+ * its tests, `browser.engine` being that engine launched before them and
+ * closed after.
+ */
+export function describeEngines(fn) {
+  for (const engine of ENGINES) {
+    describe(engine, () => {
+      const browser = {};
+      before(async () => {
+        browser.engine = await launch(engine);
+      });
+      after(() => browser.engine?.close());
+      fn(engine, browser);
+    });
+  }
+}
 
 /**
  * Launches `name` ("chromium", "firefox" or "webkit"). Returns an engine

@@ -4,14 +4,14 @@
 // gateway in the page. In Chromium, Firefox and WebKit (tests/browsers.mjs),
 // one after the other.
 // Assumes pkg/ is built (scripts/test.sh does it before the JS tests).
-import { describe, test, before, after } from "node:test";
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { root } from "../js/gateway.mjs";
-import { ENGINES, launch } from "../browsers.mjs";
+import { describeEngines } from "../browsers.mjs";
 
 const SITE = "/some/site/";
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".wasm": "application/wasm" };
@@ -70,80 +70,73 @@ async function lastLogEntry(page, op) {
   });
 }
 
-for (const engine of ENGINES) {
-  describe(engine, () => {
-    let browser;
-    before(async () => {
-      browser = await launch(engine);
-    });
-    after(() => browser?.close());
+describeEngines((_engine, browser) => {
 
-    test("a static copy of the example page works with no gateway, on the in-page test gateway", { timeout: 180_000 }, async () => {
-      served.length = 0;
-      refused.length = 0;
-      await browser.withPage({ viewport: { width: 1280, height: 1000 } }, "demo-static", async (page) => {
-        await page.goto(base);
-        await page.waitForSelector("html[data-ready=true]");
-        await page.waitFor(() => /Ready/.test(document.querySelector("[data-testid=client-status]")?.textContent));
+  test("a static copy of the example page works with no gateway, on the in-page test gateway", { timeout: 180_000 }, async () => {
+    served.length = 0;
+    refused.length = 0;
+    await browser.engine.withPage({ viewport: { width: 1280, height: 1000 } }, "demo-static", async (page) => {
+      await page.goto(base);
+      await page.waitForSelector("html[data-ready=true]");
+      await page.waitFor(() => /Ready/.test(document.querySelector("[data-testid=client-status]")?.textContent));
 
-        assert.equal(await page.evaluate(() => document.documentElement.dataset.gateway), "in-page");
-        assert.ok(await page.evaluate(() => document.querySelector("[data-testid=in-page-note]").checkVisibility()));
-        assert.match(await text(page, byTestId("client-status")), /in-page test gateway/);
-        assert.equal(await page.evaluate(() => document.querySelector("#base-url").value), "", "the environment's own URL");
-        assert.match(await text(page, byTestId("conn-summary")), /sandbox · ali-qa\.ali\.app\/rest/);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.gateway), "in-page");
+      assert.ok(await page.evaluate(() => document.querySelector("[data-testid=in-page-note]").checkVisibility()));
+      assert.match(await text(page, byTestId("client-status")), /in-page test gateway/);
+      assert.equal(await page.evaluate(() => document.querySelector("#base-url").value), "", "the environment's own URL");
+      assert.match(await text(page, byTestId("conn-summary")), /sandbox · ali-qa\.ali\.app\/rest/);
 
-        // Issue, activate, the 7213 refusal.
-        await page.click(byTestId("btn-issue"));
-        await waitForCardState(page, "INACTIVE");
-        assert.equal((await lastLogEntry(page, "issueCard")).status, "201");
-        await page.click(byTestId("btn-activate"));
-        await waitForCardState(page, "ACTIVE");
-        await page.click(byTestId("btn-activate"));
-        await page.waitFor(() => [...document.querySelectorAll("[data-testid=toast-error]")].some((t) => t.textContent.includes("7213")));
-        const refusedCall = await lastLogEntry(page, "activateCard");
-        assert.deepEqual([refusedCall.outcome, refusedCall.status], ["error", "409"]);
-        await page.click("[data-testid=toast-error] button[aria-label=Dismiss]");
+      // Issue, activate, the 7213 refusal.
+      await page.click(byTestId("btn-issue"));
+      await waitForCardState(page, "INACTIVE");
+      assert.equal((await lastLogEntry(page, "issueCard")).status, "201");
+      await page.click(byTestId("btn-activate"));
+      await waitForCardState(page, "ACTIVE");
+      await page.click(byTestId("btn-activate"));
+      await page.waitFor(() => [...document.querySelectorAll("[data-testid=toast-error]")].some((t) => t.textContent.includes("7213")));
+      const refusedCall = await lastLogEntry(page, "activateCard");
+      assert.deepEqual([refusedCall.outcome, refusedCall.status], ["error", "409"]);
+      await page.click("[data-testid=toast-error] button[aria-label=Dismiss]");
 
-        // Details behind a view token from the in-page gateway.
-        await page.click(byTestId("btn-details"));
-        await page.waitForSelector(byTestId("btn-reveal"));
-        assert.equal((await lastLogEntry(page, "getCardDetails")).status, "200");
-        await page.click(byTestId("btn-reveal"));
-        await page.waitForSelector("[data-testid=card-pan][data-revealed=true]");
-        assert.match(await text(page, byTestId("card-pan")), /^\d{4} \d{4} \d{4} \d{4}$/);
+      // Details behind a view token from the in-page gateway.
+      await page.click(byTestId("btn-details"));
+      await page.waitForSelector(byTestId("btn-reveal"));
+      assert.equal((await lastLogEntry(page, "getCardDetails")).status, "200");
+      await page.click(byTestId("btn-reveal"));
+      await page.waitForSelector("[data-testid=card-pan][data-revealed=true]");
+      assert.match(await text(page, byTestId("card-pan")), /^\d{4} \d{4} \d{4} \d{4}$/);
 
-        // Link a card and block it.
-        await page.type(byTestId("link-number"), "4111 1111 1111 1111");
-        await page.fill("#link-alias", "Travel");
-        await page.press("#link-alias", "Enter");
-        await waitForCardState(page, "ACTIVE");
-        await page.click(byTestId("btn-block"));
-        await waitForCardState(page, "BLOCKED");
+      // Link a card and block it.
+      await page.type(byTestId("link-number"), "4111 1111 1111 1111");
+      await page.fill("#link-alias", "Travel");
+      await page.press("#link-alias", "Enter");
+      await waitForCardState(page, "ACTIVE");
+      await page.click(byTestId("btn-block"));
+      await waitForCardState(page, "BLOCKED");
 
-        const ops = await page.evaluate(() => [...document.querySelectorAll("[data-testid=log-entry]")].map((el) => el.dataset.op).reverse());
-        assert.deepEqual(ops, ["issueCard", "activateCard", "activateCard", "viewToken", "getCardDetails", "linkCard", "blockCard"]);
-        const pageText = await page.evaluate(() => document.body.textContent);
-        assert.ok(!pageText.includes("migo-test-token"));
-        assert.ok(!pageText.includes("4111111111111111"));
-        assert.doesNotMatch(pageText, /vt_[0-9a-f]{4,}/);
+      const ops = await page.evaluate(() => [...document.querySelectorAll("[data-testid=log-entry]")].map((el) => el.dataset.op).reverse());
+      assert.deepEqual(ops, ["issueCard", "activateCard", "activateCard", "viewToken", "getCardDetails", "linkCard", "blockCard"]);
+      const pageText = await page.evaluate(() => document.body.textContent);
+      assert.ok(!pageText.includes("migo-test-token"));
+      assert.ok(!pageText.includes("4111111111111111"));
+      assert.doesNotMatch(pageText, /vt_[0-9a-f]{4,}/);
 
-        // Nothing but the copy's own files was fetched; the one miss is the probe for a local gateway.
-        const origin = new URL(base).origin;
-        const elsewhere = await page.evaluate(
-          (o) => performance.getEntriesByType("resource").map((e) => e.name).filter((n) => !n.startsWith(`${o}/`)),
-          origin,
-        );
-        assert.deepEqual(elsewhere, [], "no request to another origin");
-        assert.deepEqual(refused, ["/__mock/health"]);
-        // (The SDK's wasm travels inside pkg/web/wasm.js: no .wasm file is fetched.)
-        assert.ok(served.includes(`${SITE}pkg/testing/index.js`) && served.includes(`${SITE}pkg/web/wasm.js`), served.join("\n"));
-        assert.ok(!served.some((p) => p.endsWith(".wasm")), served.join("\n"));
-        const problems = await page.problems();
-        assert.deepEqual(
-          problems.filter(({ text: t, url }) => !(t.startsWith("Failed to load resource: the server responded with a status of 404") && url.endsWith("/__mock/health"))),
-          [],
-        );
-      });
+      // Nothing but the copy's own files was fetched; the one miss is the probe for a local gateway.
+      const origin = new URL(base).origin;
+      const elsewhere = await page.evaluate(
+        (o) => performance.getEntriesByType("resource").map((e) => e.name).filter((n) => !n.startsWith(`${o}/`)),
+        origin,
+      );
+      assert.deepEqual(elsewhere, [], "no request to another origin");
+      assert.deepEqual(refused, ["/__mock/health"]);
+      // (The SDK's wasm travels inside pkg/web/wasm.js: no .wasm file is fetched.)
+      assert.ok(served.includes(`${SITE}pkg/testing/index.js`) && served.includes(`${SITE}pkg/web/wasm.js`), served.join("\n"));
+      assert.ok(!served.some((p) => p.endsWith(".wasm")), served.join("\n"));
+      const problems = await page.problems();
+      assert.deepEqual(
+        problems.filter(({ text: t, url }) => !(t.startsWith("Failed to load resource: the server responded with a status of 404") && url.endsWith("/__mock/health"))),
+        [],
+      );
     });
   });
-}
+});
