@@ -3,8 +3,8 @@
 //! class's words. Each `match` is exhaustive, so a new `Op`, `Param` or
 //! `RetryClass` does not compile until it is described here.
 
+use migo_cards::engine::endpoints::RetryClass;
 use migo_cards::engine::endpoints::{Method, Op, Param};
-use migo_cards::engine::retry::RetryClass;
 
 pub struct OpDoc {
     /// The declaration's first words, before the request: "Blocks a card".

@@ -13,8 +13,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use migo_cards::engine::endpoints::RetryClass;
 use migo_cards::engine::endpoints::{Endpoint, JsArg, Method, Param, Seg, ENDPOINTS};
-use migo_cards::engine::retry::{decide, Decision, Failure, RetryClass};
+use migo_cards::engine::retry::{decide, Decision, Failure};
 
 pub mod docs;
 

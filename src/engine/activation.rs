@@ -6,7 +6,7 @@ use crate::prelude::*;
 use super::config::Environment;
 use super::error::Error;
 use super::input::Input;
-use super::request::percent_encode_into;
+use super::text::percent_encode_into;
 use super::validate;
 
 /// `{host}/card-activation?client=…&userId=…`, `client` left out when absent.

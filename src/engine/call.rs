@@ -19,14 +19,14 @@ use crate::prelude::*;
 
 use super::config::{CallOptions, Config};
 use super::endpoints::Endpoint;
+use super::endpoints::RetryClass;
 use super::error::{Error, ErrorKind, Outcome};
 use super::input::Input;
 use super::json;
-use super::request::json_string_into;
+use super::json::json_string_into;
 use super::request::{self, Args, Request};
 pub use super::response::CutOff;
 use super::response::{self, Body, Raw};
-use super::retry::RetryClass;
 use super::retry::{self, Decision, Failure};
 use super::secret::{Scrubber, Secret};
 use super::token::{Acquire, Tokens};
@@ -436,12 +436,12 @@ impl Call {
         out.push_str(",\"url\":");
         json_string_into(&request.redacted_url(), &mut out);
         out.push_str(",\"attempt\":");
-        super::push_decimal(&mut out, u64::from(event.attempt));
+        super::text::push_decimal(&mut out, u64::from(event.attempt));
         out.push_str(",\"result\":");
         json_string_into(event.result.as_str(), &mut out);
         if let Some(s) = event.status {
             out.push_str(",\"status\":");
-            super::push_decimal(&mut out, u64::from(s));
+            super::text::push_decimal(&mut out, u64::from(s));
         }
         if let Some(id) = &event.request_id {
             out.push_str(",\"requestId\":");
@@ -449,7 +449,7 @@ impl Call {
         }
         out.push_str(",\"durationMs\":");
         // Whole milliseconds: the driver's monotonic clock has fractions.
-        super::push_decimal(&mut out, event.duration_ms as u64);
+        super::text::push_decimal(&mut out, event.duration_ms as u64);
         out.push('}');
         Some(out)
     }
@@ -714,7 +714,7 @@ fn redirect_failure(reply: &Reply) -> (Failure, Error) {
         let mut m = String::from("the gateway answered with a redirect");
         if let Some(s) = status {
             m.push(' ');
-            super::push_decimal(&mut m, u64::from(s));
+            super::text::push_decimal(&mut m, u64::from(s));
         }
         m.push_str("; migo-cards does not follow redirects, so nothing was sent to the other location: check baseUrl");
         m

@@ -10,7 +10,7 @@ use super::config::{self, Config, ConfigInput};
 use super::endpoints::{Endpoint, Param};
 use super::error::Error;
 use super::input::Input;
-use super::request::json_string_into;
+use super::json::json_string_into;
 use super::token::{Source, Tokens};
 use super::validate;
 

@@ -6,6 +6,7 @@ use crate::prelude::*;
 use super::error::Error;
 use super::input::Input;
 use super::secret::Secret;
+use super::text;
 use super::validate::{self, MAX_ACCESS_TOKEN_BYTES, MAX_ID_CHARS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,7 +66,7 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     if raw.len() > 2048 {
         return Err("is too long");
     }
-    if !validate::every(raw.as_bytes(), |b| b.is_ascii_graphic()) {
+    if !text::every(raw.as_bytes(), |b| b.is_ascii_graphic()) {
         return Err("must be an absolute URL without spaces or non-ASCII characters");
     }
     // The first ':' must open "://" (a scheme has no ':').
@@ -78,7 +79,7 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     if !https && !scheme.eq_ignore_ascii_case("http") {
         return Err("must use https");
     }
-    if !validate::every(rest.as_bytes(), |b| b != b'?' && b != b'#') {
+    if !text::every(rest.as_bytes(), |b| b != b'?' && b != b'#') {
         return Err("must not have a query or a fragment");
     }
     let (authority, path) = match find_byte(rest, b'/') {
@@ -135,7 +136,7 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
     let (host, port) = if authority.starts_with('[') {
         let end = find_byte(authority, b']')?;
         let (h, rest) = (authority.get(..end + 1)?, authority.get(end + 1..)?);
-        let valid = validate::every(h.get(1..end)?.as_bytes(), |b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        let valid = text::every(h.get(1..end)?.as_bytes(), |b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
         if !valid || h.len() < 4 {
             return None;
         }
@@ -150,11 +151,9 @@ fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
         }
     };
     let host_ok = host.starts_with('[')
-        || (!host.is_empty()
-            && validate::every(host.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+        || (!host.is_empty() && text::every(host.as_bytes(), |b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
     // `digits_value` refuses an empty port and anything but digits.
-    let port_ok =
-        port.map_or(true, |p| p.len() <= 5 && validate::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535));
+    let port_ok = port.map_or(true, |p| p.len() <= 5 && text::digits_value(p.as_bytes()).is_some_and(|n| n <= 65535));
     (host_ok && port_ok).then_some((host, port))
 }
 
@@ -168,7 +167,7 @@ fn is_loopback(host: &str) -> bool {
     // own rather than `split('.').collect()` into a Vec.
     let mut parts = 0;
     for part in host.as_bytes().split(|&b| b == b'.') {
-        let octet = part.len() <= 3 && validate::digits_value(part).is_some_and(|n| n <= 255);
+        let octet = part.len() <= 3 && text::digits_value(part).is_some_and(|n| n <= 255);
         if !octet || (parts == 0 && part != b"127") {
             return false;
         }

@@ -7,8 +7,6 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::retry::RetryClass;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
     Get,
@@ -24,6 +22,19 @@ impl Method {
             Method::Patch => "PATCH",
         }
     }
+}
+
+/// When a failed attempt may be tried again: the rule that `retry::decide` applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetryClass {
+    /// Sets a state or a value, so sending it twice has the effect of once:
+    /// retried on any transient failure.
+    SetsState,
+    /// Must not act twice (it creates something, say): retried only when the
+    /// server provably did not act.
+    ActsAtMostOnce,
+    /// Must not be sent twice (it carries a single-use credential, say).
+    NeverRetried,
 }
 
 /// A value the caller supplies. Its JS name (for errors) and wire name (in a

@@ -188,7 +188,7 @@ impl Error {
     /// `retryable`, `outcome`, and `cause` as a nested object of the same
     /// shape; absent ones left out), so an error crosses into JavaScript once.
     pub fn to_json(&self) -> String {
-        use super::request::json_string_into;
+        use super::json::json_string_into;
         let mut out = String::from("{\"message\":");
         json_string_into(&self.message, &mut out);
         out.push_str(",\"kind\":");
@@ -206,7 +206,7 @@ impl Error {
         text("requestId", self.request_id.as_deref(), &mut out);
         if let Some(s) = self.status {
             out.push_str(",\"status\":");
-            super::push_decimal(&mut out, u64::from(s));
+            super::text::push_decimal(&mut out, u64::from(s));
         }
         // `errors_json` is already valid JSON: the decoder produced it.
         if let Some(errors) = &self.errors_json {
@@ -214,7 +214,7 @@ impl Error {
             out.push_str(errors);
         }
         out.push_str(",\"attempts\":");
-        super::push_decimal(&mut out, u64::from(self.attempts));
+        super::text::push_decimal(&mut out, u64::from(self.attempts));
         out.push_str(if self.retryable { ",\"retryable\":true" } else { ",\"retryable\":false" });
         out.push_str(",\"outcome\":");
         json_string_into(self.outcome.as_str(), &mut out);

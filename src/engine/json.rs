@@ -131,7 +131,7 @@ impl<'a> Cursor<'a> {
                         b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 1,
                         b'u' => {
                             let hex = self.b.get(self.i + 1..self.i + 5)?;
-                            if !super::validate::every(hex, |b| b.is_ascii_hexdigit()) {
+                            if !super::text::every(hex, |b| b.is_ascii_hexdigit()) {
                                 return None;
                             }
                             self.i += 5;
@@ -254,7 +254,7 @@ pub fn object_exact(s: &str) -> Option<(Members<'_>, bool)> {
             let quoted = part_of(s, k.unwrap_or_default());
             let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
             // `every`, not `contains`: the latter's memchr was 0.4 KB of wasm.
-            let key = if !super::validate::every(inner.as_bytes(), |b| b != b'\\') {
+            let key = if !super::text::every(inner.as_bytes(), |b| b != b'\\') {
                 Cow::Owned(string(quoted).unwrap_or_default())
             } else {
                 Cow::Borrowed(inner)
@@ -304,7 +304,7 @@ pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(&'x str) -> Cow<'x, str>) -> Opti
                 c.string()?;
                 i = c.i;
                 let text = string(raw.get(start..i)?)?;
-                super::request::json_string_into(&scrub(&text), &mut out);
+                json_string_into(&scrub(&text), &mut out);
             }
             b'-' | b'0'..=b'9' => {
                 let mut c = Cursor::new(b, i);
@@ -315,7 +315,7 @@ pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(&'x str) -> Cow<'x, str>) -> Opti
                 if cleaned == number && is_exact_in_js(number) {
                     out.push_str(number);
                 } else {
-                    super::request::json_string_into(&cleaned, &mut out);
+                    json_string_into(&cleaned, &mut out);
                 }
             }
             _ => {
@@ -454,7 +454,7 @@ fn is_exact_bytes(raw: &[u8]) -> bool {
                 [b'+', d @ ..] => (1, d),
                 d => (1, d),
             };
-            if digits.is_empty() || !super::validate::every(digits, |b| b.is_ascii_digit()) {
+            if digits.is_empty() || !super::text::every(digits, |b| b.is_ascii_digit()) {
                 return false;
             }
             // Saturates far beyond any double's range, so no overflow.
@@ -527,6 +527,34 @@ fn hex4(chars: &mut core::str::Chars<'_>) -> Option<u32> {
         v = v * 16 + chars.next()?.to_digit(16)?;
     }
     Some(v)
+}
+
+/// Writes `s` as a JSON string literal.
+pub fn json_string_into(s: &str, out: &mut String) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    // Runs of characters that need no escape are copied whole.
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let b = rest.as_bytes().get(i).copied().unwrap_or(0);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        rest = rest.get(i + 1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out.push('"');
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -1,109 +1,125 @@
 //! The sans-IO core: every decision the SDK makes, as plain Rust.
 //! Nothing here touches JavaScript, the network or a clock; `cargo test`
 //! checks it natively.
+//!
+//! Its modules stand in layers; each uses only modules of the layers below
+//! it (the test `layers_hold` reads the sources and fails otherwise):
+//!
+//! 1. `text`, `input`, `endpoints`: byte and digit helpers, the values a
+//!    caller passes, and the endpoint table.
+//! 2. `json`: reading, writing and scrubbing JSON text.
+//! 3. `error`, `secret`: the typed error, secrets and the scrubber.
+//! 4. `validate`: every rule about what a caller may pass.
+//! 5. `config`, `token`: the client's options and its access token.
+//! 6. `request`, `response`, `retry`, `activation`: one attempt's request,
+//!    the reading of its answer, whether to try again, and the webview URL.
+//! 7. `call`: one operation from first attempt to outcome.
+//! 8. `client`: the operations by name, over `call`.
 
 /// Joins text and integers into a `String`, as `format!` with plain `{}`
-/// would: the module does without `core::fmt`, which was 4.9 KB gzip of it
-/// (README, "Measured"). Each piece is a [`Piece`].
+/// would, without `core::fmt` (ARCHITECTURE.md gives its size). Each piece
+/// is a [`text::Piece`].
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {{
         let mut s = alloc::string::String::new();
-        $( $crate::engine::Piece::put(&$piece, &mut s); )+
+        $( $crate::engine::text::Piece::put(&$piece, &mut s); )+
         s
     }};
 }
 
-/// A value [`cat!`] can append: text, or an integer in decimal.
-pub trait Piece {
-    fn put(&self, out: &mut alloc::string::String);
-}
+pub mod endpoints;
+pub mod input;
+pub mod text;
 
-impl Piece for str {
-    fn put(&self, out: &mut alloc::string::String) {
-        out.push_str(self);
-    }
-}
+pub mod json;
 
-impl Piece for alloc::string::String {
-    fn put(&self, out: &mut alloc::string::String) {
-        out.push_str(self);
-    }
-}
+pub mod error;
+pub mod secret;
 
-impl<T: Piece + ?Sized> Piece for &T {
-    fn put(&self, out: &mut alloc::string::String) {
-        (**self).put(out);
-    }
-}
+pub mod validate;
 
-macro_rules! integer_piece {
-    ($($t:ty),+) => {$(
-        impl Piece for $t {
-            fn put(&self, out: &mut alloc::string::String) {
-                push_decimal(out, *self as u64);
-            }
-        }
-    )+};
-}
-integer_piece!(u16, u32, u64, usize);
-
-/// Appends `n` in decimal.
-pub(crate) fn push_decimal(out: &mut alloc::string::String, n: u64) {
-    out.push_str(itoa::Buffer::new().format(n));
-}
+pub mod config;
+pub mod token;
 
 pub mod activation;
-pub mod call;
-pub mod client;
-pub mod config;
-pub mod endpoints;
-pub mod error;
-pub mod input;
-pub mod json;
 pub mod request;
 pub mod response;
 pub mod retry;
-pub mod secret;
-pub mod token;
-pub mod validate;
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use proptest::prelude::*;
+pub mod call;
 
-    fn decimal(n: u64) -> alloc::string::String {
-        let mut s = alloc::string::String::new();
-        super::push_decimal(&mut s, n);
-        s
-    }
-
-    #[test]
-    fn decimals_at_the_group_edges() {
-        for n in [
-            0,
-            9,
-            10,
-            4_294_967_295,
-            4_294_967_296,
-            999_999_999_999,
-            1_000_000_000_000,
-            9_007_199_254_740_991,
-            1_000_000_000_000_000_000,
-            u64::MAX,
-        ] {
-            assert_eq!(decimal(n), n.to_string());
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn decimals_as_to_string(n in any::<u64>(), small in any::<u32>()) {
-            prop_assert_eq!(decimal(n), n.to_string());
-            prop_assert_eq!(decimal(u64::from(small)), small.to_string());
-        }
-    }
-}
+pub mod client;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 #[path = "pinned_tests.rs"]
 mod pinned_tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod layers {
+    /// Each module's layer, as the module documentation lists them.
+    const LAYERS: &[(&str, u8, &str)] = &[
+        ("text", 1, include_str!("text.rs")),
+        ("input", 1, include_str!("input.rs")),
+        ("endpoints", 1, include_str!("endpoints.rs")),
+        ("json", 2, include_str!("json.rs")),
+        ("error", 3, include_str!("error.rs")),
+        ("secret", 3, include_str!("secret.rs")),
+        ("validate", 4, include_str!("validate.rs")),
+        ("config", 5, include_str!("config.rs")),
+        ("token", 5, include_str!("token.rs")),
+        ("activation", 6, include_str!("activation.rs")),
+        ("request", 6, include_str!("request.rs")),
+        ("response", 6, include_str!("response.rs")),
+        ("retry", 6, include_str!("retry.rs")),
+        ("call", 7, include_str!("call.rs")),
+        ("client", 8, include_str!("client.rs")),
+    ];
+
+    /// The engine modules a source names (`super::m` or `crate::engine::m`)
+    /// outside its comments and its test module.
+    fn uses(source: &str) -> Vec<String> {
+        let code = source.split("\n#[cfg(all(test").next().unwrap_or(source);
+        let mut found = Vec::new();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for prefix in ["super::", "crate::engine::"] {
+                for (i, _) in line.match_indices(prefix) {
+                    let rest = &line[i + prefix.len()..];
+                    let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                    if !name.is_empty() && name != "super" && !found.contains(&name) {
+                        found.push(name);
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn layers_hold() {
+        let layer = |name: &str| LAYERS.iter().find(|(n, _, _)| *n == name).map(|(_, l, _)| *l);
+        let mut wrong = Vec::new();
+        for (name, own, source) in LAYERS {
+            for used in uses(source) {
+                match layer(&used) {
+                    Some(l) if l < *own => {}
+                    Some(l) => wrong.push(format!("{name} (layer {own}) uses {used} (layer {l})")),
+                    None => wrong.push(format!("{name} uses {used}, which has no layer")),
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn every_module_has_a_layer() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/engine");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let file = entry.unwrap().file_name().into_string().unwrap();
+            let Some(name) = file.strip_suffix(".rs") else { continue };
+            if name == "mod" || name.ends_with("_tests") {
+                continue;
+            }
+            assert!(LAYERS.iter().any(|(n, _, _)| *n == name), "{name}.rs has no layer in engine::layers");
+        }
+    }
+}

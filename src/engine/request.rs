@@ -9,7 +9,9 @@ use super::config::Config;
 use super::endpoints::{Endpoint, Method, Param, Seg};
 use super::error::Error;
 use super::input::Input;
+use super::json::json_string_into;
 use super::secret::Secret;
+use super::text::percent_encode_into;
 use super::validate;
 
 /// A validated argument.
@@ -28,7 +30,7 @@ impl Value {
         match self {
             Value::Text(s) => percent_encode_into(s, out),
             Value::Secret(s) => percent_encode_into(s.expose(), out),
-            Value::Int(n) => super::push_decimal(out, u64::from(*n)),
+            Value::Int(n) => super::text::push_decimal(out, u64::from(*n)),
         }
     }
 
@@ -37,7 +39,7 @@ impl Value {
         match self {
             Value::Text(s) => json_string_into(s, out),
             Value::Secret(s) => json_string_into(s.expose(), out),
-            Value::Int(n) => super::push_decimal(out, u64::from(*n)),
+            Value::Int(n) => super::text::push_decimal(out, u64::from(*n)),
         }
     }
 }
@@ -310,61 +312,12 @@ fn bearer(token: &str) -> String {
     out
 }
 
-/// `n` in decimal, without `core::fmt` (slow, on every call).
-pub fn decimal(n: u64) -> String {
-    let mut s = String::new();
-    super::push_decimal(&mut s, n);
-    s
-}
-
-/// Percent-encodes everything but RFC 3986 unreserved characters, so a value
-/// is always exactly one path segment or one query value.
-#[inline(never)]
-pub fn percent_encode_into(s: &str, out: &mut String) {
-    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-    const SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    utf8_percent_encode(s, SET).for_each(|chunk| out.push_str(chunk));
-}
-
-pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    percent_encode_into(s, &mut out);
-    out
-}
-
-/// Writes `s` as a JSON string literal.
-pub fn json_string_into(s: &str, out: &mut String) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    // Runs of characters that need no escape are copied whole.
-    let mut rest = s;
-    while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20) {
-        out.push_str(rest.get(..i).unwrap_or_default());
-        let b = rest.as_bytes().get(i).copied().unwrap_or(0);
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 15)]));
-            }
-        }
-        rest = rest.get(i + 1..).unwrap_or_default();
-    }
-    out.push_str(rest);
-    out.push('"');
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::config::ConfigInput;
     use super::super::endpoints::{endpoint, Op, ENDPOINTS};
     use super::*;
+    use crate::engine::text::percent_encode;
     use proptest::prelude::*;
 
     fn config() -> Config {

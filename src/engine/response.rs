@@ -50,7 +50,7 @@ impl<'a> Envelope<'a> {
             success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
             // A JSON number has no sign but `-`, which `parse` refused too.
             status_code: json::member(m, "statusCode")
-                .and_then(|s| super::validate::digits_value(s.as_bytes()))
+                .and_then(|s| super::text::digits_value(s.as_bytes()))
                 .and_then(|n| u16::try_from(n).ok()),
             message: json::member(m, "message"),
             data: json::member(m, "data"),
@@ -180,7 +180,7 @@ impl Refusal<'_> {
         };
         e.request_id = raw
             .request_id
-            .filter(|id| id.len() <= MAX_REQUEST_ID && super::validate::every(id.as_bytes(), |b| b.is_ascii_graphic()))
+            .filter(|id| id.len() <= MAX_REQUEST_ID && super::text::every(id.as_bytes(), |b| b.is_ascii_graphic()))
             .map(|id| scrubber.scrub(id).into_owned());
         e
     }
@@ -212,7 +212,7 @@ fn code_text(raw: &str) -> Option<String> {
     if let Some(text) = json::string(raw) {
         return (!text.is_empty() && text.len() <= 64).then_some(text);
     }
-    (raw.len() <= 20 && super::validate::every(raw.as_bytes(), |b| b.is_ascii_digit())).then(|| raw.to_owned())
+    (raw.len() <= 20 && super::text::every(raw.as_bytes(), |b| b.is_ascii_digit())).then(|| raw.to_owned())
 }
 
 /// `s` cut to [`MAX_MESSAGE_CHARS`] characters, with `…` when cut. Counted on

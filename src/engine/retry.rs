@@ -5,19 +5,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use super::endpoints::RetryClass;
 use super::error::{Error, Outcome};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RetryClass {
-    /// Sets a state or a value, so sending it twice has the effect of once:
-    /// retried on any transient failure.
-    SetsState,
-    /// Must not act twice (it creates something, say): retried only when the
-    /// server provably did not act.
-    ActsAtMostOnce,
-    /// Must not be sent twice (it carries a single-use credential, say).
-    NeverRetried,
-}
 
 /// How one attempt failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,10 +121,10 @@ pub fn backoff_ms(n: u32, jitter: f64) -> u32 {
 /// text) is no `Retry-After`: None.
 pub fn parse_retry_after(value: &str, date: Option<&str>, wall_ms: f64) -> Option<u64> {
     let v = value.trim();
-    if !v.is_empty() && super::validate::every(v.as_bytes(), |b| b.is_ascii_digit()) {
+    if !v.is_empty() && super::text::every(v.as_bytes(), |b| b.is_ascii_digit()) {
         // All digits: `digits_value` is None only above u64::MAX. (A compare,
         // not `saturating_mul`: its 128-bit multiply was more wasm.)
-        let s = super::validate::digits_value(v.as_bytes()).unwrap_or(u64::MAX);
+        let s = super::text::digits_value(v.as_bytes()).unwrap_or(u64::MAX);
         return Some(if s > u64::MAX / 1000 { u64::MAX } else { s * 1000 });
     }
     let at = http_date_ms(v)?;
@@ -206,7 +195,7 @@ fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o [u8]> {
             return None;
         }
         let yy = rest.get(9..11)?;
-        if !super::validate::every(yy, |b| b.is_ascii_digit()) {
+        if !super::text::every(yy, |b| b.is_ascii_digit()) {
             return None;
         }
         let century: &[u8] = if yy < b"70".as_slice() { b"20" } else { b"19" };

@@ -122,7 +122,7 @@ impl<'s> Scrubber<'s> {
             // `validate::char_count`: decoding them was more wasm); such a
             // secret has a first byte, which `first()` gives without a
             // panic site.
-            let Some(&first) = s.as_bytes().first().filter(|_| super::validate::char_count(s) >= 4) else { continue };
+            let Some(&first) = s.as_bytes().first().filter(|_| super::text::char_count(s) >= 4) else { continue };
             if out.iter().any(|t| t.secret == s) {
                 continue;
             }
@@ -169,8 +169,8 @@ impl<'s> Scrubber<'s> {
 /// digits passing the Luhn check).
 fn card_mask(digits: &[u8]) -> Option<Mask> {
     let ok = (12..=19).contains(&digits.len())
-        && super::validate::every(digits, |b| b.is_ascii_digit())
-        && super::validate::luhn(digits);
+        && super::text::every(digits, |b| b.is_ascii_digit())
+        && super::text::luhn(digits);
     let last: &[u8; 4] = digits.get(digits.len().checked_sub(4)?..)?.try_into().ok()?;
     ok.then_some(Mask::Card(*last))
 }
@@ -947,7 +947,7 @@ mod tests {
             }
             7 => {
                 // The request's own encoding.
-                crate::engine::request::percent_encode_into(c.encode_utf8(&mut buf), out);
+                crate::engine::text::percent_encode_into(c.encode_utf8(&mut buf), out);
             }
             _ => out.push(c),
         }

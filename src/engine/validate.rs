@@ -7,6 +7,7 @@ use crate::prelude::*;
 use super::error::Error;
 use super::input::Input;
 use super::secret::Secret;
+use super::text::{char_count, every, has_control, is_integer, luhn};
 
 /// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -20,62 +21,6 @@ pub const MAX_VIEW_TOKEN_BYTES: usize = 4096;
 pub const MAX_ACCESS_TOKEN_BYTES: usize = 8192;
 /// A card number as typed may carry separators; beyond this it is not one.
 const MAX_CARD_INPUT_CHARS: usize = 64;
-
-/// Whether `n` has no fractional part (`f64::fract` needs std). Exact for
-/// |n| < 2^63; beyond, the cast saturates and only ±2^63 compare equal,
-/// which every caller's range check rejects.
-pub(crate) fn is_integer(n: f64) -> bool {
-    n.is_finite() && (n as i64) as f64 == n
-}
-
-/// The number of Unicode scalar values in `s` (`s.chars().count()`, whose
-/// unrolled std version was 1.0 KB of the module): its non-continuation bytes.
-pub(crate) fn char_count(s: &str) -> usize {
-    s.bytes().filter(|&b| b & 0xC0 != 0x80).count()
-}
-
-/// Whether `s` holds a control character (`char::is_control`: U+0000 to
-/// U+001F, U+007F to U+009F), read from its bytes: the last range is `C2 80`
-/// to `C2 9F` in UTF-8 (`chars()` decoding cost more wasm).
-pub(crate) fn has_control(s: &str) -> bool {
-    let mut prev = 0u8;
-    for &b in s.as_bytes() {
-        if b < 0x20 || b == 0x7F || (prev == 0xC2 && b < 0xA0) {
-            return true;
-        }
-        prev = b;
-    }
-    false
-}
-
-/// Whether every byte of `s` passes `ok`. One loop for the module's many
-/// byte checks: each `bytes().all(closure)` was its own copy of the
-/// iterator code.
-pub(crate) fn every(s: &[u8], ok: fn(u8) -> bool) -> bool {
-    for &b in s {
-        if !ok(b) {
-            return false;
-        }
-    }
-    true
-}
-
-/// The value of a non-empty string of ASCII digits, None for anything else
-/// or above `u64::MAX`. Where callers had `str::parse`: std's version (signs,
-/// radixes) was 0.7 KB of wasm.
-pub(crate) fn digits_value(s: &[u8]) -> Option<u64> {
-    if s.is_empty() {
-        return None;
-    }
-    let mut v = 0u64;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-    }
-    Some(v)
-}
 
 /// The validation error `{field}{what}`, built in one place.
 fn says(field: &'static str, what: &str) -> Error {
@@ -121,7 +66,7 @@ pub fn path_id(field: &'static str, input: &Input) -> Result<String, Error> {
 pub fn any_id(field: &'static str, input: &Input) -> Result<String, Error> {
     match input {
         Input::Number(n) => safe_integer(*n)
-            .map(super::request::decimal)
+            .map(super::text::decimal)
             .ok_or_else(|| says(field, " must be a non-negative safe integer or a non-empty string")),
         Input::Str(s) => query_text(field, s).and_then(|s| {
             if has_control(&s) {
@@ -150,7 +95,7 @@ pub fn card_id(input: &Input) -> Result<String, Error> {
     const F: &str = "cardId";
     match input {
         Input::Number(n) => safe_integer(*n)
-            .map(super::request::decimal)
+            .map(super::text::decimal)
             .ok_or_else(|| Error::validation(F, "cardId must be a non-negative safe integer or a string of digits")),
         Input::Str(s) if !s.is_empty() && s.len() <= 32 && every(s.as_bytes(), |b| b.is_ascii_digit()) => Ok(s.clone()),
         Input::Str(_) => Err(Error::validation(F, "cardId must be a string of 1 to 32 ASCII digits")),
@@ -196,22 +141,6 @@ pub fn card_number(input: &Input) -> Result<Secret<String>, Error> {
         return Err(Error::validation(F, "card number failed verification (check digit)"));
     }
     Ok(Secret::new(digits))
-}
-
-/// The Luhn (mod 10) check over ASCII digits.
-pub fn luhn(digits: &[u8]) -> bool {
-    let mut sum = 0u32;
-    for (i, &b) in digits.iter().rev().enumerate() {
-        let mut d = u32::from(b - b'0');
-        if i % 2 == 1 {
-            d *= 2;
-            if d > 9 {
-                d -= 9;
-            }
-        }
-        sum += d;
-    }
-    sum % 10 == 0
 }
 
 /// `alias`: 1 to [`MAX_ALIAS_CHARS`] characters, no control characters.
@@ -310,6 +239,7 @@ pub fn header_value(field: &'static str, input: &Input, max: usize, kind: Kind) 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::engine::text::digits_value;
     use proptest::prelude::*;
 
     /// Appends the Luhn check digit to `body`.

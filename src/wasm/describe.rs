@@ -11,7 +11,7 @@ use crate::prelude::*;
 
 use crate::engine::endpoints::{JsArg, ENDPOINTS};
 use crate::engine::input::TAGS;
-use crate::engine::request::json_string_into;
+use crate::engine::json::json_string_into;
 
 /// The description, built from the tables.
 pub fn describe_json() -> String {

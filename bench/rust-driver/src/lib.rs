@@ -56,7 +56,7 @@ use migo_cards::engine::config::ConfigInput;
 use migo_cards::engine::endpoints::{JsArg, Param, ENDPOINTS};
 use migo_cards::engine::error::Error;
 use migo_cards::engine::input::Input;
-use migo_cards::engine::request::json_string_into;
+use migo_cards::engine::json::json_string_into;
 use migo_cards::engine::validate;
 
 thread_local! {
