@@ -438,7 +438,7 @@ ${f2(su.rust.firstCallMs?.median)} ms, against ${f2(su.sdk.secondCallMs?.median)
 wasm ${kb(S.size[v].wasmGzip)}, the JavaScript ${kb(S.size[v].gzip - S.size[v].wasmGzip)}`).join(". ")}. Section 6 breaks the modules down by
 crate: the Rust driver adds the futures executor, gloo-net and the \`web-sys\`/\`js-sys\` bindings it calls,
 and its wasm-bindgen glue has a shim per imported JS function, where the JS driver's exports take and give
-numbers only (strings through memory: \`src/wasm/mod.rs\`, \`js/load/glue.js\`).`);
+numbers only (strings through memory: \`bindings/src/exports.rs\`, \`js/load/glue.js\`).`);
   return out.join("\n\n");
 }
 

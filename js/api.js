@@ -1,13 +1,13 @@
 // The public API over the wasm core: `MigoClient`, `activationUrl`,
 // `isValidCardNumber`, and the driver that runs each call.
 //
-// The core (src/engine/call.rs) decides everything: validation, the request,
+// The core (engine/src/call.rs) decides everything: validation, the request,
 // attempts, retries, deadlines, the token, the outcome, every error field.
 // This file only moves values across (a tag per JS value, see `pack`) and
 // performs what the core says: `fetch`, timers, `getAccessToken`,
 // `onRequest`. The methods, value tags and option names come from the
 // core's own `describe()`, the action codes and a step's layout from the
-// enums wasm-bindgen generates (src/wasm/mod.rs), so nothing here restates
+// enums wasm-bindgen generates (bindings/src/exports.rs), so nothing here restates
 // the endpoint table or a number of the module's.
 import { MigoError, configError } from "./error.js";
 import {
@@ -79,7 +79,7 @@ function read(obj, key) {
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.test(s));
 
-/** The core's tag for a JS value (`TAGS` in src/engine/input.rs). */
+/** The core's tag for a JS value (`TAGS` in engine/src/input.rs). */
 function tag(v) {
   const t = typeof v;
   if (t === "string") return wellFormed(v) ? T.string : T.badString;

@@ -101,7 +101,7 @@ export interface Statement {
   [field: string]: unknown;
 }
 
-// BEGIN GENERATED arguments: `make generate` writes these from src/engine/endpoints.rs
+// BEGIN GENERATED arguments: `make generate` writes these from engine/src/endpoints.rs
 /** The object argument of `linkCard`. */
 export interface LinkCardInput {
   /** The card number; spaces or dashes between groups are allowed. */
@@ -141,7 +141,7 @@ export interface MigoClientSummary {
 export declare class MigoClient {
   /** Throws a `MigoError` of kind `"config"` naming the option at fault. */
   constructor(options: MigoClientOptions);
-  // BEGIN GENERATED methods: `make generate` writes these from src/engine/endpoints.rs
+  // BEGIN GENERATED methods: `make generate` writes these from engine/src/endpoints.rs
   /** Issues a Migo card for the user (a new card on every call): `POST /users/{userId}/cards/virtuals`. Acts at most once: retried on 429; 503 with Retry-After. */
   issueCard(userId: UserId, options?: CallOptions): Promise<Card>;
   /** Links an existing card: `POST /users/{userId}/cards?clientId=…` with `{card, alias?}`. Acts at most once: retried on 429; 503 with Retry-After. */

@@ -25,7 +25,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 cargo rustc --quiet --release --target wasm32-unknown-unknown -p migo-cards --crate-type cdylib
 rm -rf "$out"
 mkdir -p "$out/web"
-# The bindings (the module's exports as JS, src/wasm/mod.rs) in the shape
+# The bindings (the module's exports as JS, bindings/src/exports.rs) in the shape
 # for bundlers (migo_cards_bg.js): its imports and `__wbg_set_wasm`, so that
 # js/load/module.js instantiates the inlined module itself.
 wasm-bindgen --target bundler --no-typescript --out-dir "$out/bindings" "$wasm"

@@ -1,5 +1,5 @@
 // Instantiates the module into its generated bindings (./bindings.js,
-// written by wasm-bindgen from src/wasm/mod.rs and staged here by
+// written by wasm-bindgen from bindings/src/exports.rs and staged here by
 // scripts/build-pkg-js.mjs): synchronously for the node build, from what
 // `init(input)` accepts for the browser build.
 import * as bindings from "./bindings.js";

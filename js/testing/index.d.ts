@@ -186,7 +186,7 @@ export interface TestGateway {
 /** A new gateway with its own state. */
 export function createTestGateway(options?: TestGatewayOptions): TestGateway;
 
-// BEGIN GENERATED operations: `make generate` writes these from src/engine/endpoints.rs
+// BEGIN GENERATED operations: `make generate` writes these from engine/src/endpoints.rs
 /** An operation's HTTP method. */
 export type OperationMethod = "GET" | "POST" | "PATCH";
 /** When a failed attempt is tried again: `setsState` sets a state; `actsAtMostOnce` acts at most once; `neverRetried` never retried. */

@@ -1,4 +1,4 @@
-// The card operations as src/engine/endpoints.rs describes them, written by
+// The card operations as engine/src/endpoints.rs describes them, written by
 // `make generate` (gen/): edit the table, not this file. Parameters are
 // named as the caller knows them; `wire` maps those named otherwise on the
 // wire.

@@ -1,4 +1,4 @@
-//! The JavaScript skin: the module's exports, made by wasm-bindgen, which
+//! The module's exports, made by wasm-bindgen, which
 //! js/api.js drives. They move values between the JS driver and
 //! [`crate::engine`]: no rule lives here, and nothing here can panic on what
 //! JavaScript passes.

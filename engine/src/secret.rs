@@ -947,7 +947,7 @@ mod tests {
             }
             7 => {
                 // The request's own encoding.
-                crate::engine::text::percent_encode_into(c.encode_utf8(&mut buf), out);
+                crate::text::percent_encode_into(c.encode_utf8(&mut buf), out);
             }
             _ => out.push(c),
         }

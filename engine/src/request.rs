@@ -317,7 +317,7 @@ mod tests {
     use super::super::config::ConfigInput;
     use super::super::endpoints::{endpoint, Op, ENDPOINTS};
     use super::*;
-    use crate::engine::text::percent_encode;
+    use crate::text::percent_encode;
     use proptest::prelude::*;
 
     fn config() -> Config {

@@ -1,12 +1,13 @@
-//! The sans-IO core: every decision the SDK makes, as plain Rust.
-//! Nothing here touches JavaScript, the network or a clock; `cargo test`
-//! checks it natively.
+//! migo-cards-engine: the sans-IO core of migo-cards, every decision the
+//! SDK makes, as plain Rust. Nothing here touches JavaScript, the network or
+//! a clock (but for `platform`'s date arithmetic); `cargo test` checks it
+//! natively. The crate `migo-cards-bindings` exports it to JavaScript.
 //!
 //! Its modules stand in layers; each uses only modules of the layers below
 //! it (the test `layers_hold` reads the sources and fails otherwise):
 //!
-//! 1. `text`, `input`, `endpoints`: byte and digit helpers, the values a
-//!    caller passes, and the endpoint table.
+//! 1. `text`, `input`, `endpoints`, `platform`: byte and digit helpers, the
+//!    values a caller passes, the endpoint table, and the platform's dates.
 //! 2. `json`: reading, writing and scrubbing JSON text.
 //! 3. `error`, `secret`: the typed error, secrets and the scrubber.
 //! 4. `validate`: every rule about what a caller may pass.
@@ -16,19 +17,35 @@
 //! 7. `call`: one operation from first attempt to outcome.
 //! 8. `client`: the operations by name, over `call`.
 
+// `no_std` (alloc only) in the module: std's panic machinery keeps all of
+// `core::fmt` in it (ARCHITECTURE.md gives the figure).
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+/// What std's prelude gives, for the `no_std` build (a no-op under std).
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::String;
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
 /// Joins text and integers into a `String`, as `format!` with plain `{}`
 /// would, without `core::fmt` (ARCHITECTURE.md gives its size). Each piece
 /// is a [`text::Piece`].
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {{
         let mut s = alloc::string::String::new();
-        $( $crate::engine::text::Piece::put(&$piece, &mut s); )+
+        $( $crate::text::Piece::put(&$piece, &mut s); )+
         s
     }};
 }
 
 pub mod endpoints;
 pub mod input;
+mod platform;
 pub mod text;
 
 pub mod json;
@@ -61,6 +78,7 @@ mod layers {
         ("text", 1, include_str!("text.rs")),
         ("input", 1, include_str!("input.rs")),
         ("endpoints", 1, include_str!("endpoints.rs")),
+        ("platform", 1, include_str!("platform.rs")),
         ("json", 2, include_str!("json.rs")),
         ("error", 3, include_str!("error.rs")),
         ("secret", 3, include_str!("secret.rs")),
@@ -75,17 +93,18 @@ mod layers {
         ("client", 8, include_str!("client.rs")),
     ];
 
-    /// The engine modules a source names (`super::m` or `crate::engine::m`)
+    /// The engine modules a source names (`super::m` or `crate::m`)
     /// outside its comments and its test module.
     fn uses(source: &str) -> Vec<String> {
-        let code = source.split("\n#[cfg(all(test").next().unwrap_or(source);
+        let end = ["\n#[cfg(test)]", "\n#[cfg(all(test"].iter().filter_map(|m| source.find(m)).min();
+        let code = &source[..end.unwrap_or(source.len())];
         let mut found = Vec::new();
         for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-            for prefix in ["super::", "crate::engine::"] {
+            for prefix in ["super::", "crate::"] {
                 for (i, _) in line.match_indices(prefix) {
                     let rest = &line[i + prefix.len()..];
                     let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
-                    if !name.is_empty() && name != "super" && !found.contains(&name) {
+                    if !name.is_empty() && !["super", "prelude"].contains(&name.as_str()) && !found.contains(&name) {
                         found.push(name);
                     }
                 }
@@ -112,14 +131,14 @@ mod layers {
 
     #[test]
     fn every_module_has_a_layer() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/engine");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
         for entry in std::fs::read_dir(dir).unwrap() {
             let file = entry.unwrap().file_name().into_string().unwrap();
             let Some(name) = file.strip_suffix(".rs") else { continue };
-            if name == "mod" || name.ends_with("_tests") {
+            if name == "lib" || name.ends_with("_tests") {
                 continue;
             }
-            assert!(LAYERS.iter().any(|(n, _, _)| *n == name), "{name}.rs has no layer in engine::layers");
+            assert!(LAYERS.iter().any(|(n, _, _)| *n == name), "{name}.rs has no layer in LAYERS");
         }
     }
 }

@@ -8,18 +8,18 @@
 //! compared here line by line. `MIGO_PIN_WRITE=1 cargo test pinned` rewrites
 //! it, for a deliberate change of behaviour.
 
-use crate::engine::activation::activation_url;
-use crate::engine::call::{Action, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
-use crate::engine::client::{Client, ClientInput};
-use crate::engine::config::{self, Config, ConfigInput};
-use crate::engine::endpoints::{endpoint, Op, Param, ENDPOINTS};
-use crate::engine::error::Error;
-use crate::engine::input::Input;
-use crate::engine::request::{self, Args};
-use crate::engine::response::{self, Body, Raw};
-use crate::engine::retry;
-use crate::engine::secret::Secret;
-use crate::engine::validate;
+use crate::activation::activation_url;
+use crate::call::{Action, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};
+use crate::client::{Client, ClientInput};
+use crate::config::{self, Config, ConfigInput};
+use crate::endpoints::{endpoint, Op, Param, ENDPOINTS};
+use crate::error::Error;
+use crate::input::Input;
+use crate::request::{self, Args};
+use crate::response::{self, Body, Raw};
+use crate::retry;
+use crate::secret::Secret;
+use crate::validate;
 
 fn err(e: &Error) -> String {
     e.to_json()
@@ -522,7 +522,7 @@ fn all() -> Vec<String> {
 #[test]
 fn every_error_request_and_decision_is_as_pinned() {
     let got = all().join("\n") + "\n";
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/engine/pinned.txt");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/pinned.txt");
     if std::env::var_os("MIGO_PIN_WRITE").is_some() {
         std::fs::write(path, &got).unwrap();
         return;

@@ -6,9 +6,9 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use migo_cards::engine::json;
-use migo_cards::engine::response::{decode_with, Raw};
-use migo_cards::engine::secret::Scrubber;
+use migo_cards_engine::json;
+use migo_cards_engine::response::{decode_with, Raw};
+use migo_cards_engine::secret::Scrubber;
 
 const SECRETS: [&str; 3] =
     ["vt+Q2FyZA/x9==", "4111111111111111", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMDAxIn0.sig_ABC-def"];
@@ -75,6 +75,6 @@ fn main() {
     });
     // The old one-off path, for comparison: a scrubber per text.
     time("redact (builds a Scrubber each time): plain message", || {
-        black_box(migo_cards::engine::secret::redact(black_box(plain), &SECRETS));
+        black_box(migo_cards_engine::secret::redact(black_box(plain), &SECRETS));
     });
 }

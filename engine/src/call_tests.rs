@@ -7,11 +7,11 @@ use crate::prelude::*;
 use proptest::prelude::*;
 
 use super::*;
-use crate::engine::client::{CallId, Client, ClientInput};
-use crate::engine::config::ConfigInput;
-use crate::engine::endpoints::{endpoint, Op, Param};
-use crate::engine::error::{ErrorKind, Outcome};
-use crate::engine::input::Input;
+use crate::client::{CallId, Client, ClientInput};
+use crate::config::ConfigInput;
+use crate::endpoints::{endpoint, Op, Param};
+use crate::error::{ErrorKind, Outcome};
+use crate::input::Input;
 
 const T0: f64 = 1_795_992_246_000.0; // 2026-11-29T22:44:06Z
 
@@ -617,8 +617,8 @@ fn a_bad_token_provider_fails_the_call_with_a_config_error_naming_it() {
 /// A provider's token is taken exactly when `accessToken` would be.
 #[test]
 fn a_provided_token_follows_the_access_token_rule() {
-    let long = "t".repeat(crate::engine::validate::MAX_ACCESS_TOKEN_BYTES);
-    let too_long = "t".repeat(crate::engine::validate::MAX_ACCESS_TOKEN_BYTES + 1);
+    let long = "t".repeat(crate::validate::MAX_ACCESS_TOKEN_BYTES);
+    let too_long = "t".repeat(crate::validate::MAX_ACCESS_TOKEN_BYTES + 1);
     let inputs = [
         Input::from("tok_ok"),
         Input::from(long.as_str()),
@@ -633,7 +633,7 @@ fn a_provided_token_follows_the_access_token_rule() {
         Input::Other("object"),
     ];
     for input in inputs {
-        let expected = crate::engine::config::access_token(&input).is_ok();
+        let expected = crate::config::access_token(&input).is_ok();
         let mut s = sim_provider();
         let id = s.start(Op::ActivateCard);
         s.next(id);
@@ -998,7 +998,7 @@ fn the_value_span_indexes_the_body_as_js_strings_do() {
 /// `SignalInput::from_tag` matches on indices: each tag reads as its name says.
 #[test]
 fn every_signal_tag_reads_as_its_name() {
-    use crate::engine::input::TAGS;
+    use crate::input::TAGS;
     for (i, name) in TAGS.iter().enumerate() {
         let expected = match *name {
             "undefined" | "null" => SignalInput::Absent,

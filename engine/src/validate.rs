@@ -239,7 +239,7 @@ pub fn header_value(field: &'static str, input: &Input, max: usize, kind: Kind) 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::engine::text::digits_value;
+    use crate::text::digits_value;
     use proptest::prelude::*;
 
     /// Appends the Luhn check digit to `body`.

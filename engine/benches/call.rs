@@ -6,11 +6,11 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use migo_cards::engine::call::{Action, CallInput, Reply};
-use migo_cards::engine::client::{Client, ClientInput};
-use migo_cards::engine::config::ConfigInput;
-use migo_cards::engine::endpoints::{endpoint, Op, Param};
-use migo_cards::engine::input::Input;
+use migo_cards_engine::call::{Action, CallInput, Reply};
+use migo_cards_engine::client::{Client, ClientInput};
+use migo_cards_engine::config::ConfigInput;
+use migo_cards_engine::endpoints::{endpoint, Op, Param};
+use migo_cards_engine::input::Input;
 
 fn time(name: &str, mut f: impl FnMut()) {
     // `-- WORD` runs only the cases naming WORD; `MIGO_BENCH_ONCE=N` runs N
