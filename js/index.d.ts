@@ -162,6 +162,10 @@ export declare class MigoClient {
   getCardDetails(userId: UserId, cardId: CardId, viewToken: string, options?: CallOptions): Promise<CardDetails>;
   /** Generates a monthly statement: `POST /cards/{cardId}/statements` with `{month, year}`. Acts at most once: retried on 429; 503 with Retry-After. */
   createStatement(cardId: CardId, period: StatementPeriod, options?: CallOptions): Promise<Statement>;
+  /** Sets or changes the card's PIN, in the cardholder's session: `POST /cards/{cardId}/pin` with `{pin}`. Acts at most once: retried on 429; 503 with Retry-After. */
+  setCardPin(cardId: CardId, pin: string, options?: CallOptions): Promise<void>;
+  /** Sets one user's PIN on a shared card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/pin` with `{pin}`. Acts at most once: retried on 429; 503 with Retry-After. */
+  setCardPinForUser(cardId: CardId, authUserId: UserId, pin: string, options?: CallOptions): Promise<void>;
   // END GENERATED methods
   /** The environment this client talks to. */
   readonly environment: Environment;

@@ -204,6 +204,12 @@ function text(field, i, max, kind = validation) {
   return s;
 }
 
+function pin(i) {
+  if (i.t !== "string") fail(requiredOrType("pin", i, "a string of 4 to 12 digits"));
+  if (!/^[0-9]{4,12}$/.test(i.v)) fail(validation("pin", "pin must be 4 to 12 digits (0-9)"));
+  return i.v;
+}
+
 function intIn(field, i, lo, hi, kind = validation) {
   if (i.t === "number") {
     if (Number.isInteger(i.v) && i.v >= lo && i.v <= hi) return i.v;
@@ -303,10 +309,10 @@ export function makeConfig(options) {
 
 // ---- the endpoint table and request building (endpoints.rs, request.rs) ---
 
-const FIELD = ["userId", "authUserId", "cardId", "clientId", "card", "alias", "viewToken", "month", "year"];
-const [UserId, AuthUserId, CardId, ClientId, Card, Alias, ViewToken, Month, Year] = FIELD.keys();
+const FIELD = ["userId", "authUserId", "cardId", "clientId", "card", "alias", "viewToken", "month", "year", "pin"];
+const [UserId, AuthUserId, CardId, ClientId, Card, Alias, ViewToken, Month, Year, Pin] = FIELD.keys();
 const WIRE = FIELD.map((f) => (f === "viewToken" ? "token" : f));
-const SECRET = [Card, ViewToken];
+const SECRET = [Card, ViewToken, Pin];
 
 // The endpoint table, as the package lists it (pkg/testing/operations.js,
 // written from engine/src/endpoints.rs): name, method, path ("{param}" for an
@@ -329,6 +335,7 @@ function validateParam(p, raw) {
     case Alias: return alias(raw);
     case ViewToken: return text("viewToken", raw, 4096);
     case Month: return intIn("month", raw, 1, 12);
+    case Pin: return pin(raw);
     default: return intIn("year", raw, 1000, 9999);
   }
 }

@@ -69,7 +69,9 @@ pub const DESCRIBE: &str = concat!(
     r#"["unblockCardForUser",["cardId","authUserId"]],"#,
     r#"["updateCardAlias",["cardId","alias"]],"#,
     r#"["getCardDetails",["userId","cardId","viewToken"]],"#,
-    r#"["createStatement",["cardId",["month","year"]]]"#,
+    r#"["createStatement",["cardId",["month","year"]]],"#,
+    r#"["setCardPin",["cardId","pin"]],"#,
+    r#"["setCardPinForUser",["cardId","authUserId","pin"]]"#,
     "]}",
 );
 // END GENERATED describe

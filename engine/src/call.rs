@@ -402,26 +402,15 @@ impl Call {
     /// Scrubs `text` of every secret of this call (arguments and tokens)
     /// and of any full card number.
     pub fn scrub(&self, text: &str) -> String {
-        let (secrets, n) = self.secrets();
-        Scrubber::new(secrets.get(..n).unwrap_or_default()).scrub(text).into_owned()
+        Scrubber::new(&self.secrets()).scrub(text).into_owned()
     }
 
-    /// The call's secrets: its secret arguments (a card number, a view token)
-    /// and the tokens it sent (two at most: one refresh per call). In an
-    /// array, since every reply reads them.
-    fn secrets(&self) -> ([&str; 4], usize) {
-        let mut out = [""; 4];
-        let mut n = 0;
-        // Two loops: their chained iterator was 0.1 KB more wasm.
-        let mut put = |s| {
-            if let Some(slot) = out.get_mut(n) {
-                *slot = s;
-                n += 1;
-            }
-        };
-        self.args.secrets().for_each(&mut put);
-        self.tokens.iter().for_each(|t| put(t.expose()));
-        (out, n)
+    /// The call's secrets, however many: its secret arguments (a card number,
+    /// a view token, a PIN) and every token it sent.
+    fn secrets(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.args.secrets().collect();
+        out.extend(self.tokens.iter().map(|t| t.expose().as_str()));
+        out
     }
 
     /// The `onRequest` event of the last attempt, as JSON:
@@ -484,11 +473,9 @@ impl Call {
         if reply.redirected || reply.status == 0 || (300..400).contains(&reply.status) {
             return self.fail_attempt(redirect_failure(&reply), now, jitter, cx);
         }
-        let (secrets, n) = self.secrets();
+        let secrets = self.secrets();
+        let secrets = secrets.as_slice();
         let raw = Raw { status: reply.status, body: &reply.body, request_id: reply.request_id.as_deref() };
-        // `get`: `n` is at most 4, which the compiler cannot see, and an
-        // index would keep a panic site (its message and location).
-        let secrets = secrets.get(..n).unwrap_or_default();
         if let Some(how @ CutOff::Aborted { timeout }) = reply.cut_off {
             // The caller ended the call after the gateway replied: an abort,
             // never retried, that keeps what was heard (status, request id).

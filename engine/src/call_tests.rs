@@ -54,6 +54,7 @@ fn inputs(op: Op) -> Vec<(Param, Input)> {
                 Param::ViewToken => Input::from("vt+Q2FyZA/x9=="),
                 Param::Month => Input::Number(3.0),
                 Param::Year => Input::Number(2026.0),
+                Param::Pin => Input::from("0420"),
             };
             (p, v)
         })

@@ -50,10 +50,11 @@ pub enum Param {
     ViewToken,
     Month,
     Year,
+    Pin,
 }
 
 impl Param {
-    pub const ALL: [Param; 9] = [
+    pub const ALL: [Param; 10] = [
         Param::UserId,
         Param::AuthUserId,
         Param::CardId,
@@ -63,6 +64,7 @@ impl Param {
         Param::ViewToken,
         Param::Month,
         Param::Year,
+        Param::Pin,
     ];
 
     /// The name the caller knows, used in `MigoError.field`.
@@ -77,6 +79,7 @@ impl Param {
             Param::ViewToken => "viewToken",
             Param::Month => "month",
             Param::Year => "year",
+            Param::Pin => "pin",
         }
     }
 
@@ -111,6 +114,8 @@ pub enum Op {
     UpdateCardAlias,
     GetCardDetails,
     CreateStatement,
+    SetCardPin,
+    SetCardPinForUser,
 }
 
 /// One positional argument of the JS method.
@@ -157,7 +162,7 @@ impl Endpoint {
 use Param::*;
 use Seg::{Arg, Lit};
 
-pub static ENDPOINTS: [Endpoint; 10] = [
+pub static ENDPOINTS: [Endpoint; 12] = [
     Endpoint {
         op: Op::IssueCard,
         name: "issueCard",
@@ -265,6 +270,28 @@ pub static ENDPOINTS: [Endpoint; 10] = [
         path: &[Lit("cards"), Arg(CardId), Lit("statements")],
         query: &[],
         body: &[Month, Year],
+        optional: &[],
+        retry: RetryClass::ActsAtMostOnce,
+    },
+    Endpoint {
+        op: Op::SetCardPin,
+        name: "setCardPin",
+        args: &[JsArg::One(CardId), JsArg::One(Pin)],
+        method: Method::Post,
+        path: &[Lit("cards"), Arg(CardId), Lit("pin")],
+        query: &[],
+        body: &[Pin],
+        optional: &[],
+        retry: RetryClass::ActsAtMostOnce,
+    },
+    Endpoint {
+        op: Op::SetCardPinForUser,
+        name: "setCardPinForUser",
+        args: &[JsArg::One(CardId), JsArg::One(AuthUserId), JsArg::One(Pin)],
+        method: Method::Post,
+        path: &[Lit("cards"), Arg(CardId), Lit("users"), Arg(AuthUserId), Lit("pin")],
+        query: &[],
+        body: &[Pin],
         optional: &[],
         retry: RetryClass::ActsAtMostOnce,
     },

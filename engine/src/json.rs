@@ -286,15 +286,19 @@ pub fn member<'a>(members: &[(Cow<'_, str>, &'a str)], key: &str) -> Option<&'a 
 
 /// Rewrites a JSON document with every string (keys too) and every number
 /// passed through `scrub`, so that secrets cannot hide behind escapes such as
-/// `\u0066` or `\/`. A number becomes a JSON string when `scrub` changes it,
-/// or when a JS number cannot hold it exactly ([`is_exact_in_js`]: then its
-/// text, unchanged). `None` when `raw` is not valid JSON.
-pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(&'x str) -> Cow<'x, str>) -> Option<String> {
+/// `\u0066` or `\/`. `scrub` is given the key of the member whose value it
+/// reads (`None` for a key, an array item or the document itself). A number
+/// becomes a JSON string when `scrub` changes it, or when a JS number cannot
+/// hold it exactly ([`is_exact_in_js`]: then its text, unchanged). `None`
+/// when `raw` is not valid JSON.
+pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(Option<&str>, &'x str) -> Cow<'x, str>) -> Option<String> {
     if !is_valid(raw) {
         return None;
     }
     let b = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
+    // The key just read, until the value after it is.
+    let mut key: Option<String> = None;
     let mut i = 0;
     while i < b.len() {
         let start = i;
@@ -304,14 +308,20 @@ pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(&'x str) -> Cow<'x, str>) -> Opti
                 c.string()?;
                 i = c.i;
                 let text = string(raw.get(start..i)?)?;
-                json_string_into(&scrub(&text), &mut out);
+                c.ws();
+                if b.get(c.i) == Some(&b':') {
+                    json_string_into(&scrub(None, &text), &mut out);
+                    key = Some(text);
+                } else {
+                    json_string_into(&scrub(key.take().as_deref(), &text), &mut out);
+                }
             }
             b'-' | b'0'..=b'9' => {
                 let mut c = Cursor::new(b, i);
                 c.number()?;
                 i = c.i;
                 let number = raw.get(start..i)?;
-                let cleaned = scrub(number);
+                let cleaned = scrub(key.take().as_deref(), number);
                 if cleaned == number && is_exact_in_js(number) {
                     out.push_str(number);
                 } else {
@@ -323,7 +333,12 @@ pub fn scrub(raw: &str, scrub: &dyn for<'x> Fn(&'x str) -> Cow<'x, str>) -> Opti
                 while i < b.len() && !matches!(b[i], b'"' | b'-' | b'0'..=b'9') {
                     i += 1;
                 }
-                out.push_str(raw.get(start..i)?);
+                let run = raw.get(start..i)?;
+                // An object, an array or a literal is the value of the key before it.
+                if !super::text::every(run.as_bytes(), |b| matches!(b, b':' | b',' | b' ' | b'\t' | b'\n' | b'\r')) {
+                    key = None;
+                }
+                out.push_str(run);
             }
         }
     }
@@ -601,7 +616,7 @@ mod tests {
 
     #[test]
     fn scrub_sees_through_escapes_and_numbers() {
-        fn hide(s: &str) -> Cow<'_, str> {
+        fn hide<'x>(_: Option<&str>, s: &'x str) -> Cow<'x, str> {
             Cow::Owned(s.replace("secret", "***").replace("4111111111111111", "************1111"))
         }
         let raw = r#"[{"code":"7000","value":"sec\u0072et","pan":4111111111111111,"n":-1.5e3,"ok":[true,null]}]"#;
@@ -611,13 +626,25 @@ mod tests {
         assert_eq!(scrub("[1,", &hide), None);
     }
 
+    /// Each value is given the key of its member; keys, array items and
+    /// values after a nested object or array are given none.
+    #[test]
+    fn scrub_gives_each_value_its_key() {
+        let raw = r#"{"code" : "7213","a":[ "x", 5 ],"b":{"code":7205},"c":null,"d":"y","e":{}, "f":1}"#;
+        let out = scrub(raw, &|key, s: &str| Cow::Owned(format!("{}={s}", key.unwrap_or("-")))).unwrap();
+        assert_eq!(
+            out,
+            r#"{"-=code" : "code=7213","-=a":[ "-=x", "-=5" ],"-=b":{"-=code":"code=7205"},"-=c":null,"-=d":"d=y","-=e":{}, "-=f":"f=1"}"#
+        );
+    }
+
     proptest! {
         #[test]
         fn scrubbing_with_identity_keeps_the_value(v in arb_json()) {
             // Every value kept, except numbers a JS number cannot hold
             // exactly, which become their text.
             let text = serde_json::to_string(&v).unwrap();
-            let out = scrub(&text, &|s: &str| Cow::Borrowed(s)).unwrap();
+            let out = scrub(&text, &|_, s: &str| Cow::Borrowed(s)).unwrap();
             prop_assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), exact(&v));
             prop_assert_eq!(serde_json::from_str::<Value>(&exact_numbers(&text)).unwrap(), exact(&v));
         }

@@ -117,9 +117,12 @@ fn validate_param(p: Param, raw: &Input) -> Result<Value, Error> {
     // One check per type of value, each result made a `Value` once: made
     // per parameter, each moved its error anew (0.4 KB of wasm).
     match p {
-        Param::Card | Param::ViewToken => {
-            if p == Param::Card { validate::card_number(raw) } else { validate::view_token(raw) }.map(Value::Secret)
+        Param::Card | Param::ViewToken | Param::Pin => match p {
+            Param::Card => validate::card_number(raw),
+            Param::Pin => validate::pin(raw),
+            _ => validate::view_token(raw),
         }
+        .map(Value::Secret),
         Param::Month | Param::Year => {
             let (lo, hi) = if p == Param::Month { validate::MONTHS } else { validate::YEARS };
             validate::int_in(Error::validation, p.field(), raw, lo, hi).map(Value::Int)

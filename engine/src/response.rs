@@ -12,7 +12,7 @@ use alloc::borrow::Cow;
 
 use super::error::{Error, ErrorKind, Outcome};
 use super::json;
-use super::secret::Scrubber;
+use super::secret::{is_gateway_code, Scrubber};
 
 /// A successful result.
 #[derive(Debug, PartialEq, Eq)]
@@ -160,11 +160,13 @@ impl Refusal<'_> {
             Refusal::Api { status, env: Some(env), .. } => {
                 let errors = env.errors.and_then(json::array).unwrap_or_default();
                 let first = errors.first().and_then(|e| json::object(e));
-                let code = first
-                    .as_ref()
-                    .and_then(|m| json::member(m, "code"))
-                    .and_then(code_text)
-                    .map(|c| scrubber.scrub(&c).into_owned());
+                let code = first.as_ref().and_then(|m| json::member(m, "code")).and_then(code_text).map(|c| {
+                    if is_gateway_code(&c) {
+                        c
+                    } else {
+                        scrubber.scrub(&c).into_owned()
+                    }
+                });
                 let detail = first
                     .as_ref()
                     .and_then(|m| json::member(m, "message"))

@@ -1,5 +1,5 @@
 //! Values that must never be printed (access tokens, card numbers, view
-//! tokens), and scrubbing them out of whatever the gateway sends back.
+//! tokens, PINs), and scrubbing them out of whatever the gateway sends back.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -44,6 +44,10 @@ const LAYERS: u8 = 3;
 /// (fail closed), so the cost stays linear whatever the text.
 const STEPS_PER_BYTE: usize = 64;
 
+/// The most bytes one character can be spelled in: six (`\uXXXX`) for each
+/// of [`LAYERS`].
+const SPELLING_MAX: usize = 6 * 6 * 6;
+
 /// What the whole text becomes when it cannot be scrubbed within the budget.
 const HIDDEN: &str = "***";
 
@@ -60,7 +64,10 @@ const HIDDEN: &str = "***";
 ///   case, surrogate pairs), and one within another (`%2B` written as
 ///   `\u00252B`, `%252B`). The whole encoded span becomes `***`, or the card
 ///   mask when the secret is a card number. Secrets shorter than four
-///   characters are ignored: they would hide ordinary words.
+///   characters are ignored: they would hide ordinary words. A secret of
+///   digits alone that is not a card number (a PIN) is hidden only where it
+///   stands as a number of its own: not where a digit can be read right
+///   before or right after it (the PIN `4201` in `req-004201`).
 /// - **Card numbers**, whoever sent them: 12 to 19 digits passing the Luhn
 ///   check, written together or in groups of at least three digits joined by
 ///   one kind of separator (single spaces, dashes or dots, also encoded:
@@ -100,6 +107,8 @@ struct Target<'s> {
     /// The first byte of its raw form: where a raw echo can start.
     first: u8,
     mask: Mask,
+    /// Digits alone, not a card number: an echo counts only as a number of its own.
+    number: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -126,7 +135,9 @@ impl<'s> Scrubber<'s> {
             if out.iter().any(|t| t.secret == s) {
                 continue;
             }
-            out.push(Target { mask: card_mask(s.as_bytes()).unwrap_or(Mask::Stars), first, secret: s });
+            let card = card_mask(s.as_bytes());
+            let number = card.is_none() && super::text::every(s.as_bytes(), |b| b.is_ascii_digit());
+            out.push(Target { mask: card.unwrap_or(Mask::Stars), first, secret: s, number });
             starts[usize::from(first)] = true;
         }
         Scrubber { secrets: out, starts }
@@ -158,10 +169,29 @@ impl<'s> Scrubber<'s> {
     }
 
     /// Scrubs every string (keys too) and number of a JSON document, after
-    /// undoing its escapes; see [`super::json::scrub`]. `None` when `raw` is
-    /// not valid JSON. The result is valid JSON.
+    /// undoing its escapes; see [`super::json::scrub`]. The value of a `code`
+    /// member that is one of the gateway's codes ([`is_gateway_code`]) is
+    /// kept. `None` when `raw` is not valid JSON. The result is valid JSON.
     pub fn scrub_json(&self, raw: &str) -> Option<String> {
-        super::json::scrub(raw, &|s: &str| self.scrub(s))
+        super::json::scrub(raw, &|key: Option<&str>, s: &str| {
+            if key == Some("code") && is_gateway_code(s) {
+                Cow::Borrowed(s)
+            } else {
+                self.scrub(s)
+            }
+        })
+    }
+}
+
+/// Whether `code` is of the gateway's own vocabulary, which is never
+/// scrubbed (a PIN `7213` must leave the code `7213` readable): a code of
+/// Migo's range, `7000` to `8099` (platform facts, "Error codes"), or a
+/// name in capitals such as `TOKEN_EXPIRED`.
+pub fn is_gateway_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    match super::text::digits_value(b) {
+        Some(n) => b.len() == 4 && (7000..=8099).contains(&n),
+        None => !b.is_empty() && super::text::every(b, |c| c.is_ascii_uppercase() || c == b'_'),
     }
 }
 
@@ -573,13 +603,45 @@ impl<'t> Matcher<'t> {
                     continue;
                 }
                 if let Some(end) = self.find(p, s.secret) {
-                    spans.push(Span { start: p, end, mask: s.mask });
+                    if !s.number || self.stands_alone(p, end) {
+                        spans.push(Span { start: p, end, mask: s.mask });
+                    }
                 }
             }
             if self.exhausted {
                 return;
             }
         }
+    }
+
+    /// Whether the text spelled from `start` to `end` can be read as a
+    /// number of its own: some reading of the text gives no digit right
+    /// after `end`, and some reading gives no digit right before `start`.
+    /// When in doubt, it stands alone (the echo is hidden).
+    fn stands_alone(&mut self, start: usize, end: usize) -> bool {
+        let digit = |c: u32| (u32::from(b'0')..=u32::from(b'9')).contains(&c);
+        let mut alts = Alts::NONE;
+        self.at_into(end, LAYERS, &mut alts);
+        // Nothing after it (the text's end) or some reading that is no digit.
+        let after = alts.is_empty() || alts.items().iter().any(|&(c, _)| !digit(c));
+        if !after {
+            return false;
+        }
+        // Every spelling that ends at `start`, from as far back as the
+        // longest spelling of one character reaches.
+        let mut digits_only = false;
+        for q in start.saturating_sub(SPELLING_MAX)..start {
+            self.at_into(q, LAYERS, &mut alts);
+            for &(c, e) in alts.items() {
+                if e as usize == start {
+                    if !digit(c) {
+                        return true;
+                    }
+                    digits_only = true;
+                }
+            }
+        }
+        !digits_only
     }
 
     /// The first of the characters `wanted` spelled at `p`, with the end of
@@ -732,6 +794,62 @@ mod tests {
 
     fn call() -> Scrubber<'static> {
         Scrubber::new(&[VIEW_TOKEN, PAN, ACCESS_TOKEN])
+    }
+
+    #[test]
+    fn a_pin_is_hidden_where_it_stands_as_a_number_of_its_own() {
+        let pin = Scrubber::new(&["4201"]);
+        for (text, want) in [
+            ("PIN 4201 rejected", "PIN *** rejected"),
+            ("4201", "***"),
+            ("pin=4201&x", "pin=***&x"),
+            ("\"pin\":\"4201\"", "\"pin\":\"***\""),
+            // Encoded, around it or in it.
+            ("pin%3D%34%32%30%31%26", "pin%3D***%26"),
+            ("pin%3D4201", "pin%3D***"),
+            ("pin \\u0034201.", "pin ***."),
+            ("%20", "%20"),
+            ("x%204201", "x%20***"),
+            ("x%25204201", "x%2520***"),
+            ("x\\u00204201", "x\\u0020***"),
+            // Inside a longer run of digits: another number.
+            ("card 5000420100", "card 5000420100"),
+            ("req-004201", "req-004201"),
+            ("42010", "42010"),
+            ("%314201", "%314201"),
+            ("\\u00314201", "\\u00314201"),
+        ] {
+            assert_eq!(pin.scrub(text), want, "{text}");
+        }
+        let zeros = Scrubber::new(&["0042"]);
+        assert_eq!(zeros.scrub("card 5000420 pin 0042"), "card 5000420 pin ***");
+    }
+
+    #[test]
+    fn the_gateways_codes_are_never_scrubbed() {
+        let pin = Scrubber::new(&["7213"]);
+        let errors = r#"[{"code":"7213","message":"PIN 7213 refused","pin":"7213"},{"code":7213}]"#;
+        assert_eq!(
+            pin.scrub_json(errors).unwrap(),
+            r#"[{"code":"7213","message":"PIN *** refused","pin":"***"},{"code":7213}]"#
+        );
+        // Only a code of the gateway's vocabulary is spared.
+        let other = Scrubber::new(&["123456"]);
+        assert_eq!(other.scrub_json(r#"[{"code":"123456"}]"#).unwrap(), r#"[{"code":"***"}]"#);
+        for code in ["7000", "7213", "8099", "TOKEN_EXPIRED", "CHECK_PARAMETERS"] {
+            assert!(is_gateway_code(code), "{code}");
+        }
+        for code in ["", "6999", "8100", "07213", "72130", "Token", "4111111111111111", "7213 "] {
+            assert!(!is_gateway_code(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn no_secret_is_dropped_however_many_a_call_has() {
+        let secrets = ["tok_first_value", "tok_second_value", "tok_third_value", PAN, VIEW_TOKEN, "0042"];
+        let text = secrets.join(" ");
+        let out = Scrubber::new(&secrets).scrub(&text).into_owned();
+        assert_eq!(out, "*** *** *** ************1111 *** ***");
     }
 
     #[test]

@@ -183,6 +183,26 @@ pub fn view_token(input: &Input) -> Result<Secret<String>, Error> {
     text(Error::validation, "viewToken", input, MAX_VIEW_TOKEN_BYTES).map(Secret::new)
 }
 
+/// Shortest and longest PIN, in digits (ISO 9564-1's range; the contract
+/// gives no length).
+pub const PIN_DIGITS: (usize, usize) = (4, 12);
+
+/// `pin`: a string of 4 to 12 ASCII digits, kept as typed (leading zeros
+/// count). A number is refused as any other type: it has already lost any
+/// leading zero.
+pub fn pin(input: &Input) -> Result<Secret<String>, Error> {
+    const F: &str = "pin";
+    match input {
+        Input::Str(s)
+            if (PIN_DIGITS.0..=PIN_DIGITS.1).contains(&s.len()) && every(s.as_bytes(), |b| b.is_ascii_digit()) =>
+        {
+            Ok(Secret::new(s.clone()))
+        }
+        Input::Str(_) => Err(says(F, " must be 4 to 12 digits (0-9)")),
+        other => Err(required_or_type(F, other, "a string of 4 to 12 digits")),
+    }
+}
+
 pub fn client_id(input: &Input) -> Result<String, Error> {
     text(Error::validation, "clientId", input, MAX_ID_CHARS)
 }
@@ -288,6 +308,27 @@ mod tests {
 
     fn s(v: &str) -> Input {
         Input::Str(v.into())
+    }
+
+    #[test]
+    fn a_pin_is_4_to_12_digits_kept_as_typed() {
+        for good in ["0000", "0420", "1234", "123456789012"] {
+            assert_eq!(pin(&s(good)).unwrap().expose(), good);
+        }
+        for (bad, says) in [
+            (s(""), "pin must be 4 to 12 digits (0-9)"),
+            (Input::Absent, "pin is required"),
+            (s("123"), "pin must be 4 to 12 digits (0-9)"),
+            (s("1234567890123"), "pin must be 4 to 12 digits (0-9)"),
+            (s(" 1234"), "pin must be 4 to 12 digits (0-9)"),
+            (s("12a4"), "pin must be 4 to 12 digits (0-9)"),
+            (s("١٢٣٤"), "pin must be 4 to 12 digits (0-9)"),
+            (Input::Number(420.0), "pin must be a string of 4 to 12 digits, got number"),
+            (Input::Bool(true), "pin must be a string of 4 to 12 digits, got boolean"),
+        ] {
+            let e = pin(&bad).unwrap_err();
+            assert_eq!((e.field, e.message.as_str()), (Some("pin"), says), "{bad:?}");
+        }
     }
 
     #[test]

@@ -35,6 +35,8 @@ pub fn op_doc(op: Op) -> OpDoc {
             result: "Statement",
             object_args: &[(1, "StatementPeriod")],
         },
+        Op::SetCardPin => doc("Sets or changes the card's PIN, in the cardholder's session", "void"),
+        Op::SetCardPinForUser => doc("Sets one user's PIN on a shared card, in operator scope", "void"),
     }
 }
 
@@ -70,6 +72,7 @@ pub fn param_doc(p: Param) -> ParamDoc {
         Param::Alias | Param::ViewToken => plain("string"),
         Param::Month => ParamDoc { ts: "number", doc: "1 to 12.", defaulted: false },
         Param::Year => ParamDoc { ts: "number", doc: "1000 to 9999.", defaulted: false },
+        Param::Pin => plain("string"),
     }
 }
 

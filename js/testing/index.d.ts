@@ -192,9 +192,9 @@ export type OperationMethod = "GET" | "POST" | "PATCH";
 /** When a failed attempt is tried again: `setsState` sets a state; `actsAtMostOnce` acts at most once; `neverRetried` never retried. */
 export type RetryClass = "setsState" | "actsAtMostOnce" | "neverRetried";
 /** A method of `MigoClient` that calls the gateway. */
-export type OperationName = "issueCard" | "linkCard" | "activateCard" | "blockCard" | "unblockCard" | "blockCardForUser" | "unblockCardForUser" | "updateCardAlias" | "getCardDetails" | "createStatement";
+export type OperationName = "issueCard" | "linkCard" | "activateCard" | "blockCard" | "unblockCard" | "blockCardForUser" | "unblockCardForUser" | "updateCardAlias" | "getCardDetails" | "createStatement" | "setCardPin" | "setCardPinForUser";
 /** A parameter, as the caller names it. */
-export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card" | "alias" | "viewToken" | "month" | "year";
+export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card" | "alias" | "viewToken" | "month" | "year" | "pin";
 // END GENERATED operations
 
 /** One card operation of the SDK, as its endpoint table describes it. */
