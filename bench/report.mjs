@@ -401,9 +401,9 @@ driver ${f1(rs.total)} µs, against ${f1(st.ok.plain?.median)} µs for the plain
 stub's \`Response\`, \`text()\`, \`JSON.parse\`, promises: what every variant pays). The core itself, run
 inside the module with no boundary, is ${f2(js.coreUs)} µs of that (section 1). So of the JS driver's call,
 about ${f1(js.engine)} µs is the engine's share, ${f2(js.coreUs)} µs the core, and about ${f1(js.rest)} µs the driver and the
-boundary between them${p("sdk") ? ` (by profile: glue ${share("sdk", "glue (load/glue.js; the Rust driver's migo_cards.js)")} µs, js/api.js ${share("sdk", "JS driver (api.js)")} µs,
+boundary between them${p("sdk") ? ` (by profile: glue ${share("sdk", "glue (wasm-bindgen's bindings: load/bindings.js; the Rust driver's migo_cards.js)")} µs, js/api.js ${share("sdk", "JS driver (api.js)")} µs,
 wasm code ${share("sdk", "wasm code")} µs, garbage collection ${share("sdk", "(garbage collector)")} µs per call, with profiling's overhead)` : ""}. The Rust
-driver spends about ${f1(rs.rest)} µs beyond the engine and the core${p("rust") ? ` (wasm-bindgen glue ${share("rust", "glue (load/glue.js; the Rust driver's migo_cards.js)")} µs, wasm code
+driver spends about ${f1(rs.rest)} µs beyond the engine and the core${p("rust") ? ` (wasm-bindgen glue ${share("rust", "glue (wasm-bindgen's bindings: load/bindings.js; the Rust driver's migo_cards.js)")} µs, wasm code
 ${share("rust", "wasm code")} µs, garbage collection ${share("rust", "(garbage collector)")} µs per call by profile)` : ""}: every JS value it reads or makes is a call
 through the glue (each argument's type checks, each property of the options, each header set on a
 gloo-net \`Headers\`, gloo-net building the \`Request\` twice and parsing its URL, the \`Response\` getters),
