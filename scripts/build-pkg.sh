@@ -21,7 +21,7 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 . scripts/wasm-opt.sh
 
 # As a cdylib alone: with rlib among a crate's types cargo runs no LTO,
-# which costs the module 2.4 KB gzip.
+# and the module is larger (ARCHITECTURE.md: how the wasm ships).
 cargo rustc --quiet --release --target wasm32-unknown-unknown -p migo-cards --crate-type cdylib
 rm -rf "$out"
 mkdir -p "$out/web"
