@@ -408,8 +408,13 @@ impl Call {
     /// The call's secrets, however many: its secret arguments (a card number,
     /// a view token, a PIN) and every token it sent.
     fn secrets(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self.args.secrets().collect();
-        out.extend(self.tokens.iter().map(|t| t.expose().as_str()));
+        let mut out = Vec::new();
+        for s in self.args.secrets() {
+            out.push(s);
+        }
+        for t in &self.tokens {
+            out.push(t.expose().as_str());
+        }
         out
     }
 
