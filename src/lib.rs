@@ -1,7 +1,14 @@
-//! migo-cards: the module the npm package ships. It links the skin
-//! ([`migo-cards-bindings`](wasm), the exports js/api.js drives) over the
-//! core ([`engine`], pure Rust, no I/O), and adds what only a finished
-//! module has: its allocator and, without std, its panic handler.
+//! migo-cards: the module the npm package ships, made of the core
+//! ([`engine`]: crate migo-cards-engine, pure Rust, no I/O) and the skin
+//! (`wasm` and [`describe`]: crate migo-cards-bindings, the exports
+//! js/api.js drives), with what only a finished module has: its allocator
+//! and, without std, its panic handler.
+//!
+//! On wasm32 the two crates' sources are compiled here as modules of this
+//! one crate, not linked as crates: generic code that both use is then
+//! compiled once, where two crates each compile their own copy (the module
+//! is 0.4 KB gzip smaller; ARCHITECTURE.md). Natively (the generator, the
+//! tests) this crate re-exports the crates themselves.
 
 // The published module is `no_std`: std's panic machinery keeps all of
 // `core::fmt` in it (ARCHITECTURE.md gives the figure). The wasm tests link
@@ -9,8 +16,39 @@
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "std")), no_std)]
 
 #[cfg(target_arch = "wasm32")]
-pub use migo_cards_bindings as wasm;
+extern crate alloc;
+
+/// What std's prelude gives, for the modules below (`crate::prelude` in
+/// their sources).
+#[cfg(target_arch = "wasm32")]
+#[allow(unused_imports)]
+pub(crate) mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::String;
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+// The engine's crate-level attributes (`no_std`) apply to this crate instead.
+#[cfg(target_arch = "wasm32")]
+#[allow(unused_attributes)]
+#[path = "../engine/src/lib.rs"]
+pub mod engine;
+// Where the engine's `cat!` finds its trait, as at the engine crate's root.
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub use engine::CatPiece;
+#[cfg(target_arch = "wasm32")]
+#[path = "../bindings/src/describe.rs"]
+pub mod describe;
+#[cfg(target_arch = "wasm32")]
+#[path = "../bindings/src/exports.rs"]
+pub mod wasm;
+
+#[cfg(not(target_arch = "wasm32"))]
 pub use migo_cards_bindings::describe;
+#[cfg(not(target_arch = "wasm32"))]
 pub use migo_cards_engine as engine;
 
 // rlsf's TLSF (O(1) allocation and free, with wasm32 support) instead of the

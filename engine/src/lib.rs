@@ -24,6 +24,7 @@
 extern crate alloc;
 
 /// What std's prelude gives, for the `no_std` build (a no-op under std).
+#[allow(unused_imports)]
 pub(crate) mod prelude {
     pub use alloc::borrow::ToOwned;
     pub use alloc::boxed::Box;
@@ -38,10 +39,13 @@ pub(crate) mod prelude {
 macro_rules! cat {
     ($($piece:expr),+ $(,)?) => {{
         let mut s = alloc::string::String::new();
-        $( $crate::text::Piece::put(&$piece, &mut s); )+
+        $( $crate::CatPiece::put(&$piece, &mut s); )+
         s
     }};
 }
+
+#[doc(hidden)]
+pub use text::Piece as CatPiece;
 
 pub mod endpoints;
 pub mod input;
@@ -127,6 +131,21 @@ mod layers {
             }
         }
         assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    /// The sources compile as this crate and as a module of crate
+    /// migo-cards (its src/lib.rs), so a module names its siblings through
+    /// `super::`; `crate::` reaches only the prelude, which both roots have.
+    #[test]
+    fn modules_reach_each_other_through_super() {
+        for (name, _, source) in LAYERS {
+            let end = ["\n#[cfg(test)]", "\n#[cfg(all(test"].iter().filter_map(|m| source.find(m)).min();
+            let code = &source[..end.unwrap_or(source.len())];
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                let named = line.replace("$crate::", "").replace("crate::prelude::", "");
+                assert!(!named.contains("crate::"), "{name}.rs: `{}` names `crate::`; use `super::`", line.trim());
+            }
+        }
     }
 
     #[test]

@@ -382,7 +382,7 @@ mod tests {
         for leak in ["vt_secret", "vt_s\\u0065cret", "4111111111111111", "5555555555554444"] {
             assert!(!errors.contains(leak), "{leak} in {errors}");
         }
-        assert!(errors.contains("************4444") && json::is_valid(&errors), "{errors}");
+        assert!(errors.contains("************4444") && json::is_valid(errors), "{errors}");
     }
 
     fn issue(status: u16, body: &str, request_id: Option<&str>) -> Result<Body<'static>, Error> {

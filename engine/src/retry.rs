@@ -141,7 +141,7 @@ pub fn http_date_ms(value: &str) -> Option<f64> {
     let v = value.trim();
     let mut buf = *IMF_TEMPLATE;
     let imf = if v.len() == 29 { v.as_bytes() } else { imf_fixdate(v.as_bytes(), &mut buf)? };
-    let at = crate::platform::imf_fixdate_ms(imf)?;
+    let at = super::platform::imf_fixdate_ms(imf)?;
     // Before 1970 is not an HTTP date (httpdate's bound, kept in the module too).
     (at >= 0.0).then_some(at)
 }
