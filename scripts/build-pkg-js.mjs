@@ -8,7 +8,9 @@
 //    loader, MigoError and the wasm as plain base64 (size matters less than a
 //    synchronous load there), the UTF-8 fallback injected for the globals;
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
-//    bindings, the API, MigoError and the loader, importing ./wasm.js.
+//    bindings, the API, MigoError and the loader, importing ./wasm.js;
+//  - edge/index.js: js/edge/index.js bundled the same way, importing the
+//    module as a file, edge/migo_cards.wasm (Workers and edge runtimes).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
@@ -79,6 +81,20 @@ try {
     logLevel: "warning",
     banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
   });
+  // 4. The Workers and edge build: their bundler compiles the .wasm it imports.
+  await build({
+    entryPoints: [path.join(stage, "edge", "index.js")],
+    outfile: path.join(out, "edge", "index.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["*.wasm?module"],
+    legalComments: "none",
+    logLevel: "warning",
+    banner: { js: "// migo-cards Workers and edge build: ./migo_cards.wasm imported compiled (see the package README)." },
+  });
+  cpSync(path.join(out, "migo_cards_bg.wasm"), path.join(out, "edge", "migo_cards.wasm"));
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

@@ -12,7 +12,8 @@
 // a rejected fetch. Where Jest's jsdom environment lacks TextEncoder and
 // TextDecoder, the build injects the SDK's fallback (js/load/text.js).
 import { Gateway, initSync } from "./glue/migo_gateway_wasm.js";
-import { WASM_BASE64 } from "./wasm.js";
+// WASM_BASE64, or WASM_MODULE in the Workers and edge build (./edge.js), whose bundler compiles it.
+import * as wasm from "./wasm.js";
 
 // The SDK's card operations (generated from its endpoint table), for tests that cover each one.
 export { operations, wire } from "./operations.js";
@@ -26,7 +27,7 @@ let loaded = false;
 /** Compiles and instantiates the module once per process; every gateway lives in it. */
 function load() {
   if (loaded) return;
-  initSync({ module: new WebAssembly.Module(fromBase64(WASM_BASE64)) });
+  initSync({ module: wasm.WASM_MODULE ?? new WebAssembly.Module(fromBase64(wasm.WASM_BASE64)) });
   loaded = true;
 }
 
