@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:f
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 // Zopfli (Google's, compiled to wasm) writes plain deflate-raw that any
 // inflater reads, 5.8 % smaller than zlib's level 9 for this module
@@ -48,6 +48,14 @@ try {
   cpSync(path.join(out, "bindings", "migo_cards_bg.js"), path.join(stage, "load", "bindings.js"));
   cpSync(path.join(out, "bindings", "snippets"), path.join(stage, "load", "snippets"), { recursive: true });
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
+  // describe()'s option and operation names, for a client the browser build
+  // constructs before its module is loaded (js/web/index.js).
+  writeFileSync(path.join(stage, "package.json"), '{ "type": "module" }\n');
+  const { instantiateSync } = await import(pathToFileURL(path.join(stage, "load", "module.js")).href);
+  const { describe } = await import(pathToFileURL(path.join(stage, "load", "bindings.js")).href);
+  instantiateSync(wasm);
+  const described = JSON.parse(describe());
+  const names = { options: described.options, operations: described.operations.map(([name]) => name) };
   // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
   // an app's bundler would have made of it. The map lets DevTools show the
@@ -62,6 +70,7 @@ try {
     // MIGO_READABLE=1 keeps names and layout (for profiles).
     minify: !process.env.MIGO_READABLE,
     external: ["./wasm.js"],
+    define: { MIGO_NAMES: JSON.stringify(names) },
     sourcemap: "external",
     sourcesContent: true,
     legalComments: "none",
