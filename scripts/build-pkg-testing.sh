@@ -88,8 +88,8 @@ node -e '
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   manifest.exports["./testing"] = {
     types: "./testing/index.d.ts",
-    workerd: "./testing/edge.js",
-    "edge-light": "./testing/edge.js",
+    workerd: { types: "./testing/index.d.ts", default: "./testing/edge.js" },
+    "edge-light": { types: "./testing/index.d.ts", default: "./testing/edge.js" },
     require: "./testing/index.cjs",
     default: "./testing/index.js",
   };
