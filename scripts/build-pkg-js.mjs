@@ -56,14 +56,14 @@ try {
   instantiateSync(wasm);
   const described = JSON.parse(describe());
   const names = { options: described.options, operations: described.operations.map(([name]) => name) };
+  // What the three builds of the code share.
+  const bundle = (entry, outfile, options) =>
+    build({ entryPoints: [path.join(stage, ...entry)], outfile: path.join(out, ...outfile), bundle: true, legalComments: "none", logLevel: "warning", ...options });
   // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
   // an app's bundler would have made of it. The map lets DevTools show the
   // sources.
-  await build({
-    entryPoints: [path.join(stage, "web", "index.js")],
-    outfile: path.join(out, "web", "index.js"),
-    bundle: true,
+  await bundle(["web", "index.js"], ["web", "index.js"], {
     format: "esm",
     platform: "neutral",
     target: "es2020",
@@ -73,34 +73,22 @@ try {
     define: { MIGO_NAMES: JSON.stringify(names) },
     sourcemap: "external",
     sourcesContent: true,
-    legalComments: "none",
-    logLevel: "warning",
   });
-  await build({
-    entryPoints: [path.join(stage, "node", "index.js")],
-    outfile: path.join(out, "node", "index.cjs"),
-    bundle: true,
+  await bundle(["node", "index.js"], ["node", "index.cjs"], {
     format: "cjs",
     // platform node: esbuild then annotates the export names so that Node's
     // ESM loader sees them as named exports of node/index.mjs's import.
     platform: "node",
     target: "es2020",
     inject: [path.join(stage, "load", "text.js")],
-    legalComments: "none",
-    logLevel: "warning",
     banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
   });
   // 4. The Workers and edge build: their bundler compiles the .wasm it imports.
-  await build({
-    entryPoints: [path.join(stage, "edge", "index.js")],
-    outfile: path.join(out, "edge", "index.js"),
-    bundle: true,
+  await bundle(["edge", "index.js"], ["edge", "index.js"], {
     format: "esm",
     platform: "neutral",
     target: "es2022",
     external: ["*.wasm?module"],
-    legalComments: "none",
-    logLevel: "warning",
     banner: { js: "// migo-cards Workers and edge build: ./migo_cards.wasm imported compiled (see the package README)." },
   });
   cpSync(path.join(out, "migo_cards_bg.wasm"), path.join(out, "edge", "migo_cards.wasm"));
