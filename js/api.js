@@ -49,6 +49,11 @@ function defineMethod(name, run) {
 let load; // the browser build's init(), which a client constructed before it calls
 let optionNames; // describe()'s option names, known before the module is (the browser build)
 
+/** Rejects a call with why the module did not load, as a MigoError (a CSP's CompileError becomes its cause). */
+function loadFailed(e) {
+  throw e instanceof MigoError ? e : configError("init", `migo-cards could not load its WebAssembly module: ${e?.message ?? e}`, e);
+}
+
 /**
  * Lets a client be constructed before the module is loaded (the browser
  * build, given its `init` and describe()'s names as the build wrote them
@@ -59,7 +64,7 @@ export function constructBeforeLoad(init, names) {
   load = init;
   optionNames = names.options;
   for (const name of names.operations) {
-    if (!loaded) defineMethod(name, (self, args) => load().then(() => MigoClient.prototype[name].apply(self, args)));
+    if (!loaded) defineMethod(name, (self, args) => load().then(() => MigoClient.prototype[name].apply(self, args), loadFailed));
   }
 }
 

@@ -143,3 +143,18 @@ test("without WebAssembly (node --jitless; iOS Lockdown Mode, Hermes) importing 
   assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(pkg("node", "index.mjs"))), all);
   assert.deepEqual(await run([], probe(pkg("web", "index.js"), "delete globalThis.WebAssembly;")), all);
 });
+
+test("a client constructed before init whose module fails to load rejects each call with a MigoError naming init, the failure its cause", async () => {
+  // No compileStreaming: the browser build's own loading fails (as a CSP's refusal would).
+  const script = `delete WebAssembly.compileStreaming;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+const client = new m.MigoClient({ accessToken: "tok" });
+const seen = [];
+for (let i = 0; i < 2; i++) {
+  const e = await client.issueCard("1001").catch((e) => e);
+  seen.push({ migoError: e instanceof m.MigoError, kind: e.kind, field: e.field, cause: e.cause?.name });
+}
+console.log(JSON.stringify(seen));`;
+  const expected = { migoError: true, kind: "config", field: "init", cause: "TypeError" };
+  assert.deepEqual(await run([], script), [expected, expected]);
+});
