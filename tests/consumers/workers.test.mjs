@@ -2,14 +2,17 @@
 // fresh project beside wrangler (whose workerd binary is an npm package too),
 // and one worker (fixture/workers/) that imports migo-cards and
 // migo-cards/testing at global scope with no configuration, run by
-// `wrangler dev` on 127.0.0.1. workerd compiles no WebAssembly from bytes
-// and allows nothing asynchronous at global scope: the "workerd" condition's
-// entries import their .wasm compiled and instantiate it on import.
+// `wrangler dev` on 127.0.0.1, then bundled as for a deployment
+// (`wrangler deploy --dry-run`, which uploads nothing). workerd compiles no
+// WebAssembly from bytes and allows nothing asynchronous at global scope:
+// the "workerd" condition's entries import their .wasm compiled and
+// instantiate it on import.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { startGateway } from "../js/gateway.mjs";
-import { EXPECTED_ACTIVATION_URL, createProject, installedVersions, startNodeServer } from "./lib.mjs";
+import { EXPECTED_ACTIVATION_URL, createProject, installedVersions, run, startNodeServer } from "./lib.mjs";
 
 // Nothing phones home: no metrics, no login; the `Request.cf` lookup fails
 // at once offline and wrangler falls back to a placeholder.
@@ -19,6 +22,7 @@ describe("a Cloudflare Worker using migo-cards under wrangler dev (no configurat
   let project;
   let gw;
   let server;
+  let wrangler;
 
   before(async () => {
     const t0 = performance.now();
@@ -27,7 +31,7 @@ describe("a Cloudflare Worker using migo-cards under wrangler dev (no configurat
     for (const s of started) if (s.status === "rejected") throw s.reason;
     const installed = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(`consumer project ${project.dir}: ${project.info.filename}, ${JSON.stringify(await installedVersions(project.dir, ["wrangler"]))}, installed in ${installed} s`);
-    const wrangler = path.join(project.dir, "node_modules/wrangler/bin/wrangler.js");
+    wrangler = path.join(project.dir, "node_modules/wrangler/bin/wrangler.js");
     // Port 0 for the worker and its inspector: runs never collide.
     server = await startNodeServer(
       wrangler,
@@ -74,5 +78,14 @@ describe("a Cloudflare Worker using migo-cards under wrangler dev (no configurat
     assertFlow(out);
     assert.equal(out.held, "ACTIVE");
     assert.deepEqual(out.statuses, [201, 200, 409]);
+  });
+
+  test("wrangler deploy --dry-run bundles the worker with both modules as .wasm files, nothing inlined", async () => {
+    const outdir = path.join(project.dir, "dist");
+    await run(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], { cwd: path.join(project.dir, "workers"), env: ENV });
+    const files = await readdir(outdir);
+    assert.ok(files.some((f) => f.endsWith("-migo_cards.wasm")), files.join(" "));
+    assert.ok(files.some((f) => f.endsWith("-gateway.wasm")), files.join(" "));
+    assert.doesNotMatch(await readFile(path.join(outdir, "worker.js"), "utf8"), /WASM_BASE64|AGFzbQ/, "no module inlined as base64");
   });
 });
