@@ -32,12 +32,12 @@ wasm-bindgen --target web --no-typescript --out-dir "$stage/glue" \
 mkdir -p "$out/testing"
 b64=$(base64 -w0 "$stage/gateway.wasm")
 header="// The test gateway's WebAssembly module (mock/wasm, built by scripts/build-pkg-testing.sh), base64."
-printf '%s\nexport const WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
-printf '%s\n"use strict";\nexports.WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
+printf '%s\nexport const GATEWAY_WASM = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
+printf '%s\n"use strict";\nexports.GATEWAY_WASM = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
 # Workers and edge runtimes compile no bytes: their bundler compiles the file.
 cp "$stage/gateway.wasm" "$out/testing/gateway.wasm"
 printf '%s\n%s\n' "// The test gateway's WebAssembly module, imported compiled (Workers and edge runtimes)." \
-  'export { default as WASM_MODULE } from "./gateway.wasm?module";' > "$out/testing/wasm-module.js"
+  'export { default as GATEWAY_WASM } from "./gateway.wasm?module";' > "$out/testing/wasm-module.js"
 cp js/testing/index.d.ts "$out/testing/"
 # The operations list on its own too, for the bench's plain client (no gateway module with it).
 cp js/testing/operations.js "$out/testing/"

@@ -12,8 +12,8 @@
 // a rejected fetch. Where Jest's jsdom environment lacks TextEncoder and
 // TextDecoder, the build injects the SDK's fallback (js/load/text.js).
 import { Gateway, initSync } from "./glue/migo_gateway_wasm.js";
-// WASM_BASE64, or WASM_MODULE in the Workers and edge build (./edge.js), whose bundler compiles it.
-import * as wasm from "./wasm.js";
+// The module as base64; in the Workers and edge build (./edge.js), compiled by their bundler.
+import { GATEWAY_WASM } from "./wasm.js";
 
 // The SDK's card operations (generated from its endpoint table), for tests that cover each one.
 export { operations, wire } from "./operations.js";
@@ -27,7 +27,11 @@ let loaded = false;
 /** Compiles and instantiates the module once per process; every gateway lives in it. */
 function load() {
   if (loaded) return;
-  initSync({ module: wasm.WASM_MODULE ?? new WebAssembly.Module(fromBase64(wasm.WASM_BASE64)) });
+  let module = GATEWAY_WASM;
+  if (typeof module === "string") module = new WebAssembly.Module(fromBase64(module));
+  // Next.js's edge sandbox hands over a module of another realm, which the glue's `instanceof` would compile again.
+  else if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
+  initSync({ module });
   loaded = true;
 }
 

@@ -6,9 +6,10 @@
 // component that uses the SDK while Next prerenders it, a client component
 // that Next prerenders on the server and that issues a card from a click in
 // Chromium, a server component that issues a card per request, and a route
-// handler in the Node.js runtime and one in the Edge runtime. In `next dev`
-// (React StrictMode), the README's point about effects: one card from a
-// click or from the deduplicated effect, two from the naive effect.
+// handler in the Node.js runtime and one in the Edge runtime, which also
+// runs migo-cards/testing. In `next dev` (React StrictMode), the README's
+// point about effects: one card from a click or from the deduplicated
+// effect, two from the naive effect.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -140,6 +141,12 @@ describe("a Next.js 16 app using migo-cards (App Router, no config)", { timeout:
       test("a route handler issues a card, and answers a bad user id with the MigoError's kind", () => assertRouteHandler(server.url));
 
       test("an Edge runtime route handler does the same (the edge-light entry)", () => assertRouteHandler(server.url, edgeRoute()));
+
+      test("an Edge runtime route handler runs migo-cards/testing's createTestGateway()", async () => {
+        const res = await fetch(`${server.url}/api/edge-testing`);
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.deepEqual(await res.json(), { status: "ACTIVE", statuses: [201, 200] });
+      });
     });
   }
 
