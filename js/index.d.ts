@@ -139,7 +139,12 @@ export interface MigoClientSummary {
  * arguments before anything is sent, and rejects only with a `MigoError`.
  */
 export declare class MigoClient {
-  /** Throws a `MigoError` of kind `"config"` naming the option at fault. */
+  /**
+   * Throws a `MigoError` of kind `"config"` naming the option at fault. In
+   * the browser build before `init()` has resolved, the client loads the
+   * module itself and its calls wait for it; a bad option then rejects
+   * each call instead.
+   */
   constructor(options: MigoClientOptions);
   // BEGIN GENERATED methods: `make generate` writes these from engine/src/endpoints.rs
   /** Issues a Migo card for the user (a new card on every call): `POST /users/{userId}/cards/virtuals`. Acts at most once: retried on 429; 503 with Retry-After. */
@@ -254,8 +259,8 @@ export type InitInput =
 /**
  * Compiles and instantiates the WebAssembly module (browser build: call it
  * once before using the SDK; later calls return the same promise). In Node,
- * Bun, Deno and Jest the module is ready on import and init is a no-op.
- * Also a named export.
+ * Bun, Deno, Jest, Cloudflare Workers and edge runtimes the module is ready
+ * on import and init is a no-op. Also a named export.
  */
 export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 export default init;

@@ -8,12 +8,14 @@
 //    loader, MigoError and the wasm as plain base64 (size matters less than a
 //    synchronous load there), the UTF-8 fallback injected for the globals;
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
-//    bindings, the API, MigoError and the loader, importing ./wasm.js.
+//    bindings, the API, MigoError and the loader, importing ./wasm.js;
+//  - edge/index.js: js/edge/index.js bundled the same way, importing the
+//    module as a file, edge/migo_cards.wasm (Workers and edge runtimes).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 // Zopfli (Google's, compiled to wasm) writes plain deflate-raw that any
 // inflater reads, and smaller than zlib's level 9: the browser downloads less.
@@ -45,39 +47,50 @@ try {
   cpSync(path.join(out, "bindings", "migo_cards_bg.js"), path.join(stage, "load", "bindings.js"));
   cpSync(path.join(out, "bindings", "snippets"), path.join(stage, "load", "snippets"), { recursive: true });
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
+  // describe()'s option and operation names, for a client the browser build
+  // constructs before its module is loaded (js/web/index.js).
+  writeFileSync(path.join(stage, "package.json"), '{ "type": "module" }\n');
+  const { instantiateSync } = await import(pathToFileURL(path.join(stage, "load", "module.js")).href);
+  const { describe } = await import(pathToFileURL(path.join(stage, "load", "bindings.js")).href);
+  instantiateSync(wasm);
+  const described = JSON.parse(describe());
+  const names = { options: described.options, operations: described.operations.map(([name]) => name) };
+  // What the three builds of the code share.
+  const bundle = (entry, outfile, options) =>
+    build({ entryPoints: [path.join(stage, ...entry)], outfile: path.join(out, ...outfile), bundle: true, legalComments: "none", logLevel: "warning", ...options });
   // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
   // an app's bundler would have made of it. The map lets DevTools show the
   // sources.
-  await build({
-    entryPoints: [path.join(stage, "web", "index.js")],
-    outfile: path.join(out, "web", "index.js"),
-    bundle: true,
+  await bundle(["web", "index.js"], ["web", "index.js"], {
     format: "esm",
     platform: "neutral",
     target: "es2020",
     // MIGO_READABLE=1 keeps names and layout (for profiles).
     minify: !process.env.MIGO_READABLE,
     external: ["./wasm.js"],
+    define: { MIGO_NAMES: JSON.stringify(names) },
     sourcemap: "external",
     sourcesContent: true,
-    legalComments: "none",
-    logLevel: "warning",
   });
-  await build({
-    entryPoints: [path.join(stage, "node", "index.js")],
-    outfile: path.join(out, "node", "index.cjs"),
-    bundle: true,
+  await bundle(["node", "index.js"], ["node", "index.cjs"], {
     format: "cjs",
     // platform node: esbuild then annotates the export names so that Node's
     // ESM loader sees them as named exports of node/index.mjs's import.
     platform: "node",
     target: "es2020",
     inject: [path.join(stage, "load", "text.js")],
-    legalComments: "none",
-    logLevel: "warning",
     banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
   });
+  // 4. The Workers and edge build: their bundler compiles the .wasm it imports.
+  await bundle(["edge", "index.js"], ["edge", "index.js"], {
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["*.wasm?module"],
+    banner: { js: "// migo-cards Workers and edge build: ./migo_cards.wasm imported compiled (see the package README)." },
+  });
+  cpSync(path.join(out, "migo_cards_bg.wasm"), path.join(out, "edge", "migo_cards.wasm"));
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

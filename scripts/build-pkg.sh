@@ -3,10 +3,11 @@
 # writes its JS bindings, then wasm-opt) inlined
 # into two builds behind the entry points in js/: the browser build (web/,
 # loaded by an async init()) and the node build (node/index.cjs, one
-# self-contained file that loads it synchronously). No .wasm file ships:
-# inlined, it costs 0.95 x its gzip as a file, and a file would only add a
-# request and a copy step. How each environment picks
-# its build: package.json below.
+# self-contained file that loads it synchronously). Inlined, it costs 0.95 x
+# its gzip as a file, and a file would only add a request and a copy step;
+# the one .wasm file that ships is the Workers and edge build's (edge/),
+# whose runtimes compile only what their bundler imports. How each
+# environment picks its build: package.json below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +64,8 @@ cat > "$out/package.json" <<JSON
   "types": "./index.d.ts",
   "exports": {
     ".": {
+      "workerd": { "types": "./index.d.ts", "default": "./edge/index.js" },
+      "edge-light": { "types": "./index.d.ts", "default": "./edge/index.js" },
       "node": {
         "import": { "types": "./index.d.ts", "default": "./node/index.mjs" },
         "require": { "types": "./index.d.cts", "default": "./node/index.cjs" }
@@ -78,11 +81,14 @@ cat > "$out/package.json" <<JSON
     "web/index.js",
     "web/index.js.map",
     "web/wasm.js",
+    "edge/index.js",
+    "edge/migo_cards.wasm",
     "node/index.cjs",
     "node/index.mjs"
   ],
   "sideEffects": [
     "./web/index.js",
+    "./edge/index.js",
     "./node/index.cjs",
     "./node/index.mjs"
   ],

@@ -15,9 +15,11 @@ function start(instance) {
   instance.exports.__wbindgen_start?.();
 }
 
-/** Instantiates compiled or raw module bytes synchronously (the node build). */
+/** Instantiates compiled or raw module bytes synchronously (the node, Workers and edge builds). */
 export function instantiateSync(source) {
-  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  // Not `instanceof WebAssembly.Module`: Next.js's edge sandbox hands over a module of another realm.
+  const bytes = ArrayBuffer.isView(source) || source instanceof ArrayBuffer;
+  const module = bytes ? new WebAssembly.Module(source) : source;
   start(new WebAssembly.Instance(module, importsOf(module)));
 }
 

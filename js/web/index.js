@@ -3,7 +3,7 @@
 import { instantiate } from "../load/module.js";
 import deflatedWasm from "./wasm.js";
 import { inflatedWasm } from "../load/inline.js";
-import { bind, noWebAssembly, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
+import { bind, constructBeforeLoad, noWebAssembly, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
 /**
  * The inlined module, compiling. It starts when this file is imported, so
@@ -23,6 +23,9 @@ function compileInlined() {
 
 let compiled = compileInlined();
 let ready;
+// A client may be constructed before init() (a test's beforeEach, a module's
+// top level): it calls init() itself. MIGO_NAMES is written in by the build.
+constructBeforeLoad(init, MIGO_NAMES);
 
 /**
  * Instantiates the WebAssembly module once; later calls return the same

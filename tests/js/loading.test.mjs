@@ -111,7 +111,8 @@ test("the browser build names no .wasm file and no import.meta, so no bundler em
     assert.doesNotMatch(source, /\.wasm['"]|import\.meta/, file);
   }
   const manifest = JSON.parse(await readFile(pkg("package.json"), "utf8"));
-  assert.equal(manifest.files.filter((f) => f.endsWith(".wasm")).length, 0);
+  // Only the Workers and edge entries' (their bundlers import a .wasm compiled).
+  assert.deepEqual(manifest.files.filter((f) => f.endsWith(".wasm")).sort(), ["edge/migo_cards.wasm", "testing/gateway.wasm"]);
 });
 
 /** Runs `script` (an ES module's text) in a fresh Node with `flags`: what it printed, as JSON. */
@@ -141,4 +142,19 @@ test("without WebAssembly (node --jitless; iOS Lockdown Mode, Hermes) importing 
   const all = { init: expected, client: expected, activationUrl: expected, isValidCardNumber: expected };
   assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(pkg("node", "index.mjs"))), all);
   assert.deepEqual(await run([], probe(pkg("web", "index.js"), "delete globalThis.WebAssembly;")), all);
+});
+
+test("a client constructed before init whose module fails to load rejects each call with a MigoError naming init, the failure its cause", async () => {
+  // No compileStreaming: the browser build's own loading fails (as a CSP's refusal would).
+  const script = `delete WebAssembly.compileStreaming;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+const client = new m.MigoClient({ accessToken: "tok" });
+const seen = [];
+for (let i = 0; i < 2; i++) {
+  const e = await client.issueCard("1001").catch((e) => e);
+  seen.push({ migoError: e instanceof m.MigoError, kind: e.kind, field: e.field, cause: e.cause?.name });
+}
+console.log(JSON.stringify(seen));`;
+  const expected = { migoError: true, kind: "config", field: "init", cause: "TypeError" };
+  assert.deepEqual(await run([], script), [expected, expected]);
 });
