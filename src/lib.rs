@@ -6,8 +6,8 @@
 //!
 //! On wasm32 the two crates' sources are compiled here as modules of this
 //! one crate, not linked as crates: generic code that both use is then
-//! compiled once, where two crates each compile their own copy (the module
-//! is 0.4 KB gzip smaller; ARCHITECTURE.md). Natively (the generator, the
+//! compiled once, where two crates each compile their own copy (a smaller
+//! module; ARCHITECTURE.md gives the figure). Natively (the generator, the
 //! tests) this crate re-exports the crates themselves.
 
 // The published module is `no_std`: std's panic machinery keeps all of
@@ -51,8 +51,8 @@ pub use migo_cards_bindings::describe;
 #[cfg(not(target_arch = "wasm32"))]
 pub use migo_cards_engine as engine;
 
-// rlsf's TLSF (O(1) allocation and free, with wasm32 support) instead of the
-// default dlmalloc, in its code-size build (ARCHITECTURE.md gives the figures).
+// rlsf's TLSF (O(1) allocation and free, with wasm32 support) in its
+// code-size build: smaller in the module than dlmalloc, std's on wasm32.
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOC: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();

@@ -52,9 +52,9 @@ pub fn describe_json() -> String {
     out
 }
 
-/// [`describe_json`]'s text, written out by `make generate` (gen/):
-/// building it in the module was 0.25 KB gzip of it. A native test and
-/// tests/wasm.rs check the two agree.
+/// [`describe_json`]'s text, written out by `make generate` (gen/): smaller
+/// in the module than building it. A native test and tests/wasm.rs check the
+/// two agree.
 // BEGIN GENERATED describe: `make generate` writes it from the tables
 pub const DESCRIBE: &str = concat!(
     r#"{"tags":["undefined","null","false","true","number","string","bigint","symbol","function","object","unreadable","badString","signal","abortedSignal","timedOutSignal"],"#,

@@ -1,5 +1,5 @@
 //! Native cost of whole calls through the core, as a driver makes them:
-//! `cargo bench -p migo-cards --bench call`. Prints nanoseconds per call (the
+//! `cargo bench -p migo-cards-engine --bench call`. Prints nanoseconds per call (the
 //! fastest of 15 runs) for the success path, a validation error and an API
 //! error. Figures only; the browser figures are `make bench`'s.
 

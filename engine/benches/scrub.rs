@@ -1,4 +1,4 @@
-//! Native cost of the error path's scrubbing: `cargo bench -p migo-cards --bench scrub`.
+//! Native cost of the error path's scrubbing: `cargo bench -p migo-cards-engine --bench scrub`.
 //! Prints nanoseconds per operation: the fastest of 15 runs, the figure a
 //! busy machine disturbs least. No assertion, figures only (the browser
 //! figures are `make bench`'s).
@@ -73,7 +73,7 @@ fn main() {
     time("json::exact_numbers: success data", || {
         black_box(json::exact_numbers(black_box(data)));
     });
-    // The old one-off path, for comparison: a scrubber per text.
+    // The one-off path (`redact`), for comparison: a scrubber per text.
     time("redact (builds a Scrubber each time): plain message", || {
         black_box(migo_cards_engine::secret::redact(black_box(plain), &SECRETS));
     });

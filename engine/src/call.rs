@@ -253,7 +253,7 @@ impl Call {
         has_fetch: bool,
     ) -> Call {
         // Built in its place, in one struct literal: filling in a default
-        // call and then its fields copied the whole (large) call once more.
+        // call and then its fields would copy the whole (large) call again.
         let mut args = Args::default();
         let (options, state) = match Self::prepare(&mut args, endpoint, config, inputs, input, has_fetch) {
             Ok(options) => (options, State::NeedToken),
@@ -408,6 +408,7 @@ impl Call {
     /// The call's secrets, however many: its secret arguments (a card number,
     /// a view token, a PIN) and every token it sent.
     fn secrets(&self) -> Vec<&str> {
+        // Two plain loops: smaller than `collect()` and `extend(..map(..))`.
         let mut out = Vec::new();
         for s in self.args.secrets() {
             out.push(s);
@@ -503,8 +504,8 @@ impl Call {
             Ok(Body::Empty) => return self.succeed(Value::Empty),
             Ok(Body::Json(alloc::borrow::Cow::Borrowed(text))) => {
                 // A slice of the body: kept as a span, not copied. Where it
-                // lies, not what it says: comparing the bytes was a memcmp of
-                // the whole value on every success.
+                // lies, not what it says: comparing the bytes would be a memcmp
+                // of the whole value on every success.
                 if let Some(r) = json::span_in(&reply.body, text.as_bytes()) {
                     return self.succeed(Value::InBody { body: reply.body, start: r.start, end: r.end });
                 }
@@ -606,7 +607,7 @@ impl Call {
         }
         // The token passes `config::access_token`'s rule (`header_problem`),
         // asked directly: building the refusal that rule gives, only to
-        // replace it, cost code and a copy of the token.
+        // replace it, would cost code and a copy of the token.
         let token = match result {
             TokenResult::Value(Input::Str(s)) if validate::header_problem(&s, MAX_ACCESS_TOKEN_BYTES).is_none() => {
                 Ok(Secret::new(s))
@@ -656,7 +657,7 @@ impl Call {
         match retry::decide(self.endpoint.retry, failure, self.retries, self.options.max_retries, jitter) {
             Decision::Retry { delay_ms } => {
                 // Kept only on a retry, which is the only way it is read
-                // again: no clone of the error (0.35 KB of wasm).
+                // again: no clone of the error.
                 if outcome == Outcome::Unknown && self.first_unknown.is_none() {
                     self.first_unknown = Some(error);
                 }
@@ -675,7 +676,7 @@ impl Call {
 
 /// `s.encode_utf16().count()`, from the bytes: one unit per character (a
 /// byte that is not a continuation), two for those of four bytes (lead byte
-/// F0 and up). Decoding each character cost more wasm.
+/// F0 and up): smaller than decoding each character.
 fn utf16_len(s: &str) -> usize {
     let mut n = 0;
     for b in s.bytes() {

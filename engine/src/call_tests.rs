@@ -576,7 +576,7 @@ fn a_fixed_token_is_never_refreshed() {
 
 #[test]
 fn a_token_provider_that_never_settles_holds_up_only_the_calls_of_its_deadline() {
-    // The case: the first getAccessToken never settles; later calls ask again.
+    // The first getAccessToken never settles; later calls ask again.
     let mut s = sim_provider();
     let timeout = CallInput { options: Input::Other("object"), timeout_ms: Input::Number(300.0), ..Default::default() };
     let a = s.start_with(Op::ActivateCard, timeout.clone());
@@ -731,7 +731,7 @@ fn once_an_attempt_may_have_acted_the_outcome_stays_unknown() {
 
 #[test]
 fn a_retry_refused_as_a_state_conflict_after_a_lost_answer_never_looks_like_a_plain_refusal() {
-    // The case: blockCard's first answer is lost, the retry gets 409 7213.
+    // blockCard's first answer is lost, the retry gets 409 7213.
     let mut s = sim();
     let id = s.start(Op::BlockCard);
     s.next(id);

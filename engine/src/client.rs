@@ -77,7 +77,7 @@ impl Client {
             (t, _) => Source::Fixed(config::access_token(t)?),
         };
         // Only checked: the driver calls them, the core never needs to know.
-        // The error is made here, once (made in the check, each `?` moved it).
+        // The error is made here, once (made in the check, each `?` would move it).
         let bad = if !function_or_absent(&input.on_request) {
             "onRequest"
         } else if !function_or_absent(&input.fetch) {

@@ -55,10 +55,10 @@ impl Environment {
 ///
 /// Read byte by byte once the URL is known to be visible ASCII: std's char
 /// searchers and splitters (`split_once(':')`, `find`, `split('.')`,
-/// `trim_end_matches`) were 1 KB of wasm for the same answers.
+/// `trim_end_matches`) give the same answers in more wasm.
 pub fn base_url(raw: &str) -> Result<String, Error> {
-    // The checks say only what is wrong; the error is made here, once (made
-    // at each of the eight refusals, it was that many copies).
+    // The checks say only what is wrong; the error is made here, once,
+    // rather than once per refusal.
     checked_base_url(raw).map_err(|why| Error::config("baseUrl", cat!("baseUrl ", why)))
 }
 
@@ -74,7 +74,7 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
         .ok_or("must be an absolute http(s) URL")?;
     // Scheme and host are compared ignoring case and lowercased once, in
-    // the result: two lowercased copies cost more wasm.
+    // the result: smaller than two lowercased copies.
     let https = scheme.eq_ignore_ascii_case("https");
     if !https && !scheme.eq_ignore_ascii_case("http") {
         return Err("must use https");
@@ -106,8 +106,8 @@ fn checked_base_url(raw: &str) -> Result<String, &'static str> {
     Ok(out)
 }
 
-/// Where byte `c` first is in `s`. A plain loop: `bytes().position()` kept
-/// its iterator in memory (twice the wasm).
+/// Where byte `c` first is in `s`. A plain loop: `bytes().position()` keeps
+/// its iterator in memory and is larger.
 fn find_byte(s: &str, c: u8) -> Option<usize> {
     for (i, &b) in s.as_bytes().iter().enumerate() {
         if b == c {
@@ -221,8 +221,7 @@ impl Config {
             Some(other) => return Err(validate::required_or_type_as(Error::config, "baseUrl", other, "a string")),
             None => environment.api_base().to_owned(),
         };
-        // Plain matches rather than `map(..).transpose()?`: those were 89 B
-        // more of wasm.js's gzip (measured with the boxed error).
+        // Plain matches rather than `map(..).transpose()?`, which is larger.
         let application_id = match present(&c.application_id) {
             Some(i) => Some(validate::header_value("applicationId", i, MAX_ID_CHARS, Error::config)?),
             None => None,
@@ -317,7 +316,7 @@ mod tests {
         }
     }
 
-    /// The byte-level `base_url` against the char-level one it replaced.
+    /// The byte-level `base_url` against a char-level one written with std's str methods.
     #[cfg(not(target_arch = "wasm32"))]
     mod against_the_char_version {
         use super::super::*;
@@ -332,7 +331,7 @@ mod tests {
                 return Err(bad("must be an absolute URL without spaces or non-ASCII characters"));
             }
             // The first ':' must open "://" (a scheme has no ':'); a str pattern
-            // here would bring std's two-way searcher (2 KB) for this one search.
+            // here would bring std's two-way searcher for this one search.
             let (scheme, rest) = raw
                 .split_once(':')
                 .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))

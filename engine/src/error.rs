@@ -77,7 +77,7 @@ impl Outcome {
 
 /// An error of the SDK: one pointer to its [`Details`], which it derefs to
 /// (`e.kind`, `e.message = ..`). The details are ~72 bytes that every `?`
-/// and `Result<_, Error>` return copied; boxed, an error moves as a word.
+/// and `Result<_, Error>` return would copy; boxed, an error moves as a word.
 #[derive(Clone, PartialEq)]
 pub struct Error(Box<Details>);
 
@@ -118,8 +118,7 @@ impl core::ops::DerefMut for Error {
     }
 }
 
-// The details' own Debug: a derived one (`Error(Details { .. })`) was 7 B
-// more of wasm.js's gzip.
+// The details' own Debug: a derived one (`Error(Details { .. })`) is larger.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

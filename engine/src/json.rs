@@ -2,8 +2,8 @@
 //! reading the members of a top-level object as raw text, and unescaping the
 //! strings we show (error codes and messages).
 //!
-//! Written here rather than taken from serde_json because serde_json (with
-//! its float formatting and error machinery) was most of the module's size;
+//! Written here rather than taken from serde_json, whose parser and writer
+//! would make the module much larger (ARCHITECTURE.md gives the figure);
 //! the values themselves are parsed by the JS engine's own `JSON.parse`.
 //! Property tests check it against serde_json.
 
@@ -17,7 +17,7 @@ const MAX_DEPTH: usize = 128;
 
 /// The bytes that end a run of plain characters in a string: `"`, `\` and
 /// control characters. A table: one load per byte instead of three tests
-/// (the scan of strings was the core's largest cost on a success).
+/// (the scan of strings is the core's largest cost on a success).
 static STOPS_STRING: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
@@ -45,9 +45,9 @@ impl<'a> Cursor<'a> {
         Cursor { b, i, exact: true }
     }
 
-    // Inlined: called per byte, it was 1.7k of a success's 16.5k instructions
-    // (callgrind, benches/call.rs) for 52 bytes of gzip. Inlining `ws` and
-    // `eat` as well saved 0.7k more for 320 bytes: left to the compiler.
+    // Inlined: it runs per byte, and a call to it costs a success far more
+    // time (callgrind, benches/call.rs) than its copies cost size. `ws` and
+    // `eat` are left to the compiler: inlining them costs more than it saves.
     #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
@@ -111,8 +111,8 @@ impl<'a> Cursor<'a> {
         self.eat(b'"')?;
         loop {
             // Plain characters in one sweep: most strings have no escape.
-            // A plain loop: 26 B of gzip less than `position` and its
-            // closure, at the same speed.
+            // A plain loop: smaller than `position` and its closure, at the
+            // same speed.
             let stop = loop {
                 let c = self.peek()?;
                 if STOPS_STRING[usize::from(c)] {
@@ -163,8 +163,8 @@ impl<'a> Cursor<'a> {
 
     /// The object or array at the cursor (which is at its `{` or `[`);
     /// `each(key, value)` gets the raw text of every member (`key` None in an
-    /// array). One loop for both kinds and every caller: a generic copy per
-    /// caller was four loops (0.4 KB of wasm).
+    /// array). One loop for both kinds and every caller, rather than a
+    /// generic copy per caller.
     fn items(&mut self, depth: usize, mut each: Option<Each<'_, 'a>>) -> Option<()> {
         let object = self.peek()? == b'{';
         let close = if object { b'}' } else { b']' };
@@ -215,7 +215,7 @@ pub fn span_in(whole: &str, part: &[u8]) -> Option<core::ops::Range<usize>> {
 
 /// The text of `part`, a slice of `whole`'s bytes ([`span_in`]).
 fn part_of<'a>(whole: &'a str, part: &[u8]) -> &'a str {
-    // Sliced once: through `span_in`, its boundaries were checked twice.
+    // Sliced once: through `span_in`, its boundaries would be checked twice.
     let start = (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize);
     start.checked_add(part.len()).and_then(|end| whole.get(start..end)).unwrap_or_default()
 }
@@ -239,7 +239,7 @@ pub type Members<'a> = Vec<(Cow<'a, str>, &'a str)>;
 
 /// [`object`], and whether every number in `s` is one a JS number holds
 /// exactly ([`is_exact_in_js`]): then [`exact_numbers`] has nothing to do on
-/// any part of it, and is not run (it was a second pass over every body).
+/// any part of it, and is not run, which spares a second pass over every body.
 pub fn object_exact(s: &str) -> Option<(Members<'_>, bool)> {
     let mut c = Cursor::new(s.as_bytes(), 0);
     // The gateway's envelope has four members at most.
@@ -253,7 +253,7 @@ pub fn object_exact(s: &str) -> Option<(Members<'_>, bool)> {
         Some(&mut |k, v| {
             let quoted = part_of(s, k.unwrap_or_default());
             let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
-            // `every`, not `contains`: the latter's memchr was 0.4 KB of wasm.
+            // `every`, not `contains`, which would bring memchr.
             let key = if !super::text::every(inner.as_bytes(), |b| b != b'\\') {
                 Cow::Owned(string(quoted).unwrap_or_default())
             } else {
@@ -419,7 +419,7 @@ pub fn is_exact_in_js(raw: &str) -> bool {
 }
 
 /// [`is_exact_in_js`] on the literal's bytes, as a scan cuts them: checking
-/// them as UTF-8 first brought `str::from_utf8` (0.7 KB of wasm) and time.
+/// them as UTF-8 first would bring `str::from_utf8` and take time.
 fn is_exact_bytes(raw: &[u8]) -> bool {
     let b = match raw {
         [b'-', rest @ ..] => rest,

@@ -1,12 +1,11 @@
 //! Every error, request and decision of a broad set of inputs, pinned as
-//! text (`pinned.txt`): the size work on the core restructured
-//! code that must say and do exactly what it did. Each line is one case and
-//! what came of it (an error as its full MigoError JSON, a request as its
-//! method, URL, headers and body, a call as its actions).
+//! text (`pinned.txt`), so that a change of the core that should not change
+//! what it says and does is seen not to. Each line is one case and what came
+//! of it (an error as its full MigoError JSON, a request as its method, URL,
+//! headers and body, a call as its actions), compared here line by line.
 //!
-//! The file was written by the core before that work (commit a86d189) and is
-//! compared here line by line. `MIGO_PIN_WRITE=1 cargo test pinned` rewrites
-//! it, for a deliberate change of behaviour.
+//! `MIGO_PIN_WRITE=1 cargo test pinned` rewrites the file after a deliberate
+//! change of behaviour: read its diff.
 
 use crate::activation::activation_url;
 use crate::call::{Action, CallInput, CutOff, Reply, SignalInput, TokenResult, Transport};

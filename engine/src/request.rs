@@ -25,7 +25,7 @@ pub enum Value {
 impl Value {
     /// Percent-encoded at the end of `out` (a number's digits need none).
     /// Written in place: a `Cow` of the text, with a String for a number's
-    /// digits, cost more wasm.
+    /// digits, would cost more wasm.
     fn percent_encode_into(&self, out: &mut String) {
         match self {
             Value::Text(s) => percent_encode_into(s, out),
@@ -61,10 +61,10 @@ impl Args {
     }
 
     /// [`Args::collect`] into `self` (all absent before), for a caller that
-    /// keeps them in place: a call, which moving them into cost a copy.
+    /// keeps them in place: a call, where moving them in would be a copy.
     pub fn fill(&mut self, endpoint: &Endpoint, config: &Config, inputs: &[(Param, Input)]) -> Result<(), Error> {
-        // The order of `endpoint.params()`, as two plain loops: its chained
-        // iterator was several hundred bytes of wasm.
+        // The order of `endpoint.params()`, as two plain loops: smaller than
+        // its chained iterator.
         for seg in endpoint.path {
             if let Seg::Arg(p) = seg {
                 self.collect_one(*p, endpoint, config, inputs)?;
@@ -115,7 +115,7 @@ impl Args {
 
 fn validate_param(p: Param, raw: &Input) -> Result<Value, Error> {
     // One check per type of value, each result made a `Value` once: made
-    // per parameter, each moved its error anew (0.4 KB of wasm).
+    // per parameter, each would move its error anew.
     match p {
         Param::Card | Param::ViewToken | Param::Pin => match p {
             Param::Card => validate::card_number(raw),
@@ -216,7 +216,7 @@ fn build_or_missing(
     token: &Secret<String>,
 ) -> Result<Request, Param> {
     let base = super::config::trim_end_slashes(&config.base_url);
-    // Sized once: grown char by char, it was reallocated several times a call.
+    // Sized once: grown char by char, it would be reallocated several times a call.
     let mut url = String::with_capacity(base.len() + 48);
     url.push_str(base);
     for seg in endpoint.path {
@@ -227,7 +227,7 @@ fn build_or_missing(
         }
     }
     // The URL is written whole here; a second time, redacted, only when a
-    // query value is secret (kept as values instead, they were cloned).
+    // query value is secret (kept as values instead, they would be cloned).
     let path_len = url.len();
     let secret = write_params(&mut url, endpoint.query, endpoint, args, Form::Query)?;
     let redacted = secret.then(|| {
@@ -269,7 +269,7 @@ enum Form {
 
 /// Writes `params` (of `endpoint`) at the end of `out` in `form`; whether
 /// any value is secret, or the first required parameter missing. One writer
-/// for the query and the body: two were two copies of the loop.
+/// for the query and the body, so the module has one copy of the loop.
 fn write_params(
     out: &mut String,
     params: &[Param],
@@ -306,8 +306,8 @@ fn write_params(
     Ok(secret)
 }
 
-/// `Bearer {token}`, sized once (`[..].concat()` brought std's generic join,
-/// 1.1 KB of wasm).
+/// `Bearer {token}`, sized once (`[..].concat()` would bring std's generic
+/// join).
 fn bearer(token: &str) -> String {
     let mut out = String::with_capacity(7 + token.len());
     out.push_str("Bearer ");

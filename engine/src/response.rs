@@ -48,7 +48,7 @@ impl<'a> Envelope<'a> {
     fn read(m: &[(alloc::borrow::Cow<'_, str>, &'a str)]) -> Option<Envelope<'a>> {
         let env = Envelope {
             success: json::member(m, "success").filter(|s| matches!(*s, "true" | "false")),
-            // A JSON number has no sign but `-`, which `parse` refused too.
+            // Digits only: a JSON number's one sign, `-`, makes no status code.
             status_code: json::member(m, "statusCode")
                 .and_then(|s| super::text::digits_value(s.as_bytes()))
                 .and_then(|n| u16::try_from(n).ok()),
@@ -218,8 +218,8 @@ fn code_text(raw: &str) -> Option<String> {
 }
 
 /// `s` cut to [`MAX_MESSAGE_CHARS`] characters, with `…` when cut. Counted on
-/// bytes (a character starts at each non-continuation byte): `char_indices`
-/// decoding cost more wasm.
+/// bytes (a character starts at each non-continuation byte): smaller than
+/// `char_indices` decoding.
 fn clip(s: &str) -> String {
     let mut chars = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -235,7 +235,7 @@ fn clip(s: &str) -> String {
 
 /// `s` without its control characters (`char::is_control`), as
 /// `s.replace(char::is_control, "")` gives it; a loop of its own, since the
-/// pattern machinery behind `replace` cost more wasm.
+/// pattern machinery behind `replace` is larger.
 fn without_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -123,7 +123,7 @@ pub fn parse_retry_after(value: &str, date: Option<&str>, wall_ms: f64) -> Optio
     let v = value.trim();
     if !v.is_empty() && super::text::every(v.as_bytes(), |b| b.is_ascii_digit()) {
         // All digits: `digits_value` is None only above u64::MAX. (A compare,
-        // not `saturating_mul`: its 128-bit multiply was more wasm.)
+        // not `saturating_mul`, whose 128-bit multiply is larger.)
         let s = super::text::digits_value(v.as_bytes()).unwrap_or(u64::MAX);
         return Some(if s > u64::MAX / 1000 { u64::MAX } else { s * 1000 });
     }
@@ -173,7 +173,7 @@ const FROM_RFC850: [u8; 29] = [
 /// `out` (the template), by moving its fields (at httpdate's positions);
 /// None for any other shape. The fields' values are not read here: the
 /// platform's round trip checks them. Tables of positions rather than a
-/// list of pieces: the pieces' slices, built on the stack, were 0.4 KB of wasm.
+/// list of pieces, whose slices, built on the stack, would be larger.
 fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o [u8]> {
     let (from, src) = if b.len() == 24 {
         // asctime: `Sun Nov  6 08:49:37 1994` (the day may be space-padded)
@@ -184,7 +184,7 @@ fn imf_fixdate<'o>(b: &[u8], out: &'o mut [u8; 29]) -> Option<&'o [u8]> {
         let comma = b.iter().position(|&c| c == b',')?;
         let (name, rest) = b.split_at(comma);
         let at = |i: usize| rest.get(i).copied();
-        // `any`, not `contains`: its generic copy was more wasm.
+        // `any`, not `contains`, whose generic copy is larger.
         #[allow(clippy::manual_contains)]
         if !WEEKDAYS.iter().any(|&d| d == name)
             || rest.len() != 24
@@ -378,7 +378,7 @@ mod tests {
 
     #[test]
     fn retry_after_accepts_every_http_date_form() {
-        // The case: 2026-11-29T22:44:06Z, three seconds before each date.
+        // 2026-11-29T22:44:06Z, three seconds before each date.
         let now = 1_795_992_246_000.0;
         for form in ["Sun, 29 Nov 2026 22:44:09 GMT", "Sunday, 29-Nov-26 22:44:09 GMT", "Sun Nov 29 22:44:09 2026"] {
             assert_eq!(parse_retry_after(form, None, now), Some(3000), "{form}");
@@ -392,10 +392,10 @@ mod tests {
             prop_assert!((375..=8000).contains(&d));
         }
 
-        /// Differential against httpdate, the parser the core used before it
-        /// went `no_std`: any date-shaped text, valid or not (day 0..39, any
-        /// weekday, years around the two-digit pivot), in each of the three
-        /// forms, gets the same answer.
+        /// Differential against httpdate, which reads all three forms itself:
+        /// any date-shaped text, valid or not (day 0..39, any weekday, years
+        /// around the two-digit pivot), in each of the three forms, gets the
+        /// same answer.
         #[test]
         fn http_dates_read_as_httpdate_reads_them(
             wday in 0usize..7, day in 0u32..40, mon in 0usize..12, year in 1960u32..2080,

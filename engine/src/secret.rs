@@ -81,7 +81,7 @@ const HIDDEN: &str = "***";
 #[derive(Clone)]
 pub struct Scrubber<'s> {
     /// Borrowed: a scrubber lives no longer than the call's secrets, and a
-    /// copy of each was an allocation and its code (0.1 KB of wasm).
+    /// copy of each would be an allocation and its code.
     secrets: Vec<Target<'s>>,
     /// Bytes where an echo can start: a secret's first byte, or an escape.
     /// One lookup per byte of text instead of one per secret.
@@ -127,10 +127,9 @@ impl<'s> Scrubber<'s> {
             starts[usize::from(b)] = true;
         }
         for &s in secrets {
-            // Four characters or more (counted on bytes, as
-            // `validate::char_count`: decoding them was more wasm); such a
-            // secret has a first byte, which `first()` gives without a
-            // panic site.
+            // Four characters or more (counted on bytes by `text::char_count`,
+            // smaller than decoding them); such a secret has a first byte,
+            // which `first()` gives without a panic site.
             let Some(&first) = s.as_bytes().first().filter(|_| super::text::char_count(s) >= 4) else { continue };
             if out.iter().any(|t| t.secret == s) {
                 continue;
@@ -217,7 +216,7 @@ struct Span {
 /// their starts) replaced; overlapping spans merge (into `***` unless all of
 /// them were card masks, then the last card's mask).
 fn replace(text: &str, echoes: &[Span], cards: &[Span]) -> String {
-    // A merge of the two ordered lists: slice sorting cost 3.5 KB of wasm.
+    // A merge of the two ordered lists: slice sorting is several KB of wasm.
     let (mut e, mut c) = (0, 0);
     let mut merged: Vec<Span> = Vec::with_capacity(echoes.len() + cards.len());
     loop {
@@ -302,7 +301,7 @@ impl Alts {
     }
 
     /// Becomes a copy of `from`, copying only the alternatives found
-    /// (copying whole sets was a fifth of the time).
+    /// (copying whole sets would take a fifth of the time).
     fn set(&mut self, from: &Alts) {
         let items = from.items();
         for (to, item) in self.a.iter_mut().zip(items) {
@@ -355,7 +354,7 @@ impl<'t> Matcher<'t> {
         }
         self.steps -= 1;
         let item = (v, end as u32);
-        // `any`, not `contains`: its generic copy was more wasm.
+        // `any`, not `contains`, whose generic copy is larger.
         #[allow(clippy::manual_contains)]
         if out.items().iter().any(|&x| x == item) {
             return;
@@ -373,8 +372,8 @@ impl<'t> Matcher<'t> {
     /// Every character spelled at `p`, raw or through up to `layers` layers
     /// of escapes (each escape's own characters spelled with one layer
     /// fewer), with the end of each spelling, written into `buf`. Only the
-    /// alternatives found are copied: copying whole sets was a fifth of the
-    /// time.
+    /// alternatives found are copied: copying whole sets would take a fifth
+    /// of the time.
     fn at_into(&mut self, p: usize, layers: u8, buf: &mut Alts) {
         buf.n = 0;
         let Some(&b) = self.t.get(p) else { return };
@@ -457,8 +456,8 @@ impl<'t> Matcher<'t> {
 
     /// One character after each alternative of `from`, into `out`: `want`
     /// (the ends, valued 0), or with `None` a hex digit (appended to the
-    /// value). One loop for [`Matcher::then`] and [`Matcher::hex`]: one each
-    /// was 0.1 KB more wasm.
+    /// value). One loop for [`Matcher::then`] and [`Matcher::hex`], smaller
+    /// than one each.
     fn step(&mut self, from: &Alts, want: Option<u32>, layers: u8, out: &mut Alts) {
         out.n = 0;
         let mut next = Alts::NONE;
@@ -561,7 +560,7 @@ impl<'t> Matcher<'t> {
         let mut ends = Alts::one(0, p);
         for c in secret.chars() {
             // The common case, one raw byte against an ASCII character: no
-            // decoding (it halved the cost of scrubbing ordinary text).
+            // decoding, which halves the cost of scrubbing ordinary text.
             if ends.n == 1 && c.is_ascii() && self.steps > 0 {
                 let q = ends.a[0].1 as usize;
                 let b = *self.t.get(q)?;
@@ -653,7 +652,7 @@ impl<'t> Matcher<'t> {
         for k in 0..alts.n {
             let (c, e) = alts.get(k);
             match u8::try_from(c) {
-                // A loop, not `contains`: its memchr was 0.4 KB of wasm.
+                // `any`, not `contains`, which would bring memchr.
                 #[allow(clippy::manual_contains)]
                 Ok(c) if wanted.iter().any(|&w| w == c) && found.map_or(true, |(_, f)| e > f) => found = Some((c, e)),
                 _ => {}
@@ -757,7 +756,7 @@ impl<'t> Matcher<'t> {
 }
 
 /// `v.push(b)` through `extend_from_slice`, whose code the module has
-/// anyway: `Vec<u8>::push` was a copy of its own (0.1 KB gzip).
+/// anyway: `Vec<u8>::push` would add a copy of its own.
 fn push_byte(v: &mut Vec<u8>, b: u8) {
     v.extend_from_slice(core::slice::from_ref(&b));
 }

@@ -28,8 +28,8 @@ fn says(field: &'static str, what: &str) -> Error {
 }
 
 /// How an error is made: `Error::validation` or `Error::config`. Passed
-/// in, so one check serves an argument and an option alike (a
-/// validation error rebuilt as a config one cost a second error's code).
+/// in, so one check serves an argument and an option alike (rebuilding a
+/// validation error as a config one would cost a second error's code).
 pub type Kind = fn(&'static str, String) -> Error;
 
 /// `{field} must be at most {max} characters`.
