@@ -590,6 +590,22 @@ impl MigoClient {
         self.call("createStatement", &[&card_id, &period], &options)
     }
 
+    #[wasm_bindgen(js_name = setCardPin)]
+    pub fn set_card_pin(&self, card_id: JsValue, pin: JsValue, options: JsValue) -> Promise {
+        self.call("setCardPin", &[&card_id, &pin], &options)
+    }
+
+    #[wasm_bindgen(js_name = setCardPinForUser)]
+    pub fn set_card_pin_for_user(
+        &self,
+        card_id: JsValue,
+        auth_user_id: JsValue,
+        pin: JsValue,
+        options: JsValue,
+    ) -> Promise {
+        self.call("setCardPinForUser", &[&card_id, &auth_user_id, &pin], &options)
+    }
+
     /// The environment this client talks to.
     #[wasm_bindgen(getter)]
     pub fn environment(&self) -> String {
