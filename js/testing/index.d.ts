@@ -144,7 +144,7 @@ export interface TestGatewayState {
 }
 
 /**
- * An in-process Migo Wallet Gateway: the contract's ten card endpoints with
+ * An in-process Migo Wallet Gateway: the card endpoints of the contract and of PIN management, with
  * its codes (7000, 7100, 7200, 7213, 401 `TOKEN_EXPIRED`), envelopes and
  * single-use view tokens, the same model as the local gateway `migo-mock`.
  * Methods throw a `TypeError` for a bad argument and a `RangeError` for an
