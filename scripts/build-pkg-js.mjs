@@ -59,7 +59,8 @@ try {
     target: "es2020",
     // MIGO_READABLE=1 keeps names and layout (for profiles).
     minify: !process.env.MIGO_READABLE,
-    external: ["./wasm.js"],
+    // ./core.js: the JavaScript build, imported only where WebAssembly is missing.
+    external: ["./wasm.js", "./core.js"],
     sourcemap: "external",
     sourcesContent: true,
     legalComments: "none",
@@ -74,10 +75,26 @@ try {
     // ESM loader sees them as named exports of node/index.mjs's import.
     platform: "node",
     target: "es2020",
+    // ./core.cjs: the JavaScript build, imported only where WebAssembly is missing.
+    external: ["./core.cjs"],
     inject: [path.join(stage, "load", "text.js")],
     legalComments: "none",
     logLevel: "warning",
     banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
+  });
+  // 4. The react-native build: the API over the JavaScript build (web/core.js).
+  await build({
+    entryPoints: [path.join(stage, "rn", "index.js")],
+    outfile: path.join(out, "rn", "index.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2020",
+    external: ["../web/core.js"],
+    inject: [path.join(stage, "load", "text.js")],
+    legalComments: "none",
+    logLevel: "warning",
+    banner: { js: "// migo-cards react-native build: the API over the module's JavaScript build (../web/core.js)." },
   });
 } finally {
   rmSync(stage, { recursive: true, force: true });

@@ -13,6 +13,7 @@
 // TextDecoder, the build injects the SDK's fallback (js/load/text.js).
 import { Gateway, initSync } from "./glue/migo_gateway_wasm.js";
 import { WASM_BASE64 } from "./wasm.js";
+import { configError } from "../error.js";
 
 // The SDK's card operations (generated from its endpoint table), for tests that cover each one.
 export { operations, wire } from "./operations.js";
@@ -26,8 +27,31 @@ let loaded = false;
 /** Compiles and instantiates the module once per process; every gateway lives in it. */
 function load() {
   if (loaded) return;
-  initSync({ module: new WebAssembly.Module(fromBase64(WASM_BASE64)) });
+  // The JavaScript build's initSync starts its wasm2js module and reads no argument.
+  initSync(MIGO_JS_BUILD ? undefined : { module: new WebAssembly.Module(fromBase64(WASM_BASE64)) });
   loaded = true;
+}
+
+// Where the engine has no WebAssembly, the entry files (testing/index.cjs,
+// testing/node.mjs) hand over a loader of the gateway's JavaScript build
+// (testing/core.cjs, made by wasm2js), run at the first createTestGateway();
+// a symbol, as it is no part of the API.
+let loadJs;
+let jsBuild;
+
+/** The JavaScript build's createTestGateway, where the engine has no WebAssembly; throws a MigoError naming WebAssembly where it cannot load. */
+function jsGateway() {
+  try {
+    if (!loadJs) throw new Error("this build of migo-cards/testing has no JavaScript build to load here");
+    jsBuild ??= loadJs();
+    return jsBuild.createTestGateway;
+  } catch (e) {
+    throw configError(
+      "init",
+      "migo-cards/testing needs WebAssembly, which this JavaScript engine does not provide, or its JavaScript build " +
+        `(imported in Node, required in CommonJS, or the "react-native" export condition), which did not load: ${e instanceof Error ? e.message : e}`,
+    );
+  }
 }
 
 /** The platform's base64 decoder: the newest engines', Node's Buffer, or atob (browsers, jsdom). */
@@ -230,6 +254,7 @@ function makeResponse(reply, request) {
  * (TestGateway) for what each method does.
  */
 export function createTestGateway(options = {}) {
+  if (!MIGO_JS_BUILD && typeof WebAssembly === "undefined") return jsGateway()(options);
   if (!isObject(options)) throw new TypeError("createTestGateway: options must be an object");
   load();
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -293,3 +318,9 @@ export function createTestGateway(options = {}) {
     },
   };
 }
+
+Object.defineProperty(createTestGateway, Symbol.for("migo-cards.startJs"), {
+  value(load) {
+    loadJs = load;
+  },
+});
