@@ -120,6 +120,7 @@ const jsGlue = {
 const jsBuild = {
   ...common,
   define: { MIGO_JS_BUILD: "true" },
+  minify: true,
   plugins: [jsGlue],
   logOverride: quiet,
   banner: { js: "// migo-cards/testing, JavaScript build: the test gateway over its wasm2js module, for engines without WebAssembly." },
