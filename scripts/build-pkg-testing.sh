@@ -135,9 +135,9 @@ node -e '
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   manifest.exports["./testing"] = {
     types: "./testing/index.d.ts",
-    "react-native": "./testing/core.js",
+    "react-native": { types: "./testing/index.d.ts", default: "./testing/core.js" },
     require: "./testing/index.cjs",
-    node: "./testing/node.mjs",
+    node: { types: "./testing/index.d.ts", default: "./testing/node.mjs" },
     default: "./testing/index.js",
   };
   manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs", "testing/operations.js");
