@@ -17,9 +17,12 @@ test(`the suites pass under node --jitless: ${SUITES.join(", ")}`, { timeout: 60
   const files = SUITES.map((s) => path.join(root, "tests", "js", `${s.trim()}.test.mjs`));
   const args = ["--jitless", "--no-warnings", "--import", path.join(root, "tests", "js", "jitless-setup.mjs"), "--test", "--test-concurrency=2", "--test-reporter=spec", ...files];
   const { code, out } = await new Promise((resolve) =>
-    execFile(process.execPath, args, { cwd: root, maxBuffer: 64 << 20, timeout: 590_000 }, (e, stdout, stderr) =>
+    // Without NODE_TEST_CONTEXT, which would make the child report to this runner instead of running.
+    execFile(process.execPath, args, { cwd: root, env: { ...process.env, NODE_TEST_CONTEXT: undefined }, maxBuffer: 64 << 20, timeout: 590_000 }, (e, stdout, stderr) =>
       resolve({ code: e ? e.code ?? e.signal : 0, out: `${stdout}\n${stderr}` }),
     ),
   );
   assert.equal(code, 0, `node --jitless --test failed:\n${out.split("\n").slice(-120).join("\n")}`);
+  const passed = Number(/^ℹ pass (\d+)$/m.exec(out)?.[1]);
+  assert.ok(passed > 100, `the suites ran (${passed} tests passed):\n${out.slice(-2000)}`);
 });
