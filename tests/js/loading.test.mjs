@@ -160,6 +160,14 @@ test("without WebAssembly the browser build's init() loads its JavaScript build 
   assert.doesNotMatch(index, /^import[^(]*["']\.\/core\.js["']/m, "never a static import");
 });
 
+test("the react-native build (rn/index.js) runs the JavaScript build, ready on import", async () => {
+  const rn = probe(pkg("rn", "index.js"), { before: "delete globalThis.WebAssembly; delete globalThis.TextDecoder; delete globalThis.TextEncoder;", init: false });
+  const seen = await run([], rn);
+  assert.deepEqual(seen.before, { client: "function", activationUrl: working.activationUrl, isValidCardNumber: true });
+  delete seen.before;
+  assert.deepEqual(seen, working);
+});
+
 test("where the JavaScript build cannot load either, importing works and init() and every entry throw a MigoError naming WebAssembly", async () => {
   const { mkdtemp, cp, rm } = await import("node:fs/promises");
   const os = await import("node:os");
@@ -187,6 +195,7 @@ console.log(JSON.stringify({ wasm: typeof WebAssembly, status: gw.card(card.card
   const expected = { wasm: "undefined", status: "ACTIVE" };
   const setup = ["--jitless", "--no-warnings", "--import", path.join(root, "tests", "js", "jitless-setup.mjs")];
   assert.deepEqual(await run(setup, script(`await import("migo-cards/testing")`)), expected);
+  assert.deepEqual(await run(setup, script(`await import(${JSON.stringify(pkg("testing", "core.js"))})`)), expected, "the react-native condition's file");
   assert.deepEqual(await run(setup, script(`(await import("node:module")).createRequire(${JSON.stringify(path.join(root, "package.json"))})("migo-cards/testing")`)), expected);
 });
 
