@@ -110,17 +110,21 @@ try {
   // The bindings cache views of memory while its buffer is not detached (a
   // wasm memory's old buffer is, when it grows): wasm2js's copy is detached
   // likewise, or growing fails (an allocation failure) where nothing can.
-  const grow = /(\n\s*)buffer = newBuffer;/;
-  if (!grow.test(js)) fail("wasm2js's memory growth has no `buffer = newBuffer;`");
-  js = js.replace(grow, "$1if (!detach(buffer)) return -1;$&");
-  if (!/var newBuffer = new ArrayBuffer/.test(js)) fail("wasm2js's memory growth has changed");
+  const start = /(\n\s*)var newBuffer = new ArrayBuffer/;
+  const swap = /(\n\s*)buffer = newBuffer;/;
+  if (!start.test(js) || !swap.test(js)) fail("wasm2js's memory growth has changed");
+  js = js.replace(start, "$1if (!detachable(buffer)) return -1;$&").replace(swap, "$1detach(buffer);$&");
 
   const wrapper = `
-/** Detaches a memory buffer that growing replaced; false where the engine cannot. */
+/** Whether this engine can detach an ArrayBuffer (checked before memory grows, so a refusal changes nothing). */
+function detachable(buffer) {
+  return typeof buffer.transfer === "function" || typeof structuredClone === "function";
+}
+
+/** Detaches the memory buffer that growing replaced, as WebAssembly does. */
 function detach(old) {
-  if (typeof old.transfer === "function") return old.transfer(0), true;
-  if (typeof structuredClone === "function") return structuredClone(old, { transfer: [old] }), true;
-  return false;
+  if (typeof old.transfer === "function") old.transfer(0);
+  else structuredClone(old, { transfer: [old] });
 }
 
 /** What a WebAssembly instance's exports would be, the module's imports being \`bindings\`. */

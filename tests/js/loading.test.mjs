@@ -155,6 +155,13 @@ test("without WebAssembly (node --jitless) the node build runs its JavaScript bu
 
 test("without WebAssembly the browser build's init() loads its JavaScript build (web/core.js), and only then", async () => {
   assert.deepEqual(await run([], probe(pkg("web", "index.js"), { before: "delete globalThis.WebAssembly;" })), working);
+  // A 3 MB argument grows the JavaScript build's memory: the bindings' views of it follow.
+  const grown = await run([], `delete globalThis.WebAssembly;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+await m.init();
+const big = m.isValidCardNumber("4".repeat(3_000_000));
+console.log(JSON.stringify([big, m.activationUrl({ userId: "José" }), m.isValidCardNumber("4111 1111 1111 1111")]));`);
+  assert.deepEqual(grown, [false, "https://web.migopayments.com/card-activation?userId=Jos%C3%A9", true]);
   const index = await readFile(pkg("web", "index.js"), "utf8");
   assert.match(index, /import\("\.\/core\.js"\)/, "a dynamic import, so that bundlers split it off");
   assert.doesNotMatch(index, /^import[^(]*["']\.\/core\.js["']/m, "never a static import");
