@@ -8,7 +8,9 @@
 //    loader, MigoError and the wasm as plain base64 (size matters less than a
 //    synchronous load there), the UTF-8 fallback injected for the globals;
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
-//    bindings, the API, MigoError and the loader, importing ./wasm.js.
+//    bindings, the API, MigoError and the loader, importing ./wasm.js;
+//  - rn/index.js: js/rn/index.js bundled with the same parts over the
+//    JavaScript build (web/core.js, scripts/build-js-core.mjs).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
