@@ -203,6 +203,11 @@ console.log(JSON.stringify({ wasm: typeof WebAssembly, status: gw.card(card.card
   const setup = ["--jitless", "--no-warnings", "--import", path.join(root, "tests", "js", "jitless-setup.mjs")];
   assert.deepEqual(await run(setup, script(`await import("migo-cards/testing")`)), expected);
   assert.deepEqual(await run(setup, script(`await import(${JSON.stringify(pkg("testing", "core.js"))})`)), expected, "the react-native condition's file");
+  // The ES module build alone (what a browser gets) has no synchronous way to load it: a MigoError says so.
+  const alone = await run([], `delete globalThis.WebAssembly;
+const { createTestGateway } = await import(${JSON.stringify(pkg("testing", "index.js"))});
+try { createTestGateway(); console.log("null"); } catch (e) { console.log(JSON.stringify({ name: e.name, kind: e.kind, field: e.field, wasm: /WebAssembly/.test(e.message) })); }`);
+  assert.deepEqual(alone, { name: "MigoError", kind: "config", field: "init", wasm: true });
   assert.deepEqual(await run(setup, script(`(await import("node:module")).createRequire(${JSON.stringify(path.join(root, "package.json"))})("migo-cards/testing")`)), expected);
 });
 
