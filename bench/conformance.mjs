@@ -114,7 +114,7 @@ export async function conformance(a, b, gateway, { standardFetchOnly = false } =
   // Every argument of every method, one hostile value at a time (no network:
   // a valid call would go out, so those are left to the gateway cases below).
   const good = { userId: "1001", cardId: 5000001, authUserId: "1002", alias: "Groceries", viewToken: "vt-token",
-    card: "4111111111111111", clientId: "acme", month: 3, year: 2026 };
+    card: "4111111111111111", clientId: "acme", month: 3, year: 2026, pin: "0420" };
   // Each method's arguments from the package's operations list: a parameter, or an object argument's properties.
   const methods = Object.fromEntries(operations.map((o) => [o.name, o.args.map((a) => (typeof a === "string" ? a : a.join(",")))]));
   const objects = Object.fromEntries(operations.flatMap((o) => o.args.filter((a) => typeof a !== "string")).map((a) => [a.join(","), a]));

@@ -205,8 +205,7 @@ Inside the Rust driver's module: ${prof["stubbed-ok-rust"]?.topWasmFunctionsMs.s
 The two failing cases of section 1 as the cost of a failed call (scrubbing is added here, so this
 tracks it): a call refused by validation sends nothing; the API error is decoded, its message and
 \`errors\` scrubbed of the card number and the token (and any card number masked), and made a
-\`MigoError\`. Before the sans-IO core, a call refused by validation cost 23.3 µs in the SDK against
-9.7 µs in the plain client (BENCHMARKS.md of 2026-11-25, ${"measured with all calls in flight at once rather than awaited one by one"}).
+\`MigoError\`.
 
 ${table(["case", ...["sdk", "rust", "plain"].map((v) => SHORT[v]), "core alone", "JS driver × plain", "Rust driver × plain"],
     ["validation", "apiError"].map((c) => [CASE[c], ...["sdk", "rust", "plain"].map((v) => `${f1(st[c][v]?.median)} µs`),
@@ -295,7 +294,7 @@ module (\`benchMemory\`): the wasm memory's byte length, the live Rust heap (byt
 around the release build's allocator, rlsf's TLSF; for the JS driver without its skin's two I/O buffers, the
 scratch buffer strings come in through and the last string handed out, whose sizes follow the strings,
 not the number of calls) and, for the Rust driver, the JS values Rust holds in
-wasm-bindgen's externref table (the JS driver's module holds none: its exports take numbers only). The success path goes to the gateway; the error paths use the stubbed fetch of section 1.
+wasm-bindgen's externref table (the JS driver's module holds none). The success path goes to the gateway; the error paths use the stubbed fetch of section 1.
 
 ${table(["operation", "calls", "JS heap used", "wasm memory", "Rust heap live (B)", "externrefs live"], memRows)}
 
@@ -402,9 +401,9 @@ driver ${f1(rs.total)} µs, against ${f1(st.ok.plain?.median)} µs for the plain
 stub's \`Response\`, \`text()\`, \`JSON.parse\`, promises: what every variant pays). The core itself, run
 inside the module with no boundary, is ${f2(js.coreUs)} µs of that (section 1). So of the JS driver's call,
 about ${f1(js.engine)} µs is the engine's share, ${f2(js.coreUs)} µs the core, and about ${f1(js.rest)} µs the driver and the
-boundary between them${p("sdk") ? ` (by profile: glue ${share("sdk", "glue (load/glue.js; the Rust driver's migo_cards.js)")} µs, js/api.js ${share("sdk", "JS driver (api.js)")} µs,
+boundary between them${p("sdk") ? ` (by profile: glue ${share("sdk", "glue (wasm-bindgen's bindings: load/bindings.js; the Rust driver's migo_cards.js)")} µs, js/api.js ${share("sdk", "JS driver (api.js)")} µs,
 wasm code ${share("sdk", "wasm code")} µs, garbage collection ${share("sdk", "(garbage collector)")} µs per call, with profiling's overhead)` : ""}. The Rust
-driver spends about ${f1(rs.rest)} µs beyond the engine and the core${p("rust") ? ` (wasm-bindgen glue ${share("rust", "glue (load/glue.js; the Rust driver's migo_cards.js)")} µs, wasm code
+driver spends about ${f1(rs.rest)} µs beyond the engine and the core${p("rust") ? ` (wasm-bindgen glue ${share("rust", "glue (wasm-bindgen's bindings: load/bindings.js; the Rust driver's migo_cards.js)")} µs, wasm code
 ${share("rust", "wasm code")} µs, garbage collection ${share("rust", "(garbage collector)")} µs per call by profile)` : ""}: every JS value it reads or makes is a call
 through the glue (each argument's type checks, each property of the options, each header set on a
 gloo-net \`Headers\`, gloo-net building the \`Request\` twice and parsing its URL, the \`Response\` getters),
@@ -438,7 +437,7 @@ ${f2(su.rust.firstCallMs?.median)} ms, against ${f2(su.sdk.secondCallMs?.median)
 wasm ${kb(S.size[v].wasmGzip)}, the JavaScript ${kb(S.size[v].gzip - S.size[v].wasmGzip)}`).join(". ")}. Section 6 breaks the modules down by
 crate: the Rust driver adds the futures executor, gloo-net and the \`web-sys\`/\`js-sys\` bindings it calls,
 and its wasm-bindgen glue has a shim per imported JS function, where the JS driver's exports take and give
-numbers only (strings through memory: \`src/wasm/mod.rs\`, \`js/load/glue.js\`).`);
+numbers and strings and hold no JavaScript value (\`bindings/src/exports.rs\`).`);
   return out.join("\n\n");
 }
 

@@ -177,7 +177,7 @@ export function wasmBreakdown(file) {
   }
   const group = (name) => {
     if (!name) return "(unnamed)";
-    if (/^bench[A-Z_]|^<?migo_cards_bench::|^migo_cards_(alloc|dealloc|realloc)$|^<?migo_cards::external_allocator::/.test(name)) return "bench exports";
+    if (/^bench[A-Z_]|^<?migo_cards_bench::|^migo_cards_(alloc|dealloc|realloc)$/.test(name)) return "bench exports";
     if (/shim|^__wbg|^__wbindgen|^__externref|^migoclient_|^core_[A-Za-z_]+$|^[a-z][A-Za-z_]+$/.test(name) && !name.includes("::")) return "exports (and wasm-bindgen's shims, Rust driver)";
     // `<X as Y>::f`: X's crate, or Y's when X is a primitive or a type parameter.
     const impl = /^<(?:&(?:mut )?)?(?:dyn )?([^ ]+?)(?:<[^ ]*)? as ([^ >]+)/.exec(name);

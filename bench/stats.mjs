@@ -190,7 +190,7 @@ export function profileSummary(profile) {
 function category(f, url) {
   if (["(idle)", "(program)", "(garbage collector)", "(root)"].includes(f)) return f;
   if (url.startsWith("wasm://") || url.endsWith(".wasm")) return "wasm code";
-  if (url.endsWith("/load/glue.js") || url.endsWith("/load/bindings.js") || url.endsWith("/migo_cards.js")) return "glue (load/glue.js; the Rust driver's migo_cards.js)";
+  if (url.endsWith("/load/bindings.js") || url.endsWith("/migo_cards.js")) return "glue (wasm-bindgen's bindings: load/bindings.js; the Rust driver's migo_cards.js)";
   if (url.endsWith("/web/index.js") || url.endsWith("/error.js")) return "package entry and MigoError";
   if (url.endsWith("/api.js")) return "JS driver (api.js)";
   if (url.includes("/plain/")) return "plain client";

@@ -1,13 +1,13 @@
 // The public API over the wasm core: `MigoClient`, `activationUrl`,
 // `isValidCardNumber`, and the driver that runs each call.
 //
-// The core (src/engine/call.rs) decides everything: validation, the request,
+// The core (engine/src/call.rs) decides everything: validation, the request,
 // attempts, retries, deadlines, the token, the outcome, every error field.
 // This file only moves values across (a tag per JS value, see `pack`) and
 // performs what the core says: `fetch`, timers, `getAccessToken`,
 // `onRequest`. The methods, value tags and option names come from the
 // core's own `describe()`, the action codes and a step's layout from the
-// enums wasm-bindgen generates (src/wasm/mod.rs), so nothing here restates
+// enums wasm-bindgen generates (bindings/src/exports.rs), so nothing here restates
 // the endpoint table or a number of the module's.
 import { MigoError, configError } from "./error.js";
 import {
@@ -33,14 +33,39 @@ export function bind() {
   loaded = true;
   D = JSON.parse(describe());
   T = Object.fromEntries(D.tags.map((n, i) => [n, i]));
-  D.operations.forEach(([name, shape], op) => {
-    const method = {
-      [name](...args) {
-        return call(this, op, shape, args);
-      },
-    }[name];
-    Object.defineProperty(MigoClient.prototype, name, { value: method, writable: true, configurable: true });
-  });
+  D.operations.forEach(([name, shape], op) => defineMethod(name, (self, args) => call(self, op, shape, args)));
+}
+
+/** Puts method `name` on MigoClient's prototype, running `run(this, args)`; named so in stacks. */
+function defineMethod(name, run) {
+  const method = {
+    [name](...args) {
+      return run(this, args);
+    },
+  }[name];
+  Object.defineProperty(MigoClient.prototype, name, { value: method, writable: true, configurable: true });
+}
+
+let load; // the browser build's init(), which a client constructed before it calls
+let optionNames; // describe()'s option names, known before the module is (the browser build)
+
+/** Rejects a call with why the module did not load, as a MigoError (a CSP's CompileError becomes its cause). */
+function loadFailed(e) {
+  throw e instanceof MigoError ? e : configError("init", `migo-cards could not load its WebAssembly module: ${e?.message ?? e}`, e);
+}
+
+/**
+ * Lets a client be constructed before the module is loaded (the browser
+ * build, given its `init` and describe()'s names as the build wrote them
+ * in): the client starts loading it, its methods wait for it, and its
+ * options are checked once it is there (a bad one then rejects each call).
+ */
+export function constructBeforeLoad(init, names) {
+  load = init;
+  optionNames = names.options;
+  for (const name of names.operations) {
+    if (!loaded) defineMethod(name, (self, args) => load().then(() => MigoClient.prototype[name].apply(self, args), loadFailed));
+  }
 }
 
 let missing; // why the module cannot load in this engine (a MigoError), once that is known
@@ -87,7 +112,7 @@ function read(obj, key) {
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const wellFormed = (s) => (s.isWellFormed ? s.isWellFormed() : !LONE_SURROGATE.test(s));
 
-/** The core's tag for a JS value (`TAGS` in src/engine/input.rs). */
+/** The core's tag for a JS value (`TAGS` in engine/src/input.rs). */
 function tag(v) {
   const t = typeof v;
   if (t === "string") return wellFormed(v) ? T.string : T.badString;
@@ -153,29 +178,29 @@ const clients = new WeakMap();
 export class MigoClient {
   /**
    * Validates `options` now; throws a MigoError of kind "config" naming the
-   * option at fault.
+   * option at fault. Before the browser build is loaded, reads them now and
+   * validates them once it is (see constructBeforeLoad).
    */
   constructor(options) {
-    requireLoaded();
+    if (!loaded && !load) requireLoaded();
     // Everything is read before anything is pushed: a getter may run any code.
     // (read() gives undefined for a non-object: none of its options is read.)
     const values = {};
-    for (const name of D.options) values[name] = read(options, name);
-    const list = [options];
-    if (tag(options) === T.object) for (const name of D.options) list.push(values[name]);
-    const packed = pack(list);
-    const core = WasmClient.create(...packed);
-    if (!core) throw toError(optionsError(...packed));
+    for (const name of loaded ? D.options : optionNames) values[name] = read(options, name);
     const c = {
-      core,
+      core: undefined, // the module's client, made by create()
+      options, // and values: what create() makes it from
+      values,
       fetch: values.fetch ?? undefined,
       getToken: values.getAccessToken,
       onRequest: values.onRequest ?? undefined,
-      summary: JSON.parse(core.summary()),
+      summary: undefined,
       token: undefined, // the token fetch in progress: { ticket, promise }
       running: 0, // calls in flight
       freed: false,
     };
+    if (loaded) create(c);
+    else load().catch(NOOP); // each call reports a failure
     clients.set(this, c);
   }
 
@@ -206,7 +231,7 @@ export class MigoClient {
       clients.delete(this);
       // Calls in flight finish first; the last one frees the core.
       c.freed = true;
-      if (c.running === 0) c.core.free();
+      if (c.running === 0) c.core?.free();
     }
   }
 
@@ -215,16 +240,37 @@ export class MigoClient {
   }
 }
 
+/** The client's state, its core made first if it was constructed before the module was loaded. */
 function live(self) {
   const c = clients.get(self);
   if (!c) throw misuse();
+  if (!c.core) {
+    requireLoaded();
+    create(c);
+  }
   return c;
+}
+
+/** Makes the client's core from the options read at construction; throws the MigoError of a bad one. */
+function create(c) {
+  const list = [c.options];
+  if (tag(c.options) === T.object) for (const name of D.options) list.push(c.values[name]);
+  const packed = pack(list);
+  const core = WasmClient.create(...packed);
+  if (!core) throw toError(optionsError(...packed));
+  c.summary = JSON.parse(core.summary());
+  c.core = core;
+  c.options = c.values = undefined;
 }
 
 /** Starts operation `op` with the method's `args`: the call's promise. */
 function call(self, op, shape, args) {
-  const c = clients.get(self);
-  if (!c) return Promise.reject(misuse());
+  let c;
+  try {
+    c = live(self);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   // Everything is read before anything is pushed: a getter may run any code,
   // even another call of this client.
   const values = [];

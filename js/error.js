@@ -25,6 +25,6 @@ export class MigoError extends Error {
 }
 
 /** A MigoError of kind "config" about `field`, raised before anything was sent. */
-export function configError(field, message) {
-  return new MigoError(message, { kind: "config", field, attempts: 0, retryable: false, outcome: "notSent" });
+export function configError(field, message, cause) {
+  return new MigoError(message, { kind: "config", field, attempts: 0, retryable: false, outcome: "notSent" }, cause);
 }

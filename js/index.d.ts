@@ -101,7 +101,7 @@ export interface Statement {
   [field: string]: unknown;
 }
 
-// BEGIN GENERATED arguments: `make generate` writes these from src/engine/endpoints.rs
+// BEGIN GENERATED arguments: `make generate` writes these from engine/src/endpoints.rs
 /** The object argument of `linkCard`. */
 export interface LinkCardInput {
   /** The card number; spaces or dashes between groups are allowed. */
@@ -139,9 +139,14 @@ export interface MigoClientSummary {
  * arguments before anything is sent, and rejects only with a `MigoError`.
  */
 export declare class MigoClient {
-  /** Throws a `MigoError` of kind `"config"` naming the option at fault. */
+  /**
+   * Throws a `MigoError` of kind `"config"` naming the option at fault. In
+   * the browser build before `init()` has resolved, the client loads the
+   * module itself and its calls wait for it; a bad option then rejects
+   * each call instead.
+   */
   constructor(options: MigoClientOptions);
-  // BEGIN GENERATED methods: `make generate` writes these from src/engine/endpoints.rs
+  // BEGIN GENERATED methods: `make generate` writes these from engine/src/endpoints.rs
   /** Issues a Migo card for the user (a new card on every call): `POST /users/{userId}/cards/virtuals`. Acts at most once: retried on 429; 503 with Retry-After. */
   issueCard(userId: UserId, options?: CallOptions): Promise<Card>;
   /** Links an existing card: `POST /users/{userId}/cards?clientId=…` with `{card, alias?}`. Acts at most once: retried on 429; 503 with Retry-After. */
@@ -162,6 +167,10 @@ export declare class MigoClient {
   getCardDetails(userId: UserId, cardId: CardId, viewToken: string, options?: CallOptions): Promise<CardDetails>;
   /** Generates a monthly statement: `POST /cards/{cardId}/statements` with `{month, year}`. Acts at most once: retried on 429; 503 with Retry-After. */
   createStatement(cardId: CardId, period: StatementPeriod, options?: CallOptions): Promise<Statement>;
+  /** Sets or changes the card's PIN, in the cardholder's session: `POST /cards/{cardId}/pin` with `{pin}`. Acts at most once: retried on 429; 503 with Retry-After. */
+  setCardPin(cardId: CardId, pin: string, options?: CallOptions): Promise<void>;
+  /** Sets one user's PIN on a shared card, in operator scope: `POST /cards/{cardId}/users/{authUserId}/pin` with `{pin}`. Acts at most once: retried on 429; 503 with Retry-After. */
+  setCardPinForUser(cardId: CardId, authUserId: UserId, pin: string, options?: CallOptions): Promise<void>;
   // END GENERATED methods
   /** The environment this client talks to. */
   readonly environment: Environment;
@@ -250,11 +259,11 @@ export type InitInput =
 /**
  * Compiles and instantiates the WebAssembly module (browser build: call it
  * once before using the SDK; later calls return the same promise). In Node,
- * Bun, Deno and Jest the module is ready on import and init is a no-op.
- * Where the engine has no WebAssembly it loads the module's JavaScript build
- * instead (`input` is then not read), and rejects with a MigoError of kind
- * "config" naming WebAssembly only if that cannot load either.
- * Also a named export.
+ * Bun, Deno, Jest, Cloudflare Workers and edge runtimes the module is ready
+ * on import and init is a no-op. Where the engine has no WebAssembly it
+ * loads the module's JavaScript build instead (`input` is then not read),
+ * and rejects with a MigoError of kind "config" naming WebAssembly only if
+ * that cannot load either. Also a named export.
  */
 export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 export default init;

@@ -9,17 +9,18 @@
 //    synchronous load there), the UTF-8 fallback injected for the globals;
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
 //    bindings, the API, MigoError and the loader, importing ./wasm.js;
+//  - edge/index.js: js/edge/index.js bundled the same way, importing the
+//    module as a file, edge/migo_cards.wasm (Workers and edge runtimes);
 //  - rn/index.js: js/rn/index.js bundled with the same parts over the
 //    JavaScript build (web/core.js, scripts/build-js-core.mjs).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 // Zopfli (Google's, compiled to wasm) writes plain deflate-raw that any
-// inflater reads, 5.8 % smaller than zlib's level 9 for this module
-// (36.3 against 38.6 KB): the browser downloads that much less.
+// inflater reads, and smaller than zlib's level 9: the browser downloads less.
 import zopfli from "@gfx/zopfli";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -48,14 +49,22 @@ try {
   cpSync(path.join(out, "bindings", "migo_cards_bg.js"), path.join(stage, "load", "bindings.js"));
   cpSync(path.join(out, "bindings", "snippets"), path.join(stage, "load", "snippets"), { recursive: true });
   writeFileSync(path.join(stage, "node", "wasm-base64.js"), `export default "${wasm.toString("base64")}";\n`);
+  // describe()'s option and operation names, for a client the browser build
+  // constructs before its module is loaded (js/web/index.js).
+  writeFileSync(path.join(stage, "package.json"), '{ "type": "module" }\n');
+  const { instantiateSync } = await import(pathToFileURL(path.join(stage, "load", "module.js")).href);
+  const { describe } = await import(pathToFileURL(path.join(stage, "load", "bindings.js")).href);
+  instantiateSync(wasm);
+  const described = JSON.parse(describe());
+  const names = { options: described.options, operations: described.operations.map(([name]) => name) };
+  // What the four builds of the code share.
+  const bundle = (entry, outfile, options) =>
+    build({ entryPoints: [path.join(stage, ...entry)], outfile: path.join(out, ...outfile), bundle: true, legalComments: "none", logLevel: "warning", ...options });
   // 3. The browser build's code, one minified ES module (web/index.js) that
   // imports the inlined wasm (web/wasm.js): what a plain page loads is what
   // an app's bundler would have made of it. The map lets DevTools show the
   // sources.
-  await build({
-    entryPoints: [path.join(stage, "web", "index.js")],
-    outfile: path.join(out, "web", "index.js"),
-    bundle: true,
+  await bundle(["web", "index.js"], ["web", "index.js"], {
     format: "esm",
     platform: "neutral",
     target: "es2020",
@@ -63,15 +72,11 @@ try {
     minify: !process.env.MIGO_READABLE,
     // ./core.js: the JavaScript build, imported only where WebAssembly is missing.
     external: ["./wasm.js", "./core.js"],
+    define: { MIGO_NAMES: JSON.stringify(names) },
     sourcemap: "external",
     sourcesContent: true,
-    legalComments: "none",
-    logLevel: "warning",
   });
-  await build({
-    entryPoints: [path.join(stage, "node", "index.js")],
-    outfile: path.join(out, "node", "index.cjs"),
-    bundle: true,
+  await bundle(["node", "index.js"], ["node", "index.cjs"], {
     format: "cjs",
     // platform node: esbuild then annotates the export names so that Node's
     // ESM loader sees them as named exports of node/index.mjs's import.
@@ -80,22 +85,24 @@ try {
     // ./core.cjs: the JavaScript build, imported only where WebAssembly is missing.
     external: ["./core.cjs"],
     inject: [path.join(stage, "load", "text.js")],
-    legalComments: "none",
-    logLevel: "warning",
     banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
   });
-  // 4. The react-native build: the API over the JavaScript build (web/core.js).
-  await build({
-    entryPoints: [path.join(stage, "rn", "index.js")],
-    outfile: path.join(out, "rn", "index.js"),
-    bundle: true,
+  // 4. The Workers and edge build: their bundler compiles the .wasm it imports.
+  await bundle(["edge", "index.js"], ["edge", "index.js"], {
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    external: ["*.wasm?module"],
+    banner: { js: "// migo-cards Workers and edge build: ./migo_cards.wasm imported compiled (see the package README)." },
+  });
+  cpSync(path.join(out, "migo_cards_bg.wasm"), path.join(out, "edge", "migo_cards.wasm"));
+  // 5. The react-native build: the API over the JavaScript build (web/core.js).
+  await bundle(["rn", "index.js"], ["rn", "index.js"], {
     format: "esm",
     platform: "neutral",
     target: "es2020",
     external: ["../web/core.js"],
     inject: [path.join(stage, "load", "text.js")],
-    legalComments: "none",
-    logLevel: "warning",
     banner: { js: "// migo-cards react-native build: the API over the module's JavaScript build (../web/core.js)." },
   });
 } finally {

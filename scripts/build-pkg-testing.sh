@@ -65,8 +65,12 @@ JS
 mkdir -p "$out/testing"
 b64=$(base64 -w0 "$stage/gateway.wasm")
 header="// The test gateway's WebAssembly module (mock/wasm, built by scripts/build-pkg-testing.sh), base64."
-printf '%s\nexport const WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
-printf '%s\n"use strict";\nexports.WASM_BASE64 = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
+printf '%s\nexport const GATEWAY_WASM = "%s";\n' "$header" "$b64" > "$out/testing/wasm.js"
+printf '%s\n"use strict";\nexports.GATEWAY_WASM = "%s";\n' "$header" "$b64" > "$out/testing/wasm.cjs"
+# Workers and edge runtimes compile no bytes: their bundler compiles the file.
+cp "$stage/gateway.wasm" "$out/testing/gateway.wasm"
+printf '%s\n%s\n' "// The test gateway's WebAssembly module, imported compiled (Workers and edge runtimes)." \
+  'export { default as GATEWAY_WASM } from "./gateway.wasm?module";' > "$out/testing/wasm-module.js"
 cp js/testing/index.d.ts js/testing/node.mjs "$out/testing/"
 # The operations list on its own too, for the bench's plain client (no gateway module with it).
 cp js/testing/operations.js "$out/testing/"
@@ -92,6 +96,14 @@ const common = {
 };
 const wasmBuild = { ...common, define: { MIGO_JS_BUILD: "false" } };
 await build({ ...wasmBuild, format: "esm", outfile: path.join(dest, "index.js"), external: ["./wasm.js"] });
+// Workers and edge runtimes: the same, reading the compiled module instead.
+const toModule = {
+  name: "wasm-module",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/wasm\.js$/ }, () => ({ path: "./wasm-module.js", external: true }));
+  },
+};
+await build({ ...wasmBuild, format: "esm", outfile: path.join(dest, "edge.js"), plugins: [toModule] });
 // The CommonJS file reads the CommonJS copy of the wasm.
 const toCjs = {
   name: "wasm-cjs",
@@ -114,7 +126,7 @@ const jsGlue = {
   setup(b) {
     b.onResolve({ filter: /^\.\/glue\/migo_gateway_wasm\.js$/ }, () => ({ path: path.join(stage, "js", "shim.js") }));
     b.onResolve({ filter: /^\.\/wasm\.js$/ }, () => ({ path: "wasm", namespace: "no-wasm" }));
-    b.onLoad({ filter: /.*/, namespace: "no-wasm" }, () => ({ contents: 'export const WASM_BASE64 = "";' }));
+    b.onLoad({ filter: /.*/, namespace: "no-wasm" }, () => ({ contents: 'export const GATEWAY_WASM = "";' }));
   },
 };
 const jsBuild = {
@@ -135,12 +147,13 @@ node -e '
   const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
   manifest.exports["./testing"] = {
     types: "./testing/index.d.ts",
+    workerd: { types: "./testing/index.d.ts", default: "./testing/edge.js" },
+    "edge-light": { types: "./testing/index.d.ts", default: "./testing/edge.js" },
     "react-native": { types: "./testing/index.d.ts", default: "./testing/core.js" },
     require: "./testing/index.cjs",
     node: { types: "./testing/index.d.ts", default: "./testing/node.mjs" },
     default: "./testing/index.js",
   };
-  manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs", "testing/operations.js");
-  manifest.files.push("testing/node.mjs", "testing/core.js", "testing/core.cjs");
+  manifest.files.push("testing/index.js", "testing/index.cjs", "testing/index.d.ts", "testing/wasm.js", "testing/wasm.cjs", "testing/operations.js", "testing/edge.js", "testing/wasm-module.js", "testing/gateway.wasm", "testing/node.mjs", "testing/core.js", "testing/core.cjs");
   fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + "\n");
 ' "$out/package.json"

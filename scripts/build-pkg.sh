@@ -3,10 +3,13 @@
 # writes its JS bindings, then wasm-opt) inlined
 # into two builds behind the entry points in js/: the browser build (web/,
 # loaded by an async init()) and the node build (node/index.cjs, one
-# self-contained file that loads it synchronously). No .wasm file ships:
-# inlined, it costs 0.95 x its gzip as a file, and a file would only add a
-# request and a copy step. How each environment picks
-# its build: package.json below.
+# self-contained file that loads it synchronously). Inlined, it costs 0.95 x
+# its gzip as a file, and a file would only add a request and a copy step;
+# the one .wasm file that ships is the Workers and edge build's (edge/),
+# whose runtimes compile only what their bundler imports. Engines without
+# WebAssembly get a JavaScript build of the same wasm (web/core.js,
+# node/core.cjs, and the react-native build over it, rn/). How each
+# environment picks its build: package.json below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,11 +24,11 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 . scripts/wasm-opt.sh
 
 # As a cdylib alone: with rlib among a crate's types cargo runs no LTO,
-# which costs the module 2.4 KB gzip.
+# and the module is larger (ARCHITECTURE.md: how the wasm ships).
 cargo rustc --quiet --release --target wasm32-unknown-unknown -p migo-cards --crate-type cdylib
 rm -rf "$out"
 mkdir -p "$out/web"
-# The bindings (the module's exports as JS, src/wasm/mod.rs) in the shape
+# The bindings (the module's exports as JS, bindings/src/exports.rs) in the shape
 # for bundlers (migo_cards_bg.js): its imports and `__wbg_set_wasm`, so that
 # js/load/module.js instantiates the inlined module itself.
 wasm-bindgen --target bundler --no-typescript --out-dir "$out/bindings" "$wasm"
@@ -70,6 +73,8 @@ cat > "$out/package.json" <<JSON
   "types": "./index.d.ts",
   "exports": {
     ".": {
+      "workerd": { "types": "./index.d.ts", "default": "./edge/index.js" },
+      "edge-light": { "types": "./index.d.ts", "default": "./edge/index.js" },
       "react-native": { "types": "./index.d.ts", "default": "./rn/index.js" },
       "node": {
         "import": { "types": "./index.d.ts", "default": "./node/index.mjs" },
@@ -87,6 +92,8 @@ cat > "$out/package.json" <<JSON
     "web/index.js.map",
     "web/wasm.js",
     "web/core.js",
+    "edge/index.js",
+    "edge/migo_cards.wasm",
     "node/index.cjs",
     "node/index.mjs",
     "node/core.cjs",
@@ -94,6 +101,7 @@ cat > "$out/package.json" <<JSON
   ],
   "sideEffects": [
     "./web/index.js",
+    "./edge/index.js",
     "./node/index.cjs",
     "./node/index.mjs",
     "./rn/index.js"

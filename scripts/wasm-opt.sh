@@ -5,9 +5,8 @@ wasm_opt=node_modules/.bin/wasm-opt
 wasm_opt_features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue"
 # -Oz, repeated until it stops paying; flatten and rereloop first, and a
 # function with one caller inlined only when small (-ocimfs=20): the inlined
-# module deflates 2.0 % smaller than with -Oz --converge alone (33.4 against
-# 34.0 KB) at the same CPU per call in Node (1.00-1.02 x). Never inlining
-# them (-ocimfs=0) was 0.1 KB larger and cost 2.6-3.8 % more CPU.
+# module deflates about 2 % smaller than with -Oz --converge alone, at the
+# same CPU per call; never inlining them (-ocimfs=0) is larger and slower.
 # WASM_OPT_PASSES replaces the passes (experiments).
 wasm_opt_passes=${WASM_OPT_PASSES:-"--flatten --rereloop -Oz -Oz --converge -ocimfs=20"}
 

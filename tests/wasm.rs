@@ -1,4 +1,4 @@
-//! wasm-bindgen tests: the compiled module's exports (src/wasm/mod.rs),
+//! wasm-bindgen tests: the compiled module's exports (bindings/src/exports.rs),
 //! driven from Rust the way js/api.js drives them, in Node and in headless
 //! Chromium (`make test` runs both). They check what only the wasm build can
 //! show: the exports' value crossing (tags, numbers, a string's length in
@@ -292,7 +292,7 @@ fn an_answer_cut_off_after_its_status_crosses_with_its_status_and_request_id() {
     }
 }
 
-/// The module reads HTTP dates with the engine's `Date` (src/platform.rs):
+/// The module reads HTTP dates with the engine's `Date` (engine/src/platform.rs):
 /// every form, valid or not (day 0..39 of each month, every weekday, years
 /// around the two-digit pivot, out-of-range times), must read as httpdate
 /// reads it natively.

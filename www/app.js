@@ -340,6 +340,36 @@ function wireOperations() {
   $("btn-op-unblock").addEventListener("click", operatorScope("unblock", "ACTIVE", "unblockCardForUser", "unblocked"));
   $("operator-form").addEventListener("submit", (ev) => ev.preventDefault());
 
+  // Both scopes take the PIN typed above; it is shown nowhere, the log included.
+  const setPin = (forUser) => () => {
+    const card = current();
+    if (!card) return;
+    const { cardId } = card;
+    const pin = $("pin").value;
+    const authUserId = $("auth-user-id").value.trim();
+    enqueue(() =>
+      call({
+        op: forUser ? "setCardPinForUser" : "setCardPin",
+        args: forUser ? [num(cardId), q(authUserId), "•••"] : [num(cardId), "•••"],
+        request: forUser ? `POST /cards/${cardId}/users/${authUserId}/pin` : `POST /cards/${cardId}/pin`,
+        title: `Couldn’t set the PIN of card #${cardId}`,
+        button: $(forUser ? "btn-op-pin" : "btn-pin"),
+        fields: forUser ? { pin: $("pin"), authUserId: $("auth-user-id") } : { pin: $("pin") },
+        extraSecrets: [pin],
+        invoke: (c) => (forUser ? c.setCardPinForUser(cardId, authUserId, pin) : c.setCardPin(cardId, pin)),
+        onSuccess: () => {
+          $("pin").value = "";
+          notify({ title: "PIN set", text: forUser ? `Card #${cardId} has a PIN for auth user ${authUserId}.` : `Card #${cardId} has a PIN.` });
+        },
+      }),
+    );
+  };
+  $("pin-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    setPin(false)();
+  });
+  $("btn-op-pin").addEventListener("click", setPin(true));
+
   $("rename-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     const card = current();

@@ -3,7 +3,7 @@
 // package: the same validation rules and messages, the same MigoError
 // fields, the same envelope decoding and secret scrubbing, token provider,
 // timeouts, abort, redirect refusal, `fetch` and `onRequest` options, and
-// retry rules. It mirrors src/engine/ rule by rule; where plain JS makes an
+// retry rules. It mirrors engine/src/ rule by rule; where plain JS makes an
 // edge case differ, the comment says so. It is not published.
 // Its endpoint table is the package's operations list; tests/js/plain-client.test.mjs
 // runs bench/conformance.mjs against the package in `make test`.
@@ -20,7 +20,7 @@ export class MigoError extends Error {
   }
 }
 
-// ---- errors (src/engine/error.rs) -------------------------------------------
+// ---- errors (engine/src/error.rs) -------------------------------------------
 
 function err(kind, message, extra) {
   return { kind, message, field: undefined, status: undefined, code: undefined, errors: undefined,
@@ -54,7 +54,7 @@ class Fail {
 const fail = (e) => { throw new Fail(e); };
 const toJsError = (x) => (x instanceof Fail ? toJs(x.e, x.cause) : x);
 
-// ---- reading JS values (src/wasm/convert.rs) -------------------------------
+// ---- reading JS values (bindings/src/exports.rs) -------------------------------
 
 const ABSENT = { t: "undefined" };
 const UNREADABLE = { t: "a value that could not be read" };
@@ -94,7 +94,7 @@ function signalOf(v) {
     ? v : undefined;
 }
 
-// ---- validation (src/engine/validate.rs) -------------------------------------
+// ---- validation (engine/src/validate.rs) -------------------------------------
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_ID_CHARS = 256;
@@ -204,6 +204,12 @@ function text(field, i, max, kind = validation) {
   return s;
 }
 
+function pin(i) {
+  if (i.t !== "string") fail(requiredOrType("pin", i, "a string of 4 to 12 digits"));
+  if (!/^[0-9]{4,12}$/.test(i.v)) fail(validation("pin", "pin must be 4 to 12 digits (0-9)"));
+  return i.v;
+}
+
 function intIn(field, i, lo, hi, kind = validation) {
   if (i.t === "number") {
     if (Number.isInteger(i.v) && i.v >= lo && i.v <= hi) return i.v;
@@ -224,7 +230,7 @@ function headerValue(field, i, max, kind) {
   fail(kind(field, `${field} must be a string, got ${i.t}`));
 }
 
-// ---- environments and options (src/engine/config.rs) -------------------------
+// ---- environments and options (engine/src/config.rs) -------------------------
 
 const ENVS = {
   production: { api: "https://api.ali.app/rest", web: "https://web.migopayments.com" },
@@ -303,13 +309,13 @@ export function makeConfig(options) {
 
 // ---- the endpoint table and request building (endpoints.rs, request.rs) ---
 
-const FIELD = ["userId", "authUserId", "cardId", "clientId", "card", "alias", "viewToken", "month", "year"];
-const [UserId, AuthUserId, CardId, ClientId, Card, Alias, ViewToken, Month, Year] = FIELD.keys();
+const FIELD = ["userId", "authUserId", "cardId", "clientId", "card", "alias", "viewToken", "month", "year", "pin"];
+const [UserId, AuthUserId, CardId, ClientId, Card, Alias, ViewToken, Month, Year, Pin] = FIELD.keys();
 const WIRE = FIELD.map((f) => (f === "viewToken" ? "token" : f));
-const SECRET = [Card, ViewToken];
+const SECRET = [Card, ViewToken, Pin];
 
 // The endpoint table, as the package lists it (pkg/testing/operations.js,
-// written from src/engine/endpoints.rs): name, method, path ("{param}" for an
+// written from engine/src/endpoints.rs): name, method, path ("{param}" for an
 // argument), query, body, optional parameters, retry class, and the method's
 // arguments (a parameter, or a list of them for an object argument).
 const TABLE = operations.map((o) => [o.name, o.method, o.path.slice(1).split("/"), o.query, o.body, o.optional, o.retry, o.args]);
@@ -329,6 +335,7 @@ function validateParam(p, raw) {
     case Alias: return alias(raw);
     case ViewToken: return text("viewToken", raw, 4096);
     case Month: return intIn("month", raw, 1, 12);
+    case Pin: return pin(raw);
     default: return intIn("year", raw, 1000, 9999);
   }
 }
@@ -378,7 +385,7 @@ export function build(ep, args, baseUrl, token, applicationId) {
   return { method: ep.method, url, redactedUrl, headers, body };
 }
 
-// ---- responses (src/engine/response.rs) ---------------------------------------
+// ---- responses (engine/src/response.rs) ---------------------------------------
 
 const CODE_NAMES = { 7000: "CHECK_PARAMETERS", 7100: "USER_NOT_FOUND", 7200: "CARD_NOT_FOUND", 7205: "INCORRECT_PIN",
   7210: "CARD_NOT_UPDATED", 7213: "INVALID_STATUS_CARD", 7220: "THIRD_PARTY_CARD_NOT_FOUND", 7303: "INSUFFICIENT_FUNDS" };
@@ -392,7 +399,7 @@ function statusMessage(status, code, detail) {
   return `${m}: ${detail || STATUS_TEXT[status] || "request failed"}`;
 }
 
-// ---- scrubbing (src/engine/secret.rs) -----------------------------------------
+// ---- scrubbing (engine/src/secret.rs) -----------------------------------------
 //
 // Every echo of a secret (4 characters or more) becomes `***`, or the card
 // mask when the secret is a card number, and every full card number is
@@ -431,7 +438,7 @@ function echoPattern(secret) {
   return new RegExp(parts.join(""), "g");
 }
 
-/** Full card numbers in `text`: every run of groups that makes one (src/engine/secret.rs, card_spans). */
+/** Full card numbers in `text`: every run of groups that makes one (engine/src/secret.rs, card_spans). */
 function cardSpans(text, spans) {
   const GROUP = /[0-9]+/g;
   let m;
@@ -602,7 +609,7 @@ export function decode(status, bodyText, requestId, secrets, cutOff) {
   return { error: withId(e) };
 }
 
-// ---- retries (src/engine/retry.rs) --------------------------------------------
+// ---- retries (engine/src/retry.rs) --------------------------------------------
 
 // A failure is { kind: "network" | "timeout" | "undecodable" | "redirect" | "status", followed?, status?, retryAfterMs? }.
 const TRANSIENT = [408, 429, 500, 502, 503, 504];
@@ -682,7 +689,7 @@ export function parseRetryAfter(value, date, wallMs) {
   return Math.max(at - from, 0);
 }
 
-// ---- the call (src/engine/call.rs, and the driver in js/api.js) --------------
+// ---- the call (engine/src/call.rs, and the driver in js/api.js) --------------
 
 const TIMED_OUT = { timedOut: true };
 const ABORTED = { aborted: true };
@@ -826,7 +833,7 @@ function ownEffect(first, refusal) {
   };
 }
 
-// ---- the client (src/engine/client.rs, src/engine/token.rs, js/api.js) ----------
+// ---- the client (engine/src/client.rs, engine/src/token.rs, js/api.js) ----------
 
 const accessToken = (i) => headerValue("accessToken", i, 8192, configError);
 
@@ -846,7 +853,7 @@ export class MigoClient {
   #onRequest;
   #fetch;
   // The provider's token and the ticket that fetched it; the fetch in
-  // progress and until when it is shared (src/engine/token.rs).
+  // progress and until when it is shared (engine/src/token.rs).
   #current;
   #pending;
   #lastTicket = 0;

@@ -3,8 +3,8 @@
 //! class's words. Each `match` is exhaustive, so a new `Op`, `Param` or
 //! `RetryClass` does not compile until it is described here.
 
+use migo_cards::engine::endpoints::RetryClass;
 use migo_cards::engine::endpoints::{Method, Op, Param};
-use migo_cards::engine::retry::RetryClass;
 
 pub struct OpDoc {
     /// The declaration's first words, before the request: "Blocks a card".
@@ -35,6 +35,8 @@ pub fn op_doc(op: Op) -> OpDoc {
             result: "Statement",
             object_args: &[(1, "StatementPeriod")],
         },
+        Op::SetCardPin => doc("Sets or changes the card's PIN, in the cardholder's session", "void"),
+        Op::SetCardPinForUser => doc("Sets one user's PIN on a shared card, in operator scope", "void"),
     }
 }
 
@@ -70,6 +72,7 @@ pub fn param_doc(p: Param) -> ParamDoc {
         Param::Alias | Param::ViewToken => plain("string"),
         Param::Month => ParamDoc { ts: "number", doc: "1 to 12.", defaulted: false },
         Param::Year => ParamDoc { ts: "number", doc: "1000 to 9999.", defaulted: false },
+        Param::Pin => plain("string"),
     }
 }
 

@@ -13,8 +13,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use migo_cards::engine::endpoints::RetryClass;
 use migo_cards::engine::endpoints::{Endpoint, JsArg, Method, Param, Seg, ENDPOINTS};
-use migo_cards::engine::retry::{decide, Decision, Failure, RetryClass};
+use migo_cards::engine::retry::{decide, Decision, Failure};
 
 pub mod docs;
 
@@ -37,7 +38,7 @@ pub fn outputs() -> Vec<Output> {
         Output { file: "README.md", region: Some("endpoints"), text: readme_table() },
         Output { file: "js/index.d.ts", region: Some("arguments"), text: ts_arguments() },
         Output { file: "js/index.d.ts", region: Some("methods"), text: ts_methods() },
-        Output { file: "src/wasm/describe.rs", region: Some("describe"), text: describe_const() },
+        Output { file: "bindings/src/describe.rs", region: Some("describe"), text: describe_const() },
         Output { file: "js/testing/operations.js", region: None, text: operations_js() },
         Output { file: "js/testing/index.d.ts", region: Some("operations"), text: operations_dts() },
     ]
@@ -316,7 +317,7 @@ fn fields(ps: &[Param]) -> String {
 /// The operations list migo-cards/testing exports.
 pub fn operations_js() -> String {
     let mut out = String::from(
-        "// The card operations as src/engine/endpoints.rs describes them, written by\n\
+        "// The card operations as engine/src/endpoints.rs describes them, written by\n\
          // `make generate` (gen/): edit the table, not this file. Parameters are\n\
          // named as the caller knows them; `wire` maps those named otherwise on the\n\
          // wire.\n\

@@ -1,5 +1,5 @@
 // Instantiates the module into its generated bindings (./bindings.js,
-// written by wasm-bindgen from src/wasm/mod.rs and staged here by
+// written by wasm-bindgen from bindings/src/exports.rs and staged here by
 // scripts/build-pkg-js.mjs): synchronously for the node build, from what
 // `init(input)` accepts for the browser build.
 import * as bindings from "./bindings.js";
@@ -23,9 +23,11 @@ export function instantiateJs(core) {
   start({ exports: core.instantiate(bindings) });
 }
 
-/** Instantiates compiled or raw module bytes synchronously (the node build). */
+/** Instantiates compiled or raw module bytes synchronously (the node, Workers and edge builds). */
 export function instantiateSync(source) {
-  const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+  // Not `instanceof WebAssembly.Module`: Next.js's edge sandbox hands over a module of another realm.
+  const bytes = ArrayBuffer.isView(source) || source instanceof ArrayBuffer;
+  const module = bytes ? new WebAssembly.Module(source) : source;
   start(new WebAssembly.Instance(module, importsOf(module)));
 }
 

@@ -186,15 +186,15 @@ export interface TestGateway {
 /** A new gateway with its own state. */
 export function createTestGateway(options?: TestGatewayOptions): TestGateway;
 
-// BEGIN GENERATED operations: `make generate` writes these from src/engine/endpoints.rs
+// BEGIN GENERATED operations: `make generate` writes these from engine/src/endpoints.rs
 /** An operation's HTTP method. */
 export type OperationMethod = "GET" | "POST" | "PATCH";
 /** When a failed attempt is tried again: `setsState` sets a state; `actsAtMostOnce` acts at most once; `neverRetried` never retried. */
 export type RetryClass = "setsState" | "actsAtMostOnce" | "neverRetried";
 /** A method of `MigoClient` that calls the gateway. */
-export type OperationName = "issueCard" | "linkCard" | "activateCard" | "blockCard" | "unblockCard" | "blockCardForUser" | "unblockCardForUser" | "updateCardAlias" | "getCardDetails" | "createStatement";
+export type OperationName = "issueCard" | "linkCard" | "activateCard" | "blockCard" | "unblockCard" | "blockCardForUser" | "unblockCardForUser" | "updateCardAlias" | "getCardDetails" | "createStatement" | "setCardPin" | "setCardPinForUser";
 /** A parameter, as the caller names it. */
-export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card" | "alias" | "viewToken" | "month" | "year";
+export type ParamName = "userId" | "authUserId" | "cardId" | "clientId" | "card" | "alias" | "viewToken" | "month" | "year" | "pin";
 // END GENERATED operations
 
 /** One card operation of the SDK, as its endpoint table describes it. */

@@ -12,7 +12,8 @@
 // a rejected fetch. Where Jest's jsdom environment lacks TextEncoder and
 // TextDecoder, the build injects the SDK's fallback (js/load/text.js).
 import { Gateway, initSync } from "./glue/migo_gateway_wasm.js";
-import { WASM_BASE64 } from "./wasm.js";
+// The module as base64; in the Workers and edge build (./edge.js), compiled by their bundler.
+import { GATEWAY_WASM } from "./wasm.js";
 import { configError } from "../error.js";
 
 // The SDK's card operations (generated from its endpoint table), for tests that cover each one.
@@ -27,8 +28,13 @@ let loaded = false;
 /** Compiles and instantiates the module once per process; every gateway lives in it. */
 function load() {
   if (loaded) return;
+  let module = GATEWAY_WASM;
   // The JavaScript build's initSync starts its wasm2js module and reads no argument.
-  initSync(MIGO_JS_BUILD ? undefined : { module: new WebAssembly.Module(fromBase64(WASM_BASE64)) });
+  if (MIGO_JS_BUILD) module = undefined;
+  else if (typeof module === "string") module = new WebAssembly.Module(fromBase64(module));
+  // Next.js's edge sandbox hands over a module of another realm, which the glue's `instanceof` would compile again.
+  else if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
+  initSync(module && { module });
   loaded = true;
 }
 
@@ -112,7 +118,9 @@ async function readRequest(input, init) {
     // rejects what fetch rejects). The signal is taken apart: one from
     // another realm (jsdom's, say) would be refused here, not by fetch.
     const request = new RequestClass(input, init === undefined ? undefined : { ...init, signal: null });
-    const body = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+    // A string body (the SDK's) is encoded here: a browser reads a body in a task of its own (see readsInMicrotasks).
+    const text = init?.body;
+    const body = request.body === null ? null : typeof text === "string" ? new TextEncoder().encode(text) : new Uint8Array(await request.arrayBuffer());
     return { method: request.method, url: new URL(request.url), headers: [...request.headers], body, signal };
   }
   return readRequestByHand(input, init ?? {}, signal);
@@ -244,7 +252,29 @@ function makeResponse(reply, request) {
   // What a network answer has and a constructed Response lacks.
   Object.defineProperty(res, "url", { value: url });
   Object.defineProperty(res, "type", { value: "basic" });
+  if (body) readsInMicrotasks(res, body);
   return res;
+}
+
+/**
+ * Makes the reads of `res`'s body (`bytes`) settle in microtasks, as Node's
+ * do: a browser reads a body in a task of its own, which fake timers that
+ * advance do not wait for, so the answer would land later on their clock.
+ */
+function readsInMicrotasks(res, bytes) {
+  const decode = () => new TextDecoder().decode(bytes);
+  const reads = { arrayBuffer: () => bytes.slice().buffer, text: decode, json: () => JSON.parse(decode()) };
+  for (const [name, convert] of Object.entries(reads)) {
+    const native = res[name];
+    Object.defineProperty(res, name, {
+      value() {
+        // The platform's read marks the body used, or rejects as it does when it was.
+        if (res.bodyUsed) return native.call(res);
+        native.call(res).catch(() => {});
+        return new Promise((resolve) => resolve(convert()));
+      },
+    });
+  }
 }
 
 // ---- the gateway ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// The card operations as src/engine/endpoints.rs describes them, written by
+// The card operations as engine/src/endpoints.rs describes them, written by
 // `make generate` (gen/): edit the table, not this file. Parameters are
 // named as the caller knows them; `wire` maps those named otherwise on the
 // wire.
@@ -13,6 +13,8 @@ export const operations = Object.freeze([
   Object.freeze({ name: "updateCardAlias", method: "PATCH", path: "/cards/{cardId}", query: [], body: ["alias"], optional: [], retry: "setsState", args: ["cardId", "alias"] }),
   Object.freeze({ name: "getCardDetails", method: "GET", path: "/users/{userId}/cards/{cardId}", query: ["viewToken"], body: [], optional: [], retry: "neverRetried", args: ["userId", "cardId", "viewToken"] }),
   Object.freeze({ name: "createStatement", method: "POST", path: "/cards/{cardId}/statements", query: [], body: ["month", "year"], optional: [], retry: "actsAtMostOnce", args: ["cardId", ["month", "year"]] }),
+  Object.freeze({ name: "setCardPin", method: "POST", path: "/cards/{cardId}/pin", query: [], body: ["pin"], optional: [], retry: "actsAtMostOnce", args: ["cardId", "pin"] }),
+  Object.freeze({ name: "setCardPinForUser", method: "POST", path: "/cards/{cardId}/users/{authUserId}/pin", query: [], body: ["pin"], optional: [], retry: "actsAtMostOnce", args: ["cardId", "authUserId", "pin"] }),
 ]);
 
 /** Wire names that differ from the caller's. */

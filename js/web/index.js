@@ -3,7 +3,7 @@
 import { instantiate, instantiateJs } from "../load/module.js";
 import deflatedWasm from "./wasm.js";
 import { inflatedWasm } from "../load/inline.js";
-import { bind, noWebAssembly, unavailable, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
+import { bind, constructBeforeLoad, noWebAssembly, unavailable, MigoClient, MigoError, activationUrl, isValidCardNumber } from "../api.js";
 
 /**
  * The inlined module, compiling. It starts when this file is imported, so
@@ -20,6 +20,9 @@ function compileInlined() {
 // Without WebAssembly nothing compiles: init() loads the JavaScript build.
 let compiled = noWebAssembly() ? undefined : compileInlined();
 let ready;
+// A client may be constructed before init() (a test's beforeEach, a module's
+// top level): it calls init() itself. MIGO_NAMES is written in by the build.
+constructBeforeLoad(init, MIGO_NAMES);
 
 /**
  * The module's JavaScript build (./core.js, made by wasm2js), for engines

@@ -277,6 +277,7 @@ on_both_skins!(
     no_body_endpoints_refuse_bodies,
     not_found_and_routing_errors,
     update_alias,
+    pins_are_set_never_kept_nor_logged,
     card_details_need_a_single_use_view_token,
     statements_are_created_and_counted,
     status_code_envelope_reading,
@@ -907,6 +908,38 @@ fn reset_clears_everything(start: Start) {
     assert_eq!(res.data()["statementId"], "stmt-1");
 }
 
+fn pins_are_set_never_kept_nor_logged(start: Start) {
+    let addr = start(cfg());
+    let id = api(addr, "POST", "/users/1001/cards/virtuals", None).data()["cardId"].as_u64().unwrap();
+    let pin = |path: &str, body: Value| api(addr, "POST", path, Some(body));
+    // INACTIVE and ACTIVE cards take one; the answer has no data.
+    let res = pin(&format!("/cards/{id}/pin"), json!({"pin": "0420"}));
+    assert_eq!((res.status, res.json().get("data").is_none()), (200, true), "{}", res.text());
+    api(addr, "POST", &format!("/users/1001/cards/{id}/activate"), None);
+    assert_eq!(pin(&format!("/cards/{id}/users/1002/pin"), json!({"pin": "4321"})).status, 200);
+    let card = state(addr)["cards"][0].clone();
+    assert_eq!((card["pinSet"].clone(), card["pinUsers"].clone()), (json!(true), json!(["1001", "1002"])));
+    // Refusals: the body, the user, the card, its state; none repeats the PIN.
+    for (path, body, status, code) in [
+        (format!("/cards/{id}/pin"), json!({"pin": 4321}), 400, "7000"),
+        (format!("/cards/{id}/pin"), json!({"pin": "12"}), 400, "7000"),
+        (format!("/cards/{id}/pin"), json!({"pin": "4321", "old": "1"}), 400, "7000"),
+        (format!("/cards/{id}/users/ghost/pin"), json!({"pin": "4321"}), 404, "7100"),
+        ("/cards/999/pin".to_string(), json!({"pin": "4321"}), 404, "7200"),
+    ] {
+        let res = pin(&path, body.clone());
+        assert_eq!((res.status, res.code()), (status, code.to_string()), "{body}: {}", res.text());
+        assert!(!res.text().contains("4321"), "{}", res.text());
+    }
+    api(addr, "POST", &format!("/users/1001/cards/{id}/block"), None);
+    let res = pin(&format!("/cards/{id}/pin"), json!({"pin": "7213"}));
+    assert_eq!((res.status, res.code()), (409, "7213".to_string()));
+    let log = state(addr)["requests"].to_string();
+    for secret in ["0420", "4321", "7213"] {
+        assert!(!log.contains(secret), "{secret} in {log}");
+    }
+}
+
 fn seeded_cards_and_the_state_listing(start: Start) {
     let addr = start(cfg());
     let res = admin(addr, "POST", "/cards", Some(json!({"userId": "1002", "status": "BLOCKED", "alias": "Old"})));
@@ -914,7 +947,7 @@ fn seeded_cards_and_the_state_listing(start: Start) {
     assert_eq!(
         res.json(),
         json!({"cardId": 5_000_001, "userId": "1002", "status": "BLOCKED", "alias": "Old",
-               "maskedPan": res.json()["maskedPan"].clone()})
+               "maskedPan": res.json()["maskedPan"].clone(), "pinSet": false, "pinUsers": []})
     );
     // A seeded card behaves like any other; seeding is not an API request.
     assert_eq!(api(addr, "POST", "/users/1002/cards/5000001/activate", None).code(), "7213");

@@ -6,9 +6,10 @@
 // component that uses the SDK while Next prerenders it, a client component
 // that Next prerenders on the server and that issues a card from a click in
 // Chromium, a server component that issues a card per request, and a route
-// handler. In `next dev` (React StrictMode), the README's point about
-// effects: one card from a click or from the deduplicated effect, two from
-// the naive effect.
+// handler in the Node.js runtime and one in the Edge runtime, which also
+// runs migo-cards/testing. In `next dev` (React StrictMode), the README's
+// point about effects: one card from a click or from the deduplicated
+// effect, two from the naive effect.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
@@ -74,17 +75,22 @@ describe("a Next.js 16 app using migo-cards (App Router, no config)", { timeout:
     assert.ok(cards.some((c) => c.cardId === card.cardId), "the gateway holds the card the server issued");
   }
 
-  async function assertRouteHandler(base) {
-    const ok = await fetch(`${base}/api/cards`, { method: "POST", body: JSON.stringify({ userId: "1002" }) });
+  /** `route` (a route handler) issues a card for 1002, and answers a bad user id with the MigoError's kind. */
+  async function assertRouteHandler(base, route = "/api/cards") {
+    const post = (userId) => fetch(`${base}${route}`, { method: "POST", body: JSON.stringify({ userId }) });
+    const ok = await post("1002");
     assert.equal(ok.status, 200, await ok.clone().text());
     const { card } = await ok.json();
     assert.deepEqual([card.userId, card.status], ["1002", "INACTIVE"]);
     const { cards } = await gw.state();
     assert.ok(cards.some((c) => c.cardId === card.cardId && c.userId === "1002"));
-    const bad = await fetch(`${base}/api/cards`, { method: "POST", body: JSON.stringify({ userId: "" }) });
+    const bad = await post("");
     assert.equal(bad.status, 400);
     assert.deepEqual(await bad.json(), { kind: "validation", field: "userId" });
   }
+
+  // The Edge runtime's route handler, given the gateway by `?api=`.
+  const edgeRoute = () => `/api/edge?api=${encodeURIComponent(gw.api)}`;
 
   /** The prerendered server component's output, as Next wrote it at build time. */
   function prerenderedResult(html) {
@@ -100,7 +106,9 @@ describe("a Next.js 16 app using migo-cards (App Router, no config)", { timeout:
       let output;
       before(async () => {
         output = await builds[mode];
-        assert.doesNotMatch(output, /download|warn|error/i, `next build printed a warning:\n${output}`);
+        // Next's notices about any use of the Edge runtime (deprecated, not prerendered) are not about the package.
+        const notices = /^.*(The Edge Runtime is deprecated|Using edge runtime on a page).*$/gm;
+        assert.doesNotMatch(output.replace(notices, ""), /download|warn|error/i, `next build printed a warning:\n${output}`);
         const argv = next("start", path.join(project.dir, mode), "-H", "127.0.0.1", "-p", "0");
         server = await startNodeServer(argv[0], argv.slice(1), {
           cwd: project.dir,
@@ -131,6 +139,14 @@ describe("a Next.js 16 app using migo-cards (App Router, no config)", { timeout:
       test("a server component issues a card per request", () => assertServerPage(`${server.url}/server`));
 
       test("a route handler issues a card, and answers a bad user id with the MigoError's kind", () => assertRouteHandler(server.url));
+
+      test("an Edge runtime route handler does the same (the edge-light entry)", () => assertRouteHandler(server.url, edgeRoute()));
+
+      test("an Edge runtime route handler runs migo-cards/testing's createTestGateway()", async () => {
+        const res = await fetch(`${server.url}/api/edge-testing`);
+        assert.equal(res.status, 200, await res.clone().text());
+        assert.deepEqual(await res.json(), { status: "ACTIVE", statuses: [201, 200] });
+      });
     });
   }
 
@@ -172,9 +188,10 @@ describe("a Next.js 16 app using migo-cards (App Router, no config)", { timeout:
       assert.equal(await issued(), 2);
     });
 
-    test("a server component and a route handler work in development too", async () => {
+    test("a server component and both route handlers (Node.js and Edge runtimes) work in development too", async () => {
       await assertServerPage(`${server.url}/server`);
       await assertRouteHandler(server.url);
+      await assertRouteHandler(server.url, edgeRoute());
     });
   });
 });

@@ -2,19 +2,22 @@
 // one fresh project beside Vitest, Jest and jest-environment-jsdom, and the
 // same card flow (issue, activate, a 7213 refusal, details behind a view
 // token, a lost answer, an expired token refreshed) run with no server in
-// Vitest, Jest's node and jsdom environments, Node's test runner and a
-// Chromium page (the installed files with an import map, and a Vite build),
-// plus fake timers driving a Retry-After wait. The README's "Testing your
-// app" example is extracted from the installed README and run by Vitest, so
-// the two cannot drift.
+// Vitest (its node mode and its browser mode in Chromium), Jest's node and
+// jsdom environments, Node's test runner and a Chromium page (the installed
+// files with an import map, and a Vite build), plus fake timers driving a
+// Retry-After wait. The README's "Testing your app" example is extracted
+// from the installed README and run by Vitest in both modes, so the two
+// cannot drift.
 import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createProject, installedVersions, launchChromium, run } from "./lib.mjs";
 
-// Vitest 5 needs Node 22; 4 runs on the Node 20 of this machine.
-const DEPS = ["vitest@^4", "jest@^30", "jest-environment-jsdom@^30"];
+// Vitest 5 needs Node 22; 4 runs on the Node 20 of this machine. Its
+// browser mode drives Debian's Chromium through Playwright (whose npm
+// package downloads no browser).
+const DEPS = ["vitest@^4", "@vitest/browser-playwright@^4", "playwright@^1", "jest@^30", "jest-environment-jsdom@^30"];
 const CONTENT_TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".cjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
 
 /**
@@ -53,21 +56,37 @@ describe("migo-cards/testing in a consumer's test runners and page", { timeout: 
 
   after(() => project?.cleanup());
 
-  test("Vitest: the card flow, fake timers, and the README's example", async () => {
+  /**
+   * `vitest run` in the project with `args`, which must pass and include the
+   * README's example; resolves to the "file: title" of each test that passed.
+   */
+  async function vitest(label, args = []) {
     assert.ok(Object.keys(readmeFiles).some((f) => f.endsWith(".test.js")), `the README example has a test file: ${Object.keys(readmeFiles)}`);
     const t0 = performance.now();
-    const report = path.join(dir, "vitest-report.json");
-    await run(process.execPath, [path.join(project.dir, "node_modules/vitest/vitest.mjs"), "run", "--reporter=json", `--outputFile=${report}`], { cwd: dir });
-    console.log(`vitest: ${since(t0)}`);
-    const result = JSON.parse(await readFile(report, "utf8"));
+    const report = path.join(dir, `${label}-report.json`);
+    // A failing run still writes its report, whose messages say more than the exit code.
+    const failed = await run(process.execPath, [path.join(project.dir, "node_modules/vitest/vitest.mjs"), "run", ...args, "--reporter=json", `--outputFile=${report}`], { cwd: dir }).then(
+      () => undefined,
+      (e) => e,
+    );
+    console.log(`${label}: ${since(t0)}`);
+    const result = JSON.parse(await readFile(report, "utf8").catch(() => Promise.reject(failed)));
     const passed = result.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === "passed").map((a) => `${path.relative(dir, f.name)}: ${a.title}`));
-    assert.equal(result.numFailedTests, 0, JSON.stringify(result.testResults.map((f) => f.message), null, 2));
-    assert.ok(passed.some((t) => t.startsWith("vitest/flow.test.js: issue, activate")), passed.join("\n"));
-    assert.ok(passed.some((t) => t.startsWith("vitest/flow.test.js: fake timers")), passed.join("\n"));
+    const why = result.testResults.flatMap((f) => [f.message, ...f.assertionResults.flatMap((a) => a.failureMessages ?? [])]).filter(Boolean);
+    assert.equal(result.numFailedTests, 0, why.join("\n"));
     const fromReadme = passed.filter((t) => t.startsWith("vitest/readme/"));
     assert.ok(fromReadme.length >= 3, `the README's tests ran: ${passed.join("\n")}`);
     assert.equal(result.numTotalTests, passed.length);
-  });
+    return passed;
+  }
+
+  for (const [mode, args] of [["node", []], ["browser", ["--config", "vitest.browser.config.mjs"]]]) {
+    test(`Vitest's ${mode} mode: the card flow, fake timers, and the README's example, unchanged`, async () => {
+      const passed = await vitest(`vitest-${mode}`, args);
+      assert.ok(passed.some((t) => t.startsWith("vitest/flow.test.js: issue, activate")), passed.join("\n"));
+      assert.ok(passed.some((t) => t.startsWith("vitest/flow.test.js: fake timers")), passed.join("\n"));
+    });
+  }
 
   test("Jest: the card flow and fake timers in the node and the jsdom environment", async () => {
     const t0 = performance.now();

@@ -236,6 +236,28 @@ describeEngines((engine, browser) => {
       await page.waitFor(() => document.querySelector("[data-testid=card-alias]").textContent === "Groceries");
       await expectCardState(page, "ACTIVE");
 
+      // ---- a PIN, in both scopes: a masked input, shown nowhere ------------------------------
+      assert.equal(await page.evaluate(() => document.querySelector("[data-testid=pin-input]").type), "password");
+      await page.fill(byTestId("pin-input"), "12");
+      await press(page, "btn-pin");
+      const refused = await lastLogEntry(page, "setCardPin");
+      assert.equal(refused.outcome, "error");
+      await page.fill(byTestId("pin-input"), "0420");
+      await press(page, "btn-pin");
+      await page.waitFor(() => document.querySelectorAll("[data-testid=log-entry][data-op=setCardPin]").length === 2);
+      const pinSet = await lastLogEntry(page, "setCardPin");
+      assert.deepEqual([pinSet.outcome, pinSet.request], ["ok", `POST /cards/${cardId}/pin`]);
+      await page.fill(byTestId("pin-input"), "8642");
+      await page.evaluate(() => {
+        for (const close of document.querySelectorAll(".toast .toast-close")) close.click();
+      });
+      await press(page, "btn-op-pin");
+      const forUser = await lastLogEntry(page, "setCardPinForUser");
+      assert.equal(forUser.outcome, "ok");
+      assert.match(forUser.request, new RegExp(`^POST /cards/${cardId}/users/[^/]+/pin$`));
+      const shown = await page.evaluate(() => document.body.innerText + JSON.stringify(localStorage) + JSON.stringify(sessionStorage));
+      for (const pin of ["0420", "8642"]) assert.equal(shown.includes(pin), false, `the PIN ${pin} is shown`);
+
       // ---- details: a view token, then PAN and CVV only on click, masked again ---------------
       const maskedPan = await text(page, byTestId("card-pan"));
       const last4 = maskedPan.match(/(\d{4})\s*$/)[1];
@@ -322,6 +344,9 @@ describeEngines((engine, browser) => {
         "activateCard",
         "unblockCard",
         "updateCardAlias",
+        "setCardPin",
+        "setCardPin",
+        "setCardPinForUser",
         "viewToken",
         "getCardDetails",
         "createStatement",

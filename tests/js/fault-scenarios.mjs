@@ -53,6 +53,9 @@ export const FIXTURES = {
   linkCard: { userId: "alice", alias: "Linked", resolved: (v) => v.alias === "Linked" },
   createStatement: { card: "statement", month: 3, year: 2026, resolved: (v) => v.month === 3 },
   getCardDetails: { card: "details", userId: "1002", resolved: (v) => /^\d{16}$/.test(v.pan) },
+  // A PIN equal to a gateway code, and one with a leading zero.
+  setCardPin: { card: "pin", pin: "7213", resolved: (v) => v === undefined },
+  setCardPinForUser: { card: "pin", authUserId: "1002", pin: "0420", resolved: (v) => v === undefined },
 };
 
 /** A parameter's value for an operation: its fixture's, else one from the prepared context. */
@@ -149,6 +152,7 @@ export async function prepare(gw, token, { readSecrets = false, linkPan = random
   await act(ctx.blocked2, "block");
   ctx.alias = await issue();
   ctx.statement = await issue();
+  ctx.pin = await issue();
   ctx.details = await issue("1002");
   if (readSecrets) {
     const read = async (c) => {

@@ -111,7 +111,8 @@ test("the browser build names no .wasm file and no import.meta, so no bundler em
     assert.doesNotMatch(source, /\.wasm['"]|import\.meta/, file);
   }
   const manifest = JSON.parse(await readFile(pkg("package.json"), "utf8"));
-  assert.equal(manifest.files.filter((f) => f.endsWith(".wasm")).length, 0);
+  // Only the Workers and edge entries' (their bundlers import a .wasm compiled).
+  assert.deepEqual(manifest.files.filter((f) => f.endsWith(".wasm")).sort(), ["edge/migo_cards.wasm", "testing/gateway.wasm"]);
 });
 
 /** Runs `script` (an ES module's text) in a fresh Node with `flags`: what it printed, as JSON. */
@@ -167,6 +168,21 @@ console.log(JSON.stringify([big, m.activationUrl({ userId: "José" }), m.isValid
   assert.doesNotMatch(index, /^import[^(]*["']\.\/core\.js["']/m, "never a static import");
 });
 
+test("without WebAssembly a client of the browser build constructed before init() loads the JavaScript build itself, as with WebAssembly", async () => {
+  const script = `delete globalThis.WebAssembly;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+const answer = JSON.stringify({ success: true, data: { cardId: "c1", status: "INACTIVE" } });
+const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => answer });
+const client = new m.MigoClient({ accessToken: "tok", fetch });
+const bad = new m.MigoClient({ accessToken: "tok", environment: "staging" });
+let before;
+try { client.baseUrl; } catch (e) { before = e.field; }
+const card = await client.issueCard("1001");
+const e = await bad.issueCard("1001").catch((e) => e);
+console.log(JSON.stringify({ before, card: card.cardId, bad: [e instanceof m.MigoError, e.kind, e.field], baseUrl: client.baseUrl }));`;
+  assert.deepEqual(await run([], script), { before: "init", card: "c1", bad: [true, "config", "environment"], baseUrl: "https://api.ali.app/rest" });
+});
+
 test("the react-native build (rn/index.js) runs the JavaScript build, ready on import", async () => {
   const rn = probe(pkg("rn", "index.js"), { before: "delete globalThis.WebAssembly; delete globalThis.TextDecoder; delete globalThis.TextEncoder;", init: false });
   const seen = await run([], rn);
@@ -184,7 +200,19 @@ test("where the JavaScript build cannot load either, importing works and init() 
     const expected = { name: "MigoError", kind: "config", field: "init", wasm: true };
     const all = { init: expected, client: expected, activationUrl: expected, isValidCardNumber: expected };
     assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(path.join(dir, "node", "index.mjs"))), all);
-    assert.deepEqual(await run([], probe(path.join(dir, "web", "index.js"), { before: "delete globalThis.WebAssembly;" })), all);
+    // The browser build's client is constructed as with WebAssembly; each of its calls rejects with that MigoError.
+    assert.deepEqual(await run([], probe(path.join(dir, "web", "index.js"), { before: "delete globalThis.WebAssembly;" })), { ...all, client: "function" });
+    const calls = await run([], `delete globalThis.WebAssembly;
+const m = await import(${JSON.stringify(path.join(dir, "web", "index.js"))});
+const client = new m.MigoClient({ accessToken: "tok" });
+const seen = [];
+for (let i = 0; i < 2; i++) {
+  const e = await client.issueCard("1001").catch((e) => e);
+  seen.push({ migoError: e instanceof m.MigoError, kind: e.kind, field: e.field, wasm: /WebAssembly/.test(e.message) });
+}
+console.log(JSON.stringify(seen));`);
+    const rejected = { migoError: true, kind: "config", field: "init", wasm: true };
+    assert.deepEqual(calls, [rejected, rejected]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -220,4 +248,19 @@ test("the JavaScript builds name no .wasm file, no import.meta and nothing of No
   assert.equal(manifest.exports["."]["react-native"].default, "./rn/index.js");
   assert.equal(manifest.exports["./testing"]["react-native"].default, "./testing/core.js");
   for (const file of ["web/core.js", "node/core.cjs", "rn/index.js", "testing/core.js", "testing/core.cjs", "testing/node.mjs"]) assert.ok(manifest.files.includes(file), file);
+});
+
+test("a client constructed before init whose module fails to load rejects each call with a MigoError naming init, the failure its cause", async () => {
+  // No compileStreaming: the browser build's own loading fails (as a CSP's refusal would).
+  const script = `delete WebAssembly.compileStreaming;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+const client = new m.MigoClient({ accessToken: "tok" });
+const seen = [];
+for (let i = 0; i < 2; i++) {
+  const e = await client.issueCard("1001").catch((e) => e);
+  seen.push({ migoError: e instanceof m.MigoError, kind: e.kind, field: e.field, cause: e.cause?.name });
+}
+console.log(JSON.stringify(seen));`;
+  const expected = { migoError: true, kind: "config", field: "init", cause: "TypeError" };
+  assert.deepEqual(await run([], script), [expected, expected]);
 });

@@ -1,7 +1,8 @@
 // The browser build in Chromium with WebAssembly off (`--js-flags=--jitless`,
 // a stand-in for iOS Lockdown Mode): init() loads the JavaScript build
 // (web/core.js) and a page issues and activates a card through the local
-// gateway; with WebAssembly on, the same page never fetches that file.
+// gateway with a client constructed before init(); with WebAssembly on, the
+// same page never fetches that file.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -17,10 +18,11 @@ const PAGE = `<!doctype html>
   const result = (window.__result = { wasm: typeof WebAssembly });
   try {
     const { default: init, MigoClient, MigoError, isValidCardNumber } = await import("/pkg/web/index.js");
-    await init();
-    result.valid = isValidCardNumber("4111 1111 1111 1111");
+    // Constructed before init(), as a test's beforeEach may: its first call waits for the module.
     const client = new MigoClient({ accessToken: ${JSON.stringify(TOKEN)}, baseUrl: location.origin + "/rest" });
     const card = await client.issueCard("1001");
+    await init();
+    result.valid = isValidCardNumber("4111 1111 1111 1111");
     result.issued = card.cardId;
     await client.activateCard("1001", card.cardId);
     try {

@@ -26,12 +26,12 @@ after(() => gw.stop());
 /** A value for each parameter, in sets that exercise encoding and optional fields. */
 const VALUES = [
   { userId: "1001", authUserId: "1002", cardId: 5000001, alias: "Groceries", card: "4111 1111 1111 1111", clientId: "acme",
-    viewToken: "vt_abc/+=", month: 3, year: 2026 },
+    viewToken: "vt_abc/+=", month: 3, year: 2026, pin: "0420" },
   { userId: "a b/ü?#", authUserId: 7, cardId: "0042", alias: "Ünïcode \"quoted\" \\ ✓", card: "5555-5555-5555-4444",
-    clientId: "c&d=e", viewToken: "x".repeat(300), month: 12, year: 1999 },
+    clientId: "c&d=e", viewToken: "x".repeat(300), month: 12, year: 1999, pin: "123456789012" },
   // Optional fields left out: linkCard without alias, clientId from the client.
   { userId: 1003, authUserId: "u", cardId: 0, alias: undefined, card: "378282246310005", clientId: undefined,
-    viewToken: "t", month: 1, year: 9999 },
+    viewToken: "t", month: 1, year: 9999, pin: "7213" },
 ];
 
 /** The method arguments for an operation's argument list (a name, or a list for an object). */

@@ -334,15 +334,14 @@ test("an error body echoing secrets in message, errors[].message and extra field
 });
 
 test("an error body echoing a secret as errors[].code is scrubbed", async () => {
-  // Error codes are copied into `e.code` and the message without redaction.
+  // A code is copied into `e.code` and the message: it is scrubbed like any other echo.
   const leaks = await echoRun((s) => JSON.stringify({ success: false, errors: [{ code: s, message: "bad value" }] }));
   assert.deepEqual(leaks, []);
 });
 
 test("an error body echoing a secret with JSON escapes (as some encoders write '/' or non-ASCII) is scrubbed", async () => {
-  // `errors` is redacted as raw JSON text and parsed afterwards, so an escaped
-  // echo ("\u0074ok_live_…", "4111\/…") passes the redaction and JSON.parse
-  // restores the secret in e.errors.
+  // An escaped echo ("\u0074ok_live_…", "4111\/…") is a secret once JSON.parse
+  // has read it, so it must be found in its escaped form too.
   // (The last character is escaped: "\\u0035312…" would still contain "5312…".)
   const escape = (s) => `${s.slice(0, -1)}\\u${s.charCodeAt(s.length - 1).toString(16).padStart(4, "0")}`;
   const leaks = await echoRun((s) => `{"success":false,"errors":[{"code":"7000","message":"bad","value":"${escape(s)}"}]}`);
@@ -350,9 +349,9 @@ test("an error body echoing a secret with JSON escapes (as some encoders write '
 });
 
 test("a gateway error naming a full card number the SDK did not send is masked", async () => {
-  // The README promises no message holds a full card number. Here the
-  // gateway names the card of the call (which only it knows, e.g. for
-  // getCardDetails or activateCard): only the request's own values are redacted.
+  // No message holds a full card number, even one the request did not carry:
+  // here the gateway names the card of the call (which only it knows, e.g.
+  // for getCardDetails or activateCard), and the number is masked.
   const ctx = await prepare(gw, TOKEN, { readSecrets: true });
   const client = new MigoClient({ accessToken: TOKEN, baseUrl: gw.api });
   const hay = new Haystack();

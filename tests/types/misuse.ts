@@ -8,6 +8,9 @@ import init, { MigoClient, MigoError, activationUrl, isValidCardNumber, type Car
 import { createTestGateway, type TestGateway } from "migo-cards/testing";
 
 export async function misuses(client: MigoClient, e: MigoError, card: Card): Promise<void> {
+  // ---- a PIN is a string: a number would lose its leading zeros
+  // @ts-expect-error TS2345: pin is a string
+  client.setCardPin(5000001, 420);
   // ---- the client's options
   // @ts-expect-error TS2322: environment is "production" | "sandbox"
   new MigoClient({ accessToken: "t", environment: "staging" });

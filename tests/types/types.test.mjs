@@ -117,8 +117,11 @@ test("no `any` in migo-cards/testing's declarations, exported as ./testing with 
   assert.deepEqual(testing.split("\n").filter((l) => /\bany\b/.test(l)), [], "pkg/testing/index.d.ts");
   const manifest = JSON.parse(await readFile(path.join(root, "pkg", "package.json"), "utf8"));
   // require reads a CommonJS-format copy of the declarations (scripts/build-pkg-types.mjs).
+  // Workers and edge runtimes import their own build (its .wasm compiled), with the same types.
   assert.deepEqual(manifest.exports["./testing"], {
     require: { types: "./testing/index.d.cts", default: "./testing/index.cjs" },
+    workerd: { types: "./testing/index.d.ts", default: "./testing/edge.js" },
+    "edge-light": { types: "./testing/index.d.ts", default: "./testing/edge.js" },
     // The JavaScript build, for engines without WebAssembly (scripts/build-pkg-testing.sh).
     "react-native": { types: "./testing/index.d.ts", default: "./testing/core.js" },
     node: { types: "./testing/index.d.ts", default: "./testing/node.mjs" },

@@ -82,6 +82,8 @@ export type TypeChecks = [
   Assert<Equals<ReturnType<MigoClient["linkCard"]>, Promise<Card>>>,
   Assert<Equals<ReturnType<MigoClient["getCardDetails"]>, Promise<CardDetails>>>,
   Assert<Equals<ReturnType<MigoClient["createStatement"]>, Promise<Statement>>>,
+  Assert<Equals<ReturnType<MigoClient["setCardPin"]>, Promise<void>>>,
+  Assert<Equals<ReturnType<MigoClient["setCardPinForUser"]>, Promise<void>>>,
   Assert<Equals<ReturnType<typeof activationUrl>, string>>,
   Assert<Equals<ReturnType<typeof isValidCardNumber>, boolean>>,
   Assert<Equals<ReturnType<typeof init>, Promise<void>>>,
@@ -162,6 +164,8 @@ export async function lifecycle(client: MigoClient, controller: AbortController)
   await client.blockCardForUser(id, 1002, options);
   await client.unblockCardForUser(id, "1002");
   await client.unblockCardForUser("5000001", 1002, options);
+  const nothing: void = await client.setCardPin(id, "0420");
+  await client.setCardPinForUser(id, "1002", "0420", options);
   const renamed: Card | undefined = await client.updateCardAlias(id, "Groceries");
   await client.updateCardAlias(id, "Travel", options);
   void [linked, activated?.status, blocked?.status, unblocked?.status, renamed?.alias];

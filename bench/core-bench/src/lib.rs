@@ -4,9 +4,9 @@
 //! inside the module (no JavaScript, no boundary), so the benchmark can tell
 //! the core's share of a call's CPU from the driver's and the engine's.
 //!
-//! On wasm32, linking this crate makes the core allocate through a counting
-//! wrapper around the same allocator the package uses (rlsf; the core's
-//! feature `external-allocator`), so the benchmark sees live Rust heap
+//! On wasm32, linking this crate makes the module allocate through a counting
+//! wrapper around the same allocator the package uses (rlsf, this crate's
+//! global allocator), so the benchmark sees live Rust heap
 //! bytes: the wasm memory itself only ever grows, in 64 KiB pages, and would
 //! hide a slow leak for a long time. The wrapper costs three integer updates
 //! per allocation.
@@ -19,11 +19,11 @@ use alloc::borrow::ToOwned;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use migo_cards::engine::call::{Action, CallInput, Reply};
-use migo_cards::engine::client::{Client, ClientInput};
-use migo_cards::engine::config::ConfigInput;
-use migo_cards::engine::endpoints::{Param, ENDPOINTS};
-use migo_cards::engine::input::Input;
+use migo_cards_engine::call::{Action, CallInput, Reply};
+use migo_cards_engine::client::{Client, ClientInput};
+use migo_cards_engine::config::ConfigInput;
+use migo_cards_engine::endpoints::{Param, ENDPOINTS};
+use migo_cards_engine::input::Input;
 
 #[cfg(target_arch = "wasm32")]
 pub use counting::bench_memory;
@@ -34,7 +34,7 @@ mod counting {
     use core::alloc::{GlobalAlloc, Layout};
     use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-    use migo_cards::engine::Piece;
+    use migo_cards_engine::text::Piece;
 
     /// The core's `cat!`, which it keeps to itself: text and integers joined
     /// without `core::fmt`.
@@ -52,43 +52,41 @@ mod counting {
     static LIVE_BLOCKS: AtomicUsize = AtomicUsize::new(0);
     static TOTAL_ALLOCS: AtomicUsize = AtomicUsize::new(0);
 
-    // The core's `external-allocator` functions: each call is forwarded
-    // unchanged to rlsf; only counters are added.
+    /// rlsf, as the package has it, with counters added.
+    struct Counting;
 
-    /// # Safety
-    /// As [`GlobalAlloc::alloc`].
-    #[no_mangle]
-    pub unsafe fn migo_cards_alloc(layout: Layout) -> *mut u8 {
-        let p = HEAP.alloc(layout);
-        if !p.is_null() {
-            LIVE_BYTES.fetch_add(layout.size(), Relaxed);
-            LIVE_BLOCKS.fetch_add(1, Relaxed);
-            TOTAL_ALLOCS.fetch_add(1, Relaxed);
+    // SAFETY: each method forwards its arguments to rlsf unchanged and only
+    // updates counters, so GlobalAlloc's contract is rlsf's.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let p = HEAP.alloc(layout);
+            if !p.is_null() {
+                LIVE_BYTES.fetch_add(layout.size(), Relaxed);
+                LIVE_BLOCKS.fetch_add(1, Relaxed);
+                TOTAL_ALLOCS.fetch_add(1, Relaxed);
+            }
+            p
         }
-        p
-    }
 
-    /// # Safety
-    /// As [`GlobalAlloc::dealloc`].
-    #[no_mangle]
-    pub unsafe fn migo_cards_dealloc(ptr: *mut u8, layout: Layout) {
-        HEAP.dealloc(ptr, layout);
-        LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
-        LIVE_BLOCKS.fetch_sub(1, Relaxed);
-    }
-
-    /// # Safety
-    /// As [`GlobalAlloc::realloc`].
-    #[no_mangle]
-    pub unsafe fn migo_cards_realloc(ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let p = HEAP.realloc(ptr, layout, new_size);
-        if !p.is_null() {
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            HEAP.dealloc(ptr, layout);
             LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
-            LIVE_BYTES.fetch_add(new_size, Relaxed);
-            TOTAL_ALLOCS.fetch_add(1, Relaxed);
+            LIVE_BLOCKS.fetch_sub(1, Relaxed);
         }
-        p
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            let p = HEAP.realloc(ptr, layout, new_size);
+            if !p.is_null() {
+                LIVE_BYTES.fetch_sub(layout.size(), Relaxed);
+                LIVE_BYTES.fetch_add(new_size, Relaxed);
+                TOTAL_ALLOCS.fetch_add(1, Relaxed);
+            }
+            p
+        }
     }
+
+    #[global_allocator]
+    static ALLOC: Counting = Counting;
 
     /// Memory figures for the leak check, as JSON: `{wasmMemoryBytes` (the
     /// linear memory's length), `rustHeapLiveBytes` and `rustHeapLiveBlocks`

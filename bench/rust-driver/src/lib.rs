@@ -21,6 +21,11 @@
 
 #![cfg(target_arch = "wasm32")]
 
+// The package's allocator; the bench build counts through migo-cards-bench's.
+#[cfg(not(feature = "bench"))]
+#[global_allocator]
+static ALLOC: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();
+
 /// The bench-only exports, as the JS driver's bench build has them.
 #[cfg(feature = "bench")]
 #[wasm_bindgen(js_name = benchMemory)]
@@ -49,15 +54,15 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, RequestRedirect, ResponseType};
 
-use migo_cards::engine::activation;
-use migo_cards::engine::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
-use migo_cards::engine::client::{CallId, Client, ClientInput};
-use migo_cards::engine::config::ConfigInput;
-use migo_cards::engine::endpoints::{JsArg, Param, ENDPOINTS};
-use migo_cards::engine::error::Error;
-use migo_cards::engine::input::Input;
-use migo_cards::engine::request::json_string_into;
-use migo_cards::engine::validate;
+use migo_cards_engine::activation;
+use migo_cards_engine::call::{Action, CallInput, Reply, SignalInput, TokenResult, Transport};
+use migo_cards_engine::client::{CallId, Client, ClientInput};
+use migo_cards_engine::config::ConfigInput;
+use migo_cards_engine::endpoints::{JsArg, Param, ENDPOINTS};
+use migo_cards_engine::error::Error;
+use migo_cards_engine::input::Input;
+use migo_cards_engine::json::json_string_into;
+use migo_cards_engine::validate;
 
 thread_local! {
     /// The JS `MigoError` class (`js/error.js`), handed over by the entry's `init`.
@@ -148,14 +153,14 @@ fn signal_input(s: &JsValue) -> (SignalInput, Option<JsValue>) {
 /// Rust side (one `JSON.parse`), rather than deleting them from a parsed
 /// object, which would leave V8 a slow dictionary-mode object to copy.
 fn to_error(json: &str, cause: JsValue) -> JsValue {
-    let Some(members) = migo_cards::engine::json::object(json) else {
+    let Some(members) = migo_cards_engine::json::object(json) else {
         return js_sys::Error::new("migo-cards: an error could not be read").into();
     };
     let mut details = String::from("{");
     let (mut message, mut inner) = (String::new(), None);
     for (key, raw) in &members {
         match key.as_ref() {
-            "message" => message = migo_cards::engine::json::string(raw).unwrap_or_default(),
+            "message" => message = migo_cards_engine::json::string(raw).unwrap_or_default(),
             "cause" => inner = Some(*raw),
             _ => {
                 if details.len() > 1 {
@@ -189,7 +194,7 @@ fn failure_cause(client: &RefCell<Client>, id: CallId, error: &JsValue) -> JsVal
     let name = get(error, "name").ok().and_then(|m| m.as_string()).unwrap_or_else(|| "Error".into());
     let scrubbed = match client.borrow().call(id) {
         Some(call) => call.scrub(&message),
-        None => migo_cards::engine::secret::redact(&message, &[]),
+        None => migo_cards_engine::secret::redact(&message, &[]),
     };
     let copy = js_sys::Error::new(&scrubbed);
     copy.set_name(&name);
@@ -470,7 +475,7 @@ impl MigoClient {
         }
         // Everything is read before the core sees any of it: a getter may run any code.
         let raw: Vec<Result<JsValue, ()>> =
-            migo_cards::engine::client::OPTIONS.iter().map(|k| get(&options, k)).collect();
+            migo_cards_engine::client::OPTIONS.iter().map(|k| get(&options, k)).collect();
         let value = |i: usize| raw[i].as_ref().map_or(Input::Unreadable, input);
         let present = |i: usize| Some(value(i));
         let client_input = ClientInput {

@@ -7,7 +7,14 @@
 
 // Links the package's exports into this module.
 #[cfg(target_arch = "wasm32")]
-pub use migo_cards::wasm::*;
+pub use migo_cards_bindings::*;
+
+// As the package's: a panic traps at once.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
+}
 
 #[cfg(target_arch = "wasm32")]
 mod exports {

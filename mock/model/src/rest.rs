@@ -71,6 +71,11 @@ pub(crate) fn render(envelope: Envelope, outcome: Outcome) -> Response {
                     json!({"statusCode": s.status.as_u16(), "message": s.message, "data": s.data})
                 }
             };
+            // An operation with nothing to return (setting a PIN) sends no `data`.
+            let mut body = body;
+            if s.data.is_null() {
+                body.as_object_mut().map(|o| o.remove("data"));
+            }
             json_response(s.status, &body)
         }
         Err(e) => {
@@ -259,6 +264,14 @@ impl Gateway {
                 call.allow("POST")?;
                 self.create_statement(call, card)
             }
+            ["cards", card, "pin"] => {
+                call.allow("POST")?;
+                self.set_pin(call, card, None)
+            }
+            ["cards", card, "users", auth_user, "pin"] => {
+                call.allow("POST")?;
+                self.set_pin(call, card, Some(auth_user))
+            }
             _ => Err(ApiError::new(StatusCode::NOT_FOUND, "7000", "no such endpoint")),
         }
     }
@@ -365,6 +378,31 @@ impl Gateway {
     }
 }
 
+impl Gateway {
+    /// Sets a PIN: the card holder's (`user` None: the session's own card) or
+    /// one user's on a shared card. Only whether it is set is kept, and no
+    /// message repeats it.
+    fn set_pin(&mut self, call: &Call, card: &str, user: Option<&str>) -> Outcome {
+        let card_id = parse_card_id(card)?;
+        let body = call.json_object()?;
+        only_fields(&body, &["pin"])?;
+        match body.get("pin") {
+            Some(Value::String(p)) if (4..=12).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()) => {}
+            _ => return Err(ApiError::bad("pin must be a string of 4 to 12 digits")),
+        }
+        if user.is_some_and(|u| !self.user_exists(u)) {
+            return Err(ApiError::user_not_found());
+        }
+        let card = self.state.cards.get_mut(&card_id).ok_or_else(ApiError::card_not_found)?;
+        if card.status == CardStatus::Blocked {
+            return Err(ApiError::new(StatusCode::CONFLICT, "7213", "card is BLOCKED, a PIN needs INACTIVE or ACTIVE"));
+        }
+        let user = user.map_or_else(|| card.user_id.clone(), str::to_string);
+        card.pin_users.insert(user);
+        ok("PIN set", Value::Null)
+    }
+}
+
 fn transition(card: &mut crate::state::Card, action: &str) -> Outcome {
     let (from, to, message) = match action {
         "activate" => (CardStatus::Inactive, CardStatus::Active, "Card activated"),
@@ -390,9 +428,11 @@ pub(crate) fn log_arrival(state: &mut State, secrets: &[String], call: &Call, re
     let seq = state.next_log_seq;
     state.next_log_seq += 1;
 
+    // A PIN route's values are all hidden, whatever key or shape carries them.
+    let pin_route = is_pin_route(&call.path);
     let mut query = Map::new();
     for (key, value) in &call.query {
-        let value = if key == "token" { "***".to_string() } else { scrub_text(value, secrets) };
+        let value = if key == "token" || pin_route { "***".to_string() } else { scrub_text(value, secrets) };
         query.insert(key.clone(), Value::String(value));
     }
 
@@ -416,6 +456,13 @@ pub(crate) fn log_arrival(state: &mut State, secrets: &[String], call: &Call, re
 
     let body = if call.body.is_empty() {
         Value::Null
+    } else if pin_route {
+        match serde_json::from_slice::<Value>(&call.body) {
+            Ok(Value::Object(map)) => Value::Object(
+                map.into_iter().map(|(k, _)| (scrub_text(&k, secrets), Value::String("***".into()))).collect(),
+            ),
+            _ => Value::String("***".into()),
+        }
     } else {
         match serde_json::from_slice::<Value>(&call.body) {
             Ok(mut value) => {
@@ -439,6 +486,12 @@ pub(crate) fn log_arrival(state: &mut State, secrets: &[String], call: &Call, re
         fault: None,
     });
     seq
+}
+
+/// Whether `path` ends in a `pin` segment (encoded or not): the PIN routes.
+fn is_pin_route(path: &str) -> bool {
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    percent_decode_str(last).decode_utf8().is_ok_and(|s| s.eq_ignore_ascii_case("pin"))
 }
 
 /// Records the gateway's own answer once it has processed the request,

@@ -1,7 +1,7 @@
 //! In-memory gateway state: cards, statements, view tokens, queued faults and
 //! the request log, plus the helpers that keep secrets out of that log.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rand::rngs::SmallRng;
 use rand::Rng;
@@ -44,6 +44,8 @@ pub struct Card {
     pub cvv: String,
     pub expiry: String,
     pub created_at: String,
+    /// The users who have set a PIN on it; the PIN itself is never kept.
+    pub pin_users: BTreeSet<String>,
 }
 
 impl Card {
@@ -64,7 +66,8 @@ impl Card {
         })
     }
 
-    /// The card as the admin state lists it.
+    /// The card as the admin state lists it: `pinSet` when its holder has
+    /// set a PIN, `pinUsers` every user who has one on it.
     pub fn summary_json(&self) -> Value {
         json!({
             "cardId": self.id,
@@ -72,6 +75,8 @@ impl Card {
             "status": self.status.as_str(),
             "alias": self.alias,
             "maskedPan": self.masked_pan(),
+            "pinSet": self.pin_users.contains(&self.user_id),
+            "pinUsers": self.pin_users,
         })
     }
 }
@@ -309,6 +314,7 @@ impl State {
             // Valid for three years from this month.
             expiry: format!("{:02}/{:02}", m, (i32::from(y) + 3).rem_euclid(100)),
             created_at: iso_timestamp(now_ms),
+            pin_users: BTreeSet::new(),
         };
         self.cards.entry(id).or_insert(card)
     }
@@ -426,7 +432,7 @@ pub fn redact_json(value: &mut Value, secrets: &[String]) {
                         other => other.to_string(),
                     };
                     *v = Value::String(mask_pan(&raw));
-                } else if k == "cvv" || k.contains("token") {
+                } else if k == "cvv" || k.contains("token") || k.contains("pin") {
                     *v = Value::String("***".into());
                 } else {
                     redact_json(v, secrets);
