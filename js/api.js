@@ -68,18 +68,26 @@ export function constructBeforeLoad(init, names) {
   }
 }
 
-let missing; // why the module cannot load in this engine (a MigoError), if it cannot
+let missing; // why the module cannot load in this engine (a MigoError), once that is known
 
 /**
- * The MigoError for an engine without WebAssembly (iOS Lockdown Mode,
- * React Native's Hermes, `node --jitless`), or undefined where it has it;
- * every entry point throws it from then on.
+ * Whether this engine lacks WebAssembly (iOS Lockdown Mode, React Native's
+ * Hermes, `node --jitless`): the entry points then load the module's
+ * JavaScript build instead.
  */
-export function noWebAssembly() {
-  if (typeof WebAssembly !== "undefined") return undefined;
+export const noWebAssembly = () => typeof WebAssembly === "undefined";
+
+/**
+ * Records that neither the wasm nor its JavaScript build can load here
+ * (`cause`: why the JavaScript build did not): a MigoError naming
+ * WebAssembly, which every entry point throws from then on.
+ */
+export function unavailable(cause) {
+  const why = cause instanceof Error ? cause.message : String(cause);
   missing ??= configError(
     "init",
-    "migo-cards needs WebAssembly, which this JavaScript engine does not provide (it is off in iOS Lockdown Mode, in React Native's Hermes and under `node --jitless`)",
+    "migo-cards needs WebAssembly, which this JavaScript engine does not provide (it is off in iOS Lockdown Mode, in React Native's Hermes and under `node --jitless`), " +
+      `or its JavaScript build, which did not load: ${why}`,
   );
   return missing;
 }
@@ -174,7 +182,7 @@ export class MigoClient {
    * validates them once it is (see constructBeforeLoad).
    */
   constructor(options) {
-    if (!loaded && (!load || noWebAssembly())) requireLoaded();
+    if (!loaded && !load) requireLoaded();
     // Everything is read before anything is pushed: a getter may run any code.
     // (read() gives undefined for a non-object: none of its options is read.)
     const values = {};

@@ -260,7 +260,10 @@ export type InitInput =
  * Compiles and instantiates the WebAssembly module (browser build: call it
  * once before using the SDK; later calls return the same promise). In Node,
  * Bun, Deno, Jest, Cloudflare Workers and edge runtimes the module is ready
- * on import and init is a no-op. Also a named export.
+ * on import and init is a no-op. Where the engine has no WebAssembly it
+ * loads the module's JavaScript build instead (`input` is then not read),
+ * and rejects with a MigoError of kind "config" naming WebAssembly only if
+ * that cannot load either. Also a named export.
  */
 export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 export default init;

@@ -10,7 +10,9 @@
 //  - web/index.js: js/web/index.js bundled and minified by esbuild with the
 //    bindings, the API, MigoError and the loader, importing ./wasm.js;
 //  - edge/index.js: js/edge/index.js bundled the same way, importing the
-//    module as a file, edge/migo_cards.wasm (Workers and edge runtimes).
+//    module as a file, edge/migo_cards.wasm (Workers and edge runtimes);
+//  - rn/index.js: js/rn/index.js bundled with the same parts over the
+//    JavaScript build (web/core.js, scripts/build-js-core.mjs).
 import { readFileSync, writeFileSync, mkdtempSync, rmSync, cpSync } from "node:fs";
 import { inflateRawSync } from "node:zlib";
 import os from "node:os";
@@ -55,7 +57,7 @@ try {
   instantiateSync(wasm);
   const described = JSON.parse(describe());
   const names = { options: described.options, operations: described.operations.map(([name]) => name) };
-  // What the three builds of the code share.
+  // What the four builds of the code share.
   const bundle = (entry, outfile, options) =>
     build({ entryPoints: [path.join(stage, ...entry)], outfile: path.join(out, ...outfile), bundle: true, legalComments: "none", logLevel: "warning", ...options });
   // 3. The browser build's code, one minified ES module (web/index.js) that
@@ -68,7 +70,8 @@ try {
     target: "es2020",
     // MIGO_READABLE=1 keeps names and layout (for profiles).
     minify: !process.env.MIGO_READABLE,
-    external: ["./wasm.js"],
+    // ./core.js: the JavaScript build, imported only where WebAssembly is missing.
+    external: ["./wasm.js", "./core.js"],
     define: { MIGO_NAMES: JSON.stringify(names) },
     sourcemap: "external",
     sourcesContent: true,
@@ -79,6 +82,8 @@ try {
     // ESM loader sees them as named exports of node/index.mjs's import.
     platform: "node",
     target: "es2020",
+    // ./core.cjs: the JavaScript build, imported only where WebAssembly is missing.
+    external: ["./core.cjs"],
     inject: [path.join(stage, "load", "text.js")],
     banner: { js: "// migo-cards node build: one file, the wasm inlined (see the package README)." },
   });
@@ -91,6 +96,15 @@ try {
     banner: { js: "// migo-cards Workers and edge build: ./migo_cards.wasm imported compiled (see the package README)." },
   });
   cpSync(path.join(out, "migo_cards_bg.wasm"), path.join(out, "edge", "migo_cards.wasm"));
+  // 5. The react-native build: the API over the JavaScript build (web/core.js).
+  await bundle(["rn", "index.js"], ["rn", "index.js"], {
+    format: "esm",
+    platform: "neutral",
+    target: "es2020",
+    external: ["../web/core.js"],
+    inject: [path.join(stage, "load", "text.js")],
+    banner: { js: "// migo-cards react-native build: the API over the module's JavaScript build (../web/core.js)." },
+  });
 } finally {
   rmSync(stage, { recursive: true, force: true });
 }

@@ -24,9 +24,15 @@ for (const [subpath, entry] of Object.entries(manifest.exports)) {
   }
   const dcts = dts.replace(/\.d\.ts$/, ".d.cts");
   copyFileSync(path.join(out, dts), path.join(out, dcts));
-  const { types, require, ...rest } = entry;
-  manifest.exports[subpath] = { require: { types: dcts, default: require }, ...rest, default: { types, default: rest.default ?? rest.import } };
-  delete manifest.exports[subpath].import;
+  // The conditions keep their order (those before `require`, as "workerd"
+  // and "react-native", still win over it); `default` stays last.
+  const split = {};
+  for (const [condition, target] of Object.entries(entry)) {
+    if (condition === "types" || condition === "import" || condition === "default") continue;
+    split[condition] = condition === "require" ? { types: dcts, default: target } : target;
+  }
+  split.default = { types: entry.types, default: entry.default ?? entry.import };
+  manifest.exports[subpath] = split;
   manifest.files.push(dcts.replace(/^\.\//, ""));
   console.log(`build-pkg-types: ${subpath} gets ${dcts} for require`);
 }

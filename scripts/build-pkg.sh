@@ -6,7 +6,9 @@
 # self-contained file that loads it synchronously). Inlined, it costs 0.95 x
 # its gzip as a file, and a file would only add a request and a copy step;
 # the one .wasm file that ships is the Workers and edge build's (edge/),
-# whose runtimes compile only what their bundler imports. How each
+# whose runtimes compile only what their bundler imports. Engines without
+# WebAssembly get a JavaScript build of the same wasm (web/core.js,
+# node/core.cjs, and the react-native build over it, rn/). How each
 # environment picks its build: package.json below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +33,12 @@ mkdir -p "$out/web"
 # js/load/module.js instantiates the inlined module itself.
 wasm-bindgen --target bundler --no-typescript --out-dir "$out/bindings" "$wasm"
 wasm_opt_release "$out/bindings/migo_cards_bg.wasm" "$out/migo_cards_bg.wasm"
+# The JavaScript build of that same wasm (binaryen's wasm2js), for engines
+# without WebAssembly: web/core.js (ES module: the browser build's init()
+# imports it only there, and the react-native build always) and
+# node/core.cjs (required by node/index.mjs under `node --jitless`).
+mkdir -p "$out/node"
+node scripts/build-js-core.mjs "$out/migo_cards_bg.wasm" "$out/web/core.js" "$out/node/core.cjs"
 # Both inlined into both builds by build-pkg-js.mjs, which then removes them.
 
 mkdir -p "$out/node"
@@ -61,11 +69,13 @@ cat > "$out/package.json" <<JSON
   "main": "./node/index.cjs",
   "module": "./web/index.js",
   "browser": "./web/index.js",
+  "react-native": "./rn/index.js",
   "types": "./index.d.ts",
   "exports": {
     ".": {
       "workerd": { "types": "./index.d.ts", "default": "./edge/index.js" },
       "edge-light": { "types": "./index.d.ts", "default": "./edge/index.js" },
+      "react-native": { "types": "./index.d.ts", "default": "./rn/index.js" },
       "node": {
         "import": { "types": "./index.d.ts", "default": "./node/index.mjs" },
         "require": { "types": "./index.d.cts", "default": "./node/index.cjs" }
@@ -81,16 +91,20 @@ cat > "$out/package.json" <<JSON
     "web/index.js",
     "web/index.js.map",
     "web/wasm.js",
+    "web/core.js",
     "edge/index.js",
     "edge/migo_cards.wasm",
     "node/index.cjs",
-    "node/index.mjs"
+    "node/index.mjs",
+    "node/core.cjs",
+    "rn/index.js"
   ],
   "sideEffects": [
     "./web/index.js",
     "./edge/index.js",
     "./node/index.cjs",
-    "./node/index.mjs"
+    "./node/index.mjs",
+    "./rn/index.js"
   ],
   "engines": {
     "node": ">=18"

@@ -47,4 +47,18 @@ if (!process.argv.includes("--json")) {
   const sum = testing.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip }), { raw: 0, gzip: 0 });
   console.log(`test-only: migo-cards/testing (ES module: ${testing.map((r) => r.file).join(" + ")}) ${kb(sum.raw).trim()} raw, ${kb(sum.gzip).trim()} gzip; not in the total`);
 }
-if (process.argv.includes("--json")) console.log(JSON.stringify({ files: rows, total }));
+// The JavaScript builds (binaryen's wasm2js), loaded only where WebAssembly
+// is missing (and by the react-native condition): outside the total and the budget.
+const jsBuilds = [
+  ["JS build", "web/core.js"],
+  ["testing JS", "testing/core.js"],
+].map(([label, file]) => {
+  const bytes = readFileSync(path.join(pkg, file));
+  return { label, file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+});
+if (!process.argv.includes("--json")) {
+  for (const r of jsBuilds) {
+    console.log(`without WebAssembly: ${r.label} (${r.file}) ${kb(r.raw).trim()} raw, ${kb(r.gzip).trim()} gzip; loaded only there, not in the total`);
+  }
+}
+if (process.argv.includes("--json")) console.log(JSON.stringify({ files: rows, total, jsBuilds }));

@@ -15,6 +15,14 @@ function start(instance) {
   instance.exports.__wbindgen_start?.();
 }
 
+/**
+ * Starts the module's JavaScript build (web/core.js or node/core.cjs, made
+ * by binaryen's wasm2js) in place of the wasm, where WebAssembly is missing.
+ */
+export function instantiateJs(core) {
+  start({ exports: core.instantiate(bindings) });
+}
+
 /** Instantiates compiled or raw module bytes synchronously (the node, Workers and edge builds). */
 export function instantiateSync(source) {
   // Not `instanceof WebAssembly.Module`: Next.js's edge sandbox hands over a module of another realm.

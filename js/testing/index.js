@@ -14,6 +14,7 @@
 import { Gateway, initSync } from "./glue/migo_gateway_wasm.js";
 // The module as base64; in the Workers and edge build (./edge.js), compiled by their bundler.
 import { GATEWAY_WASM } from "./wasm.js";
+import { configError } from "../error.js";
 
 // The SDK's card operations (generated from its endpoint table), for tests that cover each one.
 export { operations, wire } from "./operations.js";
@@ -28,11 +29,35 @@ let loaded = false;
 function load() {
   if (loaded) return;
   let module = GATEWAY_WASM;
-  if (typeof module === "string") module = new WebAssembly.Module(fromBase64(module));
+  // The JavaScript build's initSync starts its wasm2js module and reads no argument.
+  if (MIGO_JS_BUILD) module = undefined;
+  else if (typeof module === "string") module = new WebAssembly.Module(fromBase64(module));
   // Next.js's edge sandbox hands over a module of another realm, which the glue's `instanceof` would compile again.
   else if (!(module instanceof WebAssembly.Module)) Object.setPrototypeOf(module, WebAssembly.Module.prototype);
-  initSync({ module });
+  initSync(module && { module });
   loaded = true;
+}
+
+// Where the engine has no WebAssembly, the entry files (testing/index.cjs,
+// testing/node.mjs) hand over a loader of the gateway's JavaScript build
+// (testing/core.cjs, made by wasm2js), run at the first createTestGateway();
+// a symbol, as it is no part of the API.
+let loadJs;
+let jsBuild;
+
+/** The JavaScript build's createTestGateway, where the engine has no WebAssembly; throws a MigoError naming WebAssembly where it cannot load. */
+function jsGateway() {
+  try {
+    if (!loadJs) throw new Error("this build of migo-cards/testing has no JavaScript build to load here");
+    jsBuild ??= loadJs();
+    return jsBuild.createTestGateway;
+  } catch (e) {
+    throw configError(
+      "init",
+      "migo-cards/testing needs WebAssembly, which this JavaScript engine does not provide, or its JavaScript build " +
+        `(imported in Node, required in CommonJS, or the "react-native" export condition), which did not load: ${e instanceof Error ? e.message : e}`,
+    );
+  }
 }
 
 /** The platform's base64 decoder: the newest engines', Node's Buffer, or atob (browsers, jsdom). */
@@ -259,6 +284,7 @@ function readsInMicrotasks(res, bytes) {
  * (TestGateway) for what each method does.
  */
 export function createTestGateway(options = {}) {
+  if (!MIGO_JS_BUILD && typeof WebAssembly === "undefined") return jsGateway()(options);
   if (!isObject(options)) throw new TypeError("createTestGateway: options must be an object");
   load();
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -322,3 +348,9 @@ export function createTestGateway(options = {}) {
     },
   };
 }
+
+Object.defineProperty(createTestGateway, Symbol.for("migo-cards.startJs"), {
+  value(load) {
+    loadJs = load;
+  },
+});

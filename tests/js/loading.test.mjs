@@ -126,22 +126,128 @@ async function run(flags, script) {
   return JSON.parse(out.trim().split("\n").pop());
 }
 
-// What a script reports of a build's entry where WebAssembly is missing.
-const probe = (entry, before = "") => `${before}
+// What a script reports of a build's entry where WebAssembly is missing:
+// each entry point's result, or the error it throws (name, kind, field,
+// whether its message names WebAssembly).
+const probe = (entry, { before = "", init = true, load = `await import(${JSON.stringify(entry)})` } = {}) => `${before}
 const seen = {};
-const m = await import(${JSON.stringify(entry)});
+const m = ${load};
 const show = (e) => e && { name: e.name, kind: e.kind, field: e.field, wasm: /WebAssembly/.test(e.message) };
+const entries = () => {
+  for (const [k, f] of Object.entries({ client: () => typeof new m.MigoClient({ accessToken: "tok" }).issueCard, activationUrl: () => m.activationUrl({ userId: "7" }), isValidCardNumber: () => m.isValidCardNumber("4111111111111111") })) {
+    try { seen[k] = f(); } catch (e) { seen[k] = show(e); }
+  }
+};
+${init ? "" : "entries(); seen.before = { ...seen };"}
 seen.init = show(await m.init().then(() => undefined, (e) => e));
-for (const [k, f] of Object.entries({ client: () => new m.MigoClient({ accessToken: "tok" }), activationUrl: () => m.activationUrl({}), isValidCardNumber: () => m.isValidCardNumber("4111111111111111") })) {
-  try { f(); seen[k] = "no error"; } catch (e) { seen[k] = show(e); }
-}
+entries();
 console.log(JSON.stringify(seen));`;
 
-test("without WebAssembly (node --jitless; iOS Lockdown Mode, Hermes) importing works and every entry throws a MigoError naming it", async () => {
-  const expected = { name: "MigoError", kind: "config", field: "init", wasm: true };
-  const all = { init: expected, client: expected, activationUrl: expected, isValidCardNumber: expected };
-  assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(pkg("node", "index.mjs"))), all);
-  assert.deepEqual(await run([], probe(pkg("web", "index.js"), "delete globalThis.WebAssembly;")), all);
+const working = { client: "function", activationUrl: "https://web.migopayments.com/card-activation?userId=7", isValidCardNumber: true };
+
+test("without WebAssembly (node --jitless) the node build runs its JavaScript build: ready on import, and after init() under require", async () => {
+  assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(pkg("node", "index.mjs"))), working);
+  const notYet = { name: "MigoError", kind: "config", field: "init", wasm: false };
+  const required = await run(["--jitless", "--no-warnings"], probe("", { init: false, load: `(await import("node:module")).createRequire(${JSON.stringify(pkg("node", "index.cjs"))})(${JSON.stringify(pkg("node", "index.cjs"))})` }));
+  assert.deepEqual(required.before, { client: notYet, activationUrl: notYet, isValidCardNumber: notYet }, "required, it loads in init()");
+  delete required.before;
+  assert.deepEqual(required, working);
+});
+
+test("without WebAssembly the browser build's init() loads its JavaScript build (web/core.js), and only then", async () => {
+  assert.deepEqual(await run([], probe(pkg("web", "index.js"), { before: "delete globalThis.WebAssembly;" })), working);
+  // A 3 MB argument grows the JavaScript build's memory: the bindings' views of it follow.
+  const grown = await run([], `delete globalThis.WebAssembly;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+await m.init();
+const big = m.isValidCardNumber("4".repeat(3_000_000));
+console.log(JSON.stringify([big, m.activationUrl({ userId: "José" }), m.isValidCardNumber("4111 1111 1111 1111")]));`);
+  assert.deepEqual(grown, [false, "https://web.migopayments.com/card-activation?userId=Jos%C3%A9", true]);
+  const index = await readFile(pkg("web", "index.js"), "utf8");
+  assert.match(index, /import\("\.\/core\.js"\)/, "a dynamic import, so that bundlers split it off");
+  assert.doesNotMatch(index, /^import[^(]*["']\.\/core\.js["']/m, "never a static import");
+});
+
+test("without WebAssembly a client of the browser build constructed before init() loads the JavaScript build itself, as with WebAssembly", async () => {
+  const script = `delete globalThis.WebAssembly;
+const m = await import(${JSON.stringify(pkg("web", "index.js"))});
+const answer = JSON.stringify({ success: true, data: { cardId: "c1", status: "INACTIVE" } });
+const fetch = async () => ({ status: 200, headers: { get: () => null }, text: async () => answer });
+const client = new m.MigoClient({ accessToken: "tok", fetch });
+const bad = new m.MigoClient({ accessToken: "tok", environment: "staging" });
+let before;
+try { client.baseUrl; } catch (e) { before = e.field; }
+const card = await client.issueCard("1001");
+const e = await bad.issueCard("1001").catch((e) => e);
+console.log(JSON.stringify({ before, card: card.cardId, bad: [e instanceof m.MigoError, e.kind, e.field], baseUrl: client.baseUrl }));`;
+  assert.deepEqual(await run([], script), { before: "init", card: "c1", bad: [true, "config", "environment"], baseUrl: "https://api.ali.app/rest" });
+});
+
+test("the react-native build (rn/index.js) runs the JavaScript build, ready on import", async () => {
+  const rn = probe(pkg("rn", "index.js"), { before: "delete globalThis.WebAssembly; delete globalThis.TextDecoder; delete globalThis.TextEncoder;", init: false });
+  const seen = await run([], rn);
+  assert.deepEqual(seen.before, { client: "function", activationUrl: working.activationUrl, isValidCardNumber: true });
+  delete seen.before;
+  assert.deepEqual(seen, working);
+});
+
+test("where the JavaScript build cannot load either, importing works and init() and every entry throw a MigoError naming WebAssembly", async () => {
+  const { mkdtemp, cp, rm } = await import("node:fs/promises");
+  const os = await import("node:os");
+  const dir = await mkdtemp(path.join(os.tmpdir(), "migo-no-core-"));
+  try {
+    for (const f of ["web/index.js", "web/wasm.js", "node/index.cjs", "node/index.mjs", "package.json"]) await cp(pkg(f), path.join(dir, f), { recursive: true });
+    const expected = { name: "MigoError", kind: "config", field: "init", wasm: true };
+    const all = { init: expected, client: expected, activationUrl: expected, isValidCardNumber: expected };
+    assert.deepEqual(await run(["--jitless", "--no-warnings"], probe(path.join(dir, "node", "index.mjs"))), all);
+    // The browser build's client is constructed as with WebAssembly; each of its calls rejects with that MigoError.
+    assert.deepEqual(await run([], probe(path.join(dir, "web", "index.js"), { before: "delete globalThis.WebAssembly;" })), { ...all, client: "function" });
+    const calls = await run([], `delete globalThis.WebAssembly;
+const m = await import(${JSON.stringify(path.join(dir, "web", "index.js"))});
+const client = new m.MigoClient({ accessToken: "tok" });
+const seen = [];
+for (let i = 0; i < 2; i++) {
+  const e = await client.issueCard("1001").catch((e) => e);
+  seen.push({ migoError: e instanceof m.MigoError, kind: e.kind, field: e.field, wasm: /WebAssembly/.test(e.message) });
+}
+console.log(JSON.stringify(seen));`);
+    const rejected = { migoError: true, kind: "config", field: "init", wasm: true };
+    assert.deepEqual(calls, [rejected, rejected]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("without WebAssembly createTestGateway() runs the gateway's JavaScript build, imported or required", async () => {
+  const script = (load) => `
+const { createTestGateway } = ${load};
+const gw = createTestGateway({ seed: 1 });
+const sdk = await import("migo-cards");
+const client = new sdk.MigoClient({ accessToken: gw.accessToken, baseUrl: "https://gw.test/rest", fetch: gw.fetch });
+const card = await client.issueCard("1001");
+await client.activateCard("1001", card.cardId);
+console.log(JSON.stringify({ wasm: typeof WebAssembly, status: gw.card(card.cardId).status }));`;
+  const expected = { wasm: "undefined", status: "ACTIVE" };
+  const setup = ["--jitless", "--no-warnings", "--import", path.join(root, "tests", "js", "jitless-setup.mjs")];
+  assert.deepEqual(await run(setup, script(`await import("migo-cards/testing")`)), expected);
+  assert.deepEqual(await run(setup, script(`await import(${JSON.stringify(pkg("testing", "core.js"))})`)), expected, "the react-native condition's file");
+  // The ES module build alone (what a browser gets) has no synchronous way to load it: a MigoError says so.
+  const alone = await run([], `delete globalThis.WebAssembly;
+const { createTestGateway } = await import(${JSON.stringify(pkg("testing", "index.js"))});
+try { createTestGateway(); console.log("null"); } catch (e) { console.log(JSON.stringify({ name: e.name, kind: e.kind, field: e.field, wasm: /WebAssembly/.test(e.message) })); }`);
+  assert.deepEqual(alone, { name: "MigoError", kind: "config", field: "init", wasm: true });
+  assert.deepEqual(await run(setup, script(`(await import("node:module")).createRequire(${JSON.stringify(path.join(root, "package.json"))})("migo-cards/testing")`)), expected);
+});
+
+test("the JavaScript builds name no .wasm file, no import.meta and nothing of Node", async () => {
+  for (const file of ["web/core.js", "node/core.cjs", "rn/index.js", "testing/core.js", "testing/core.cjs"]) {
+    const source = await readFile(pkg(file), "utf8");
+    assert.doesNotMatch(source, /\.wasm['"]|import\.meta|require\(|WebAssembly\.\w/, file);
+  }
+  const manifest = JSON.parse(await readFile(pkg("package.json"), "utf8"));
+  assert.equal(manifest.exports["."]["react-native"].default, "./rn/index.js");
+  assert.equal(manifest.exports["./testing"]["react-native"].default, "./testing/core.js");
+  for (const file of ["web/core.js", "node/core.cjs", "rn/index.js", "testing/core.js", "testing/core.cjs", "testing/node.mjs"]) assert.ok(manifest.files.includes(file), file);
 });
 
 test("a client constructed before init whose module fails to load rejects each call with a MigoError naming init, the failure its cause", async () => {

@@ -122,6 +122,9 @@ test("no `any` in migo-cards/testing's declarations, exported as ./testing with 
     require: { types: "./testing/index.d.cts", default: "./testing/index.cjs" },
     workerd: { types: "./testing/index.d.ts", default: "./testing/edge.js" },
     "edge-light": { types: "./testing/index.d.ts", default: "./testing/edge.js" },
+    // The JavaScript build, for engines without WebAssembly (scripts/build-pkg-testing.sh).
+    "react-native": { types: "./testing/index.d.ts", default: "./testing/core.js" },
+    node: { types: "./testing/index.d.ts", default: "./testing/node.mjs" },
     default: { types: "./testing/index.d.ts", default: "./testing/index.js" },
   });
   assert.equal(await readFile(path.join(root, "pkg", "testing", "index.d.cts"), "utf8"), await readFile(path.join(root, "pkg", "testing", "index.d.ts"), "utf8"));
