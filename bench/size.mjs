@@ -35,7 +35,24 @@ async function bundle(entry, outfile, write = true) {
     metafile: true,
     write,
   });
-  return { js: write ? readFileSync(outfile) : undefined, inputs: Object.keys(r.metafile.inputs) };
+  return { js: write ? readFileSync(outfile) : undefined, inputs: staticInputs(r.metafile.inputs) };
+}
+
+/**
+ * The inputs the entry loads through static imports: a dynamic `import()`
+ * (web/index.js's JavaScript build, fetched only where WebAssembly is
+ * missing) is not part of what a page loads.
+ */
+function staticInputs(inputs) {
+  const dynamic = new Set();
+  for (const input of Object.values(inputs)) {
+    for (const i of input.imports ?? []) if (i.kind === "dynamic-import") dynamic.add(i.path);
+  }
+  const staticToo = new Set();
+  for (const input of Object.values(inputs)) {
+    for (const i of input.imports ?? []) if (i.kind !== "dynamic-import") staticToo.add(i.path);
+  }
+  return Object.keys(inputs).filter((f) => !dynamic.has(f) || staticToo.has(f));
 }
 
 /** The bare module inside a web/wasm.js (deflate-raw, base64). */
