@@ -175,10 +175,25 @@ impl<'s> Scrubber<'s> {
         super::json::scrub(raw, &|key: Option<&str>, s: &str| {
             if key == Some("code") && is_gateway_code(s) {
                 Cow::Borrowed(s)
+            } else if self.is_number_echo(s) {
+                Cow::Borrowed(HIDDEN)
             } else {
                 self.scrub(s)
             }
         })
+    }
+
+    /// Whether the JSON value `s` is a digits-only secret written as a
+    /// number, its leading zeros dropped (a PIN `0420` echoed as `420`).
+    fn is_number_echo(&self, s: &str) -> bool {
+        !s.is_empty()
+            && self.secrets.iter().any(|t| {
+                let mut digits = t.secret.as_bytes();
+                while let [b'0', rest @ ..] = digits {
+                    digits = rest;
+                }
+                t.number && digits == s.as_bytes()
+            })
     }
 }
 
@@ -831,6 +846,12 @@ mod tests {
         assert_eq!(
             pin.scrub_json(errors).unwrap(),
             r#"[{"code":"7213","message":"PIN *** refused","pin":"***"},{"code":7213}]"#
+        );
+        // A PIN echoed as a JSON number has lost its leading zeros.
+        let zeros = Scrubber::new(&["0420"]);
+        assert_eq!(
+            zeros.scrub_json(r#"[{"detail":420,"pin":"0420","n":4200,"m":"420"}]"#).unwrap(),
+            r#"[{"detail":"***","pin":"***","n":4200,"m":"***"}]"#
         );
         // Only a code of the gateway's vocabulary is spared.
         let other = Scrubber::new(&["123456"]);

@@ -40,6 +40,10 @@ export interface TestCard {
   alias: string | null;
   /** `************` and the last four digits. */
   maskedPan: string;
+  /** Whether the card's holder has set a PIN (the PIN itself is never kept). */
+  pinSet: boolean;
+  /** The users who have set a PIN on the card. */
+  pinUsers: string[];
 }
 
 export interface TestStatement {
@@ -157,7 +161,7 @@ export interface TestGateway {
    * `setTimeout`, so fake timers drive them; the `signal` is honoured (a
    * request abandoned while held back is never processed).
    */
-  readonly fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+  readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   readonly basePath: string;
   /** The first accepted token (`"migo-test-token"` by default). */
   readonly accessToken: string;
