@@ -18,23 +18,14 @@
 #[cfg(target_arch = "wasm32")]
 extern crate alloc;
 
-/// What std's prelude gives, for the modules below (`crate::prelude` in
-/// their sources).
-#[cfg(target_arch = "wasm32")]
-#[allow(unused_imports)]
-pub(crate) mod prelude {
-    pub use alloc::borrow::ToOwned;
-    pub use alloc::boxed::Box;
-    pub use alloc::string::String;
-    pub use alloc::vec;
-    pub use alloc::vec::Vec;
-}
-
 // The engine's crate-level attributes (`no_std`) apply to this crate instead.
 #[cfg(target_arch = "wasm32")]
 #[allow(unused_attributes)]
 #[path = "../engine/src/lib.rs"]
 pub mod engine;
+// The modules' `crate::prelude`: the engine's, as at the engine crate's root.
+#[cfg(target_arch = "wasm32")]
+use engine::prelude;
 // Where the engine's `cat!` finds its trait, as at the engine crate's root.
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
