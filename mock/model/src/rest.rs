@@ -65,16 +65,15 @@ pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
 pub(crate) fn render(envelope: Envelope, outcome: Outcome) -> Response {
     match outcome {
         Ok(s) => {
-            let body = match envelope {
+            let mut body = match envelope {
                 Envelope::Success => json!({"success": true, "message": s.message, "data": s.data}),
                 Envelope::StatusCode => {
                     json!({"statusCode": s.status.as_u16(), "message": s.message, "data": s.data})
                 }
             };
             // An operation with nothing to return (setting a PIN) sends no `data`.
-            let mut body = body;
-            if s.data.is_null() {
-                body.as_object_mut().map(|o| o.remove("data"));
+            if let Some(envelope) = body.as_object_mut().filter(|_| s.data.is_null()) {
+                envelope.remove("data");
             }
             json_response(s.status, &body)
         }
@@ -355,30 +354,6 @@ impl Gateway {
         ok("Card alias updated", card.to_json())
     }
 
-    fn create_statement(&mut self, call: &Call, card: &str) -> Outcome {
-        let card_id = parse_card_id(card)?;
-        let body = call.json_object()?;
-        only_fields(&body, &["month", "year"])?;
-        let int_in = |name: &str, lo: i64, hi: i64| {
-            body.get(name)
-                .and_then(Value::as_i64)
-                .filter(|n| (lo..=hi).contains(n))
-                .ok_or_else(|| ApiError::bad(format!("{name} must be an integer from {lo} to {hi}")))
-        };
-        let month = int_in("month", 1, 12)?;
-        let year = int_in("year", 1000, 9999)?;
-        let state = &mut self.state;
-        if !state.cards.contains_key(&card_id) {
-            return Err(ApiError::card_not_found());
-        }
-        let statement = Statement { id: state.statements.len() as u64 + 1, card_id, month, year };
-        let data = statement.to_json();
-        state.statements.push(statement);
-        created("Statement generated", data)
-    }
-}
-
-impl Gateway {
     /// Sets a PIN: the card holder's (`user` None: the session's own card) or
     /// one user's on a shared card. Only whether it is set is kept, and no
     /// message repeats it.
@@ -400,6 +375,28 @@ impl Gateway {
         let user = user.map_or_else(|| card.user_id.clone(), str::to_string);
         card.pin_users.insert(user);
         ok("PIN set", Value::Null)
+    }
+
+    fn create_statement(&mut self, call: &Call, card: &str) -> Outcome {
+        let card_id = parse_card_id(card)?;
+        let body = call.json_object()?;
+        only_fields(&body, &["month", "year"])?;
+        let int_in = |name: &str, lo: i64, hi: i64| {
+            body.get(name)
+                .and_then(Value::as_i64)
+                .filter(|n| (lo..=hi).contains(n))
+                .ok_or_else(|| ApiError::bad(format!("{name} must be an integer from {lo} to {hi}")))
+        };
+        let month = int_in("month", 1, 12)?;
+        let year = int_in("year", 1000, 9999)?;
+        let state = &mut self.state;
+        if !state.cards.contains_key(&card_id) {
+            return Err(ApiError::card_not_found());
+        }
+        let statement = Statement { id: state.statements.len() as u64 + 1, card_id, month, year };
+        let data = statement.to_json();
+        state.statements.push(statement);
+        created("Statement generated", data)
     }
 }
 
